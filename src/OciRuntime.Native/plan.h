@@ -1,0 +1,160 @@
+/*
+ * plan.h - the binary contract between the C# planner (src/OciRuntime/Plan) and the C executor.
+ *
+ * specs/plan-format.md explains the format in prose; this header is the single source of the
+ * numbers. The C# side mirrors them in Plan/PlanOp.cs and Plan/ExecutorMessage.cs; a unit test
+ * parses this file and checks that both agree, so change them together.
+ *
+ * Everything is little-endian. A plan is:
+ *   header:  u32 magic, u32 version, u32 total_size (bytes, header included), u32 step_count
+ *   step:    u32 op, u32 payload_size, payload[payload_size]
+ * Payload field kinds:
+ *   u32, u64        fixed width, unaligned
+ *   str             u32 n (n >= 1, counting the terminating NUL), then n bytes whose last byte is
+ *                   NUL and which contain no other NUL (so the executor can use them in place)
+ *   strlist         u32 count, then count x str
+ *   u32list         u32 count, then count x u32
+ * The executor rejects (EBADMSG) any plan whose fields overrun their step, whose steps overrun the
+ * plan, whose step leaves bytes unread, or whose counts exceed the limits below.
+ */
+#ifndef OCI_PLAN_H
+#define OCI_PLAN_H
+
+#define OCI_PLAN_MAGIC 0x4E4C5043u /* bytes "CPLN" */
+#define OCI_PLAN_VERSION 1u
+#define OCI_PLAN_MAX_SIZE (64u << 20)
+#define OCI_PLAN_MAX_STEPS 65536u
+#define OCI_PLAN_MAX_LIST 65536u
+
+/* Environment variable that turns a re-executed binary into the executor: "<plan_fd>,<sync_fd>".
+ * The binary is started as argv = { "ociruntime", "init" }. */
+#define OCI_EXECUTOR_ENV "_OCIRUNTIME_EXECUTOR"
+
+/* ---- steps ---------------------------------------------------------------------------------- */
+enum oci_plan_op {
+    /* u32 nstype (CLONE_NEW*), str path: open path, setns(fd, nstype). */
+    OCI_OP_SETNS = 1,
+    /* u32 flags: unshare(flags). */
+    OCI_OP_UNSHARE = 2,
+    /* (none): clone(CLONE_PARENT|SIGCHLD). The parent sends MSG_PID(child pid) and _exit(0)s;
+     * the child goes on with the next step. Used to enter a new or joined pid namespace. */
+    OCI_OP_FORK = 3,
+    /* u32 tag: send MSG_SYNC(tag), block for the host's reply; REPLY_OK goes on, anything else
+     * (or EOF) ends the executor with _exit(1) without reporting. */
+    OCI_OP_SYNC = 4,
+    /* u32 tag: send MSG_NOTIFY(tag) and go on without waiting. */
+    OCI_OP_NOTIFY = 5,
+    /* str name */
+    OCI_OP_SETHOSTNAME = 6,
+    /* str name */
+    OCI_OP_SETDOMAINNAME = 7,
+    /* str host_path: open the container's root directory (O_PATH|O_DIRECTORY) as the "root fd"
+     * that every IN_ROOT path below is resolved against. */
+    OCI_OP_OPEN_ROOT = 8,
+    /* str source, str target, str fstype, str data, u64 flags (MS_*), u32 opts (OCI_MNT_*):
+     * mount(2). With MS_BIND in flags: bind (MS_REC kept) and, with OCI_MNT_REMOUNT, a second
+     * MS_REMOUNT|MS_BIND with the remaining flags on the re-resolved target. Empty fstype/data
+     * strings mean NULL. Propagation flags are never in flags (see OCI_OP_PROPAGATE). */
+    OCI_OP_MOUNT = 9,
+    /* str target, u64 flags (MS_SHARED|MS_SLAVE|MS_PRIVATE|MS_UNBINDABLE, maybe |MS_REC),
+     * u32 opts (only OCI_MNT_TARGET_IN_ROOT is meaningful) */
+    OCI_OP_PROPAGATE = 10,
+    /* str path (in root), u32 mode (file type bits included: S_IFCHR, S_IFBLK, S_IFIFO),
+     * u32 major, u32 minor, u32 uid, u32 gid. An existing node is left alone (EEXIST is success).
+     * Permissions are set with fchmod/fchown after creation, independent of the umask. */
+    OCI_OP_MKNOD = 11,
+    /* str link_content, str path (in root). An existing path is left alone. */
+    OCI_OP_SYMLINK = 12,
+    /* str path (in root), u32 mode: create every missing directory of path. */
+    OCI_OP_MKDIR = 13,
+    /* (none): make the root fd the new root with pivot_root(".", "."), detach the old root
+     * (after making it MS_SLAVE|MS_REC so the detach does not propagate), chdir("/"), and reopen
+     * the root fd as "/". */
+    OCI_OP_PIVOT_ROOT = 14,
+    /* (none): for --no-pivot: mount --move the root onto "/", chroot("."), chdir("/"). */
+    OCI_OP_MOVE_ROOT = 15,
+    /* str path (in root), u64 flags: mount(NULL, path, NULL, MS_REMOUNT|MS_BIND|flags) keeping
+     * the flags the kernel locks on that mount (nosuid, nodev, noexec, atime flags) as statfs
+     * reports them. u32 opts: OCI_MNT_IGNORE_MISSING. */
+    OCI_OP_REMOUNT = 16,
+    /* str path (in root), str null_device: hide path: a directory gets a read-only tmpfs, anything
+     * else gets null_device (verified to be the character device 1:3) bind-mounted over it.
+     * A missing path is not an error. */
+    OCI_OP_MASK = 17,
+    /* str path: chdir(path), then check with getcwd that the cwd is inside the root
+     * (CVE-2024-21626); ENOENT/ENOTDIR are reported as is. */
+    OCI_OP_CHDIR = 18,
+    /* u32 mask */
+    OCI_OP_UMASK = 19,
+    /* u32 resource, u64 soft, u64 hard: prlimit(0, resource, ...) */
+    OCI_OP_RLIMIT = 20,
+    /* (none): setsid() */
+    OCI_OP_SETSID = 21,
+    /* (none): prctl(PR_SET_NO_NEW_PRIVS, 1) */
+    OCI_OP_NO_NEW_PRIVS = 22,
+    /* u64 keep: drop every capability not in keep from the bounding set (PR_CAPBSET_DROP),
+     * for cap 0..63, stopping at the first EINVAL (beyond the kernel's last cap). */
+    OCI_OP_CAPS_BOUNDING = 23,
+    /* u32 uid, u32 gid, u32 opts (OCI_USER_SETGROUPS), u32list additional_gids:
+     * with PR_SET_KEEPCAPS set around it: setgroups (when opted), setresgid, setresuid. */
+    OCI_OP_SET_USER = 24,
+    /* u64 effective, u64 permitted, u64 inheritable, u64 ambient: capset (v3), then clear the
+     * ambient set and raise each ambient cap. */
+    OCI_OP_CAPS = 25,
+    /* str host_path: open the exec fifo O_RDWR|O_CLOEXEC (never blocks) and keep it. */
+    OCI_OP_OPEN_FIFO = 26,
+    /* (none): read one byte from the fifo kept by OPEN_FIFO (blocks until `start` writes), close it. */
+    OCI_OP_WAIT_FIFO = 27,
+    /* str file, strlist search_dirs: resolve the program now (so a missing program fails
+     * `create`, not `start`): a file containing '/' is used as is, otherwise the first
+     * search_dirs[i]/file that is a regular file with execute permission. */
+    OCI_OP_RESOLVE_EXEC = 28,
+    /* u32 keep_fds, strlist argv, strlist envp: reset every signal disposition to SIG_DFL,
+     * unblock every signal, mark every fd >= keep_fds close-on-exec, execve the resolved program. */
+    OCI_OP_EXEC = 29,
+    /* str path (in root), str value: write value to a file below /proc/sys (sysctl) */
+    OCI_OP_WRITE_PROC = 30,
+};
+
+/* OCI_OP_MOUNT / OCI_OP_PROPAGATE / OCI_OP_REMOUNT opts */
+enum oci_mount_opts {
+    OCI_MNT_TARGET_IN_ROOT = 1u << 0,  /* target is resolved inside the root fd (RESOLVE_IN_ROOT) */
+    OCI_MNT_SOURCE_IN_ROOT = 1u << 1,  /* source too (bind of a path of the container onto itself) */
+    OCI_MNT_MKDIR = 1u << 2,           /* create the target directory (and parents) if missing */
+    OCI_MNT_MKFILE = 1u << 3,          /* create the target as an empty file (parents as dirs) */
+    OCI_MNT_MKLIKE_SOURCE = 1u << 4,   /* create a dir or a file, whichever the source is */
+    OCI_MNT_REMOUNT = 1u << 5,         /* bind mounts: remount with the flags after binding */
+    OCI_MNT_IGNORE_MISSING = 1u << 6,  /* a missing target (or source) is not an error */
+};
+
+/* OCI_OP_SET_USER opts */
+enum oci_user_opts {
+    OCI_USER_SETGROUPS = 1u << 0,
+};
+
+/* ---- messages on the sync socket (SOCK_SEQPACKET) ------------------------------------------- */
+/* executor -> host: one fixed-size record per message */
+struct oci_msg {
+    unsigned int type;   /* enum oci_msg_type */
+    unsigned int arg;    /* PID: pid; SYNC/NOTIFY: tag; ERROR: step index (0-based) */
+    int err;             /* ERROR: errno (positive) */
+    char what[52];       /* ERROR: the operation that failed ("mount", "openat2 target", ...) */
+};
+
+enum oci_msg_type {
+    OCI_MSG_PID = 1,
+    OCI_MSG_SYNC = 2,
+    OCI_MSG_NOTIFY = 3,
+    OCI_MSG_ERROR = 4,
+};
+
+/* host -> executor: one u32 in reply to OCI_MSG_SYNC */
+enum oci_reply {
+    OCI_REPLY_OK = 0,
+    OCI_REPLY_ABORT = 1,
+};
+
+/* Step index reported for failures before the first step (reading or decoding the plan). */
+#define OCI_STEP_NONE 0xFFFFFFFFu
+
+#endif

@@ -1,0 +1,6 @@
+namespace OciRuntime;
+
+internal static class Program
+{
+    private static int Main(string[] args) => Cli.CommandLine.Run(args);
+}
