@@ -1,3 +1,7 @@
+using System.Runtime.Versioning;
+
+[assembly: SupportedOSPlatform("linux")]
+
 namespace OciRuntime;
 
 internal static class Program

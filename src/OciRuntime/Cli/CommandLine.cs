@@ -1,6 +1,104 @@
+using System.Text.Json;
+using OciRuntime.Lifecycle;
+using OciRuntime.Linux;
+using OciRuntime.Planning;
+using OciRuntime.Spec;
+
 namespace OciRuntime.Cli;
 
+/// <summary>
+/// The runc-compatible command line: global options (accepted before or after the command
+/// name), one command, its options and arguments. Every error is logged and exits 1, as runc.
+/// </summary>
 internal static class CommandLine
 {
-    public static int Run(string[] args) => 0;
+    private static readonly OptionSpec[] GlobalOptions =
+    [
+        new("root", true), new("log", true), new("log-format", true), new("debug", false),
+        new("systemd-cgroup", false), new("criu", true), new("rootless", true),
+        new("help", false, "h"), new("version", false, "v"),
+    ];
+
+    private static readonly Command[] Commands =
+    [
+        new CreateCommand(), new StartCommand(), new RunCommand(), new StateCommand(), new KillCommand(),
+        new DeleteCommand(), new ListCommand(), new SpecCommand(), new PlanCommand(),
+    ];
+
+    public static int Run(string[] args)
+    {
+        try
+        {
+            var global = new ParsedArgs();
+            int i = ArgParser.Parse(args, 0, GlobalOptions, global, stopAtPositional: true);
+            ApplyLogging(global);
+            if (global.Flag("version"))
+            {
+                Output.Out($"ociruntime version {BuildInfo.Version}\nspec: {BuildInfo.SpecVersion}\n");
+                return 0;
+            }
+            if (i >= args.Length || global.Flag("help") || args[i] == "help")
+            {
+                Output.Out(Help());
+                return i >= args.Length && !global.Flag("help") ? 1 : 0;
+            }
+
+            var cmd = Commands.FirstOrDefault(c => c.Name == args[i])
+                ?? throw new UsageError($"no such command: {args[i]}");
+            var parsed = new ParsedArgs();
+            ArgParser.Parse(args, i + 1, [.. cmd.Options, .. GlobalOptions], parsed, stopAtPositional: false);
+            // Global options given after the command name count too.
+            foreach (var g in GlobalOptions)
+                if (parsed.Get(g.Name) is { } v)
+                    global.Set(g.Name, v);
+            ApplyLogging(global);
+            if (parsed.Flag("help"))
+            {
+                Output.Out($"usage: ociruntime {cmd.Name} {cmd.Usage}\n\n{cmd.Summary}\n");
+                return 0;
+            }
+            int n = parsed.Positionals.Count;
+            if (n < cmd.MinArgs || n > cmd.MaxArgs)
+                throw new UsageError(cmd.MinArgs == cmd.MaxArgs
+                    ? $"\"{cmd.Name}\" requires exactly {cmd.MinArgs} argument(s); usage: ociruntime {cmd.Name} {cmd.Usage}"
+                    : $"\"{cmd.Name}\" takes {cmd.MinArgs} to {cmd.MaxArgs} arguments; usage: ociruntime {cmd.Name} {cmd.Usage}");
+
+            var ctx = new GlobalContext(new StateStore(global.Get("root") ?? StateStore.DefaultRoot), global.Flag("systemd-cgroup"));
+            return cmd.Run(parsed, ctx);
+        }
+        catch (Exception e) when (e is RuntimeError or UsageError or ConfigException or PlanningException
+                                       or SyscallException or IOException or UnauthorizedAccessException
+                                       or JsonException or ArgumentException)
+        {
+            Log.Error(e.Message);
+            return 1;
+        }
+    }
+
+    private static void ApplyLogging(ParsedArgs global)
+    {
+        Log.FilePath = global.Get("log");
+        string format = global.Get("log-format") ?? "text";
+        if (format is not ("text" or "json"))
+            throw new UsageError($"--log-format: unknown format \"{format}\" (text or json)");
+        Log.Json = format == "json";
+        Log.DebugEnabled = global.Flag("debug");
+    }
+
+    private static string Help()
+    {
+        var sb = new System.Text.StringBuilder();
+        sb.Append("ociruntime - an OCI runtime-spec ").Append(BuildInfo.SpecVersion).Append(" container runtime, runc-compatible\n\n");
+        sb.Append("usage: ociruntime [global options] command [command options] [arguments...]\n\ncommands:\n");
+        foreach (var c in Commands)
+            sb.Append($"   {c.Name,-8} {c.Summary}\n");
+        sb.Append("\nglobal options:\n");
+        sb.Append("   --root value        state directory (default: ").Append(StateStore.DefaultRoot).Append(")\n");
+        sb.Append("   --log value         log file (default: stderr)\n");
+        sb.Append("   --log-format value  text or json (default: text)\n");
+        sb.Append("   --debug             log debug messages\n");
+        sb.Append("   --systemd-cgroup    use systemd cgroups (not supported yet)\n");
+        sb.Append("   --version, -v       print the version\n");
+        return sb.ToString();
+    }
 }

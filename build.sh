@@ -1,0 +1,119 @@
+#!/usr/bin/env bash
+# build.sh — build ociruntime, run a demo container, run the tests, run the benchmarks.
+#
+#   ./build.sh            install missing OS packages, build out/ociruntime, run one demo container
+#   ./build.sh test       build, then every test: unit, native (C executor), conformance (as root,
+#                         inside a private cgroup+mount+pid namespace sandbox)
+#   ./build.sh test unit|native|conformance   one group only
+#   ./build.sh clean
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+cd "$ROOT"
+BUILD=$ROOT/build
+OUT=$ROOT/out
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+
+say() { printf '\n== %s\n' "$*"; }
+
+# --- OS packages -------------------------------------------------------------------------------
+ensure_packages() {
+  local need=() p
+  for p in gcc make libc6-dev libseccomp-dev busybox-static; do
+    dpkg -s "$p" >/dev/null 2>&1 || need+=("$p")
+  done
+  if [ ${#need[@]} -gt 0 ]; then
+    say "installing ${need[*]}"
+    [ "$(id -u)" = 0 ] || { echo "build.sh: need root to install ${need[*]}" >&2; exit 1; }
+    apt-get -o DPkg::Lock::Timeout=600 update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y -qq --no-install-recommends "${need[@]}"
+  fi
+  command -v dotnet >/dev/null || { echo "build.sh: the .NET SDK (dotnet) is required" >&2; exit 1; }
+}
+
+# --- build -------------------------------------------------------------------------------------
+build_native() {
+  say "building the C executor"
+  make -s -C src/OciRuntime.Native OUT="$BUILD/native"
+}
+
+build_runtime() {
+  build_native
+  say "publishing out/ociruntime (NativeAOT)"
+  dotnet publish src/OciRuntime/OciRuntime.csproj -c Release -r linux-x64 -p:PublishAot=true \
+    -p:NativeOutDir="$BUILD/native/" -o "$BUILD/publish" -v q -nologo
+  mkdir -p "$OUT"
+  cp "$BUILD/publish/ociruntime" "$OUT/ociruntime"
+  ls -l "$OUT/ociruntime"
+}
+
+# A bundle whose rootfs is busybox-static: small, static, and everything a demo or test needs.
+make_busybox_rootfs() {
+  local rootfs=$1 app
+  rm -rf "$rootfs"
+  mkdir -p "$rootfs"/{bin,dev,proc,sys,tmp,etc,root}
+  cp /bin/busybox "$rootfs/bin/busybox"
+  for app in sh echo cat ls hostname id sleep true false mount ps; do ln -s busybox "$rootfs/bin/$app"; done
+  echo "root:x:0:0:root:/root:/bin/sh" > "$rootfs/etc/passwd"
+  echo "root:x:0:" > "$rootfs/etc/group"
+}
+
+demo() {
+  local bundle=$BUILD/demo-bundle
+  say "demo: a container from a busybox-static bundle"
+  make_busybox_rootfs "$bundle/rootfs"
+  rm -f "$bundle/config.json"
+  "$OUT/ociruntime" spec --bundle "$bundle"
+  # The default config wants a terminal; the demo prints to the build's own stdout instead.
+  sed -i -e 's/"terminal": true/"terminal": false/' \
+         -e 's/^\(\t*\)"sh"$/\1"sh", "-c", "echo hello from $(hostname), pid $$, as $(id -u):$(id -g); ls \/"/' \
+         "$bundle/config.json"
+  tests/sandbox/run-in-sandbox.sh "$OUT/ociruntime" --root "$BUILD/demo-state" run --bundle "$bundle" demo
+}
+
+# --- tests -------------------------------------------------------------------------------------
+test_unit() {
+  say "unit tests"
+  dotnet test tests/OciRuntime.Tests/OciRuntime.Tests.csproj -v q -nologo
+}
+
+test_native() {
+  say "native tests (C executor)"
+  make -s -C src/OciRuntime.Native OUT="$BUILD/native" test
+}
+
+test_conformance() {
+  say "conformance tests (real binary, real bundles, in the sandbox)"
+  [ "$(id -u)" = 0 ] || { echo "build.sh: conformance tests need root" >&2; return 1; }
+  make -s -C tests/conformance/probe
+  OCI_RUNTIME="$OUT/ociruntime" tests/sandbox/run-in-sandbox.sh \
+    dotnet test tests/conformance/OciRuntime.Conformance/OciRuntime.Conformance.csproj -v q -nologo
+}
+
+cmd=${1:-build}
+case "$cmd" in
+  build)
+    ensure_packages
+    build_runtime
+    demo
+    ;;
+  test)
+    ensure_packages
+    build_runtime
+    case "${2:-all}" in
+      unit) test_unit ;;
+      native) test_native ;;
+      conformance) test_conformance ;;
+      all) test_unit; test_native; test_conformance ;;
+      *) echo "build.sh test: unknown group ${2}" >&2; exit 2 ;;
+    esac
+    say "all tests passed"
+    ;;
+  clean)
+    rm -rf "$BUILD" "$OUT"
+    ;;
+  *)
+    sed -n '2,9p' "$0" >&2
+    exit 2
+    ;;
+esac

@@ -1,0 +1,22 @@
+using OciRuntime.Lifecycle;
+
+namespace OciRuntime.Cli;
+
+/// <summary>What every command gets from the global options.</summary>
+internal sealed record GlobalContext(StateStore Store, bool SystemdCgroup);
+
+/// <summary>One subcommand: its flags, its positional arguments, what it does.</summary>
+internal abstract class Command
+{
+    public abstract string Name { get; }
+    public abstract string Summary { get; }
+    /// <summary>e.g. "[command options] &lt;container-id&gt;"</summary>
+    public abstract string Usage { get; }
+    public virtual IReadOnlyList<OptionSpec> Options => [];
+    public virtual int MinArgs => 1;
+    public virtual int MaxArgs => 1;
+
+    public abstract int Run(ParsedArgs args, GlobalContext ctx);
+
+    protected static string Id(ParsedArgs a) => a.Positionals[0];
+}

@@ -1,0 +1,130 @@
+using OciRuntime.Linux;
+
+namespace OciRuntime.Lifecycle;
+
+/// <summary>
+/// A container known to the state store, and the operations of the runtime-spec lifecycle on it.
+/// The status is never stored: it is derived each time from the init process (alive, and the
+/// same process by its start time) and the exec fifo (present until `start`).
+/// </summary>
+internal sealed unsafe class Container(StateStore store, ContainerRecord record)
+{
+    public ContainerRecord Record { get; } = record;
+    public string Id => Record.Id;
+
+    public static Container Load(StateStore store, string id) => new(store, store.Load(id));
+
+    public ContainerStatus Status
+    {
+        get
+        {
+            if (!InitAlive())
+                return ContainerStatus.Stopped;
+            return File.Exists(store.FifoOf(Id)) ? ContainerStatus.Created : ContainerStatus.Running;
+        }
+    }
+
+    private bool InitAlive()
+    {
+        if (Record.Pid <= 0)
+            return false;
+        var stat = ProcStat.Read(Record.Pid);
+        return stat is { IsDead: false } s && s.StartTime == Record.InitStartTime;
+    }
+
+    public StateOutput State(ContainerStatus status) => new()
+    {
+        Id = Id,
+        Pid = status == ContainerStatus.Stopped ? 0 : Record.Pid,
+        Status = status.Name(),
+        Bundle = Record.Bundle,
+        Rootfs = Record.Rootfs,
+        Created = Record.Created.ToString("yyyy-MM-ddTHH:mm:ss.fffffffZ"),
+        Annotations = Record.Annotations,
+    };
+
+    /// <summary>Lets the init go on to exec the user's program: one byte into the exec fifo, on
+    /// which the init blocks in a read. The fifo is removed afterwards, which is what makes the
+    /// status "running".</summary>
+    public void Start()
+    {
+        var status = Status;
+        if (status != ContainerStatus.Created)
+            throw new RuntimeError(status == ContainerStatus.Stopped
+                ? $"cannot start container \"{Id}\": it has stopped"
+                : $"cannot start container \"{Id}\": it is already {status.Name()}");
+        string fifo = store.FifoOf(Id);
+        int fd = LibC.open(fifo, LibC.O_WRONLY | LibC.O_NONBLOCK | LibC.O_CLOEXEC, 0);
+        if (fd < 0)
+        {
+            int e = LibC.Errno;
+            // ENXIO: no reader, so the init is gone; ENOENT: another `start` won the race.
+            if (e == LibC.ENXIO)
+                throw new RuntimeError($"cannot start container \"{Id}\": its init process has exited");
+            if (e == LibC.ENOENT)
+                throw new RuntimeError($"cannot start container \"{Id}\": it is already running");
+            throw new SyscallException($"open {fifo}", e);
+        }
+        byte b = (byte)'0';
+        nint n = LibC.write(fd, &b, 1);
+        int err = LibC.Errno;
+        LibC.close(fd);
+        if (n != 1)
+            throw new SyscallException($"write {fifo}", err);
+        File.Delete(fifo);
+    }
+
+    public void Kill(int signal)
+    {
+        if (Status == ContainerStatus.Stopped)
+            throw new RuntimeError($"cannot kill container \"{Id}\": container not running");
+        if (LibC.kill(Record.Pid, signal) != 0)
+        {
+            int e = LibC.Errno;
+            if (e == LibC.ESRCH)
+                throw new RuntimeError($"cannot kill container \"{Id}\": container not running");
+            throw new SyscallException($"kill {Record.Pid}", e);
+        }
+    }
+
+    /// <summary>Deletes the container; a created one is killed first (as runc), a running or
+    /// paused one only with <paramref name="force"/>.</summary>
+    public void Delete(bool force)
+    {
+        var status = Status;
+        if (status is ContainerStatus.Running or ContainerStatus.Paused && !force)
+            throw new RuntimeError($"cannot delete container \"{Id}\" that is not stopped: it is {status.Name()} (use --force)");
+        if (status != ContainerStatus.Stopped)
+        {
+            LibC.kill(Record.Pid, 9);
+            WaitForExit(TimeSpan.FromSeconds(10));
+        }
+        store.Remove(Id);
+    }
+
+    /// <summary>Waits for the init (usually not our child) to exit, via a pidfd.</summary>
+    public void WaitForExit(TimeSpan timeout)
+    {
+        int pfd = LibC.PidfdOpen(Record.Pid);
+        if (pfd < 0)
+            return; // ESRCH: gone already
+        try
+        {
+            var deadline = DateTime.UtcNow + timeout;
+            while (InitAlive())
+            {
+                LibC.PollFd p = new() { Fd = pfd, Events = LibC.POLLIN };
+                int ms = (int)Math.Max(0, (deadline - DateTime.UtcNow).TotalMilliseconds);
+                if (ms == 0)
+                    throw new RuntimeError($"container \"{Id}\": init {Record.Pid} did not exit within {timeout.TotalSeconds} s");
+                // Readable at exit; a zombie still has to be reaped by its parent, so poll the
+                // status too rather than trust one wake-up.
+                LibC.poll(&p, 1, Math.Min(ms, 100));
+            }
+        }
+        finally
+        {
+            LibC.close(pfd);
+        }
+    }
+}

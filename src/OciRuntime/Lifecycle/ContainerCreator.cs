@@ -1,0 +1,90 @@
+using OciRuntime.Linux;
+using OciRuntime.Planning;
+using OciRuntime.Spec;
+
+namespace OciRuntime.Lifecycle;
+
+internal sealed record CreateOptions(string Id, string Bundle, string? PidFile, bool NoPivot, int PreserveFds);
+
+/// <summary>
+/// `create`: config → plan → init waiting on the exec fifo → state.json. Anything that fails
+/// leaves nothing: the init is killed and the state directory removed.
+/// </summary>
+internal static class ContainerCreator
+{
+    public static (Container Container, LaunchedInit Init) Create(StateStore store, CreateOptions o)
+    {
+        StateStore.ValidateId(o.Id);
+        string bundle = Path.GetFullPath(o.Bundle);
+        if (!Directory.Exists(bundle))
+            throw new RuntimeError($"bundle {bundle}: no such directory");
+        var config = LoadConfig(bundle);
+        string rootfs = Path.GetFullPath(Path.Combine(bundle, config.Root!.Path!));
+        if (!Directory.Exists(rootfs))
+            throw new RuntimeError($"root.path: {rootfs}: no such directory");
+
+        bool needCgroups = config.Mounts?.Any(m => m.Type == "cgroup") ?? false;
+        var host = HostFactsReader.Read(needCgroups);
+
+        string dir = store.CreateDir(o.Id);
+        try
+        {
+            string fifo = store.FifoOf(o.Id);
+            if (LibC.mkfifo(fifo, 0b110_010_010) != 0) // 0622, as runc
+                throw SyscallException.Last($"mkfifo {fifo}");
+
+            var plan = Planner.PlanInit(new PlanRequest(config, bundle, rootfs, fifo, o.NoPivot, o.PreserveFds, host));
+            var launched = InitLauncher.Launch(plan);
+            try
+            {
+                var stat = ProcStat.Read(launched.InitPid)
+                    ?? throw new RuntimeError("the container's init exited before it was ready");
+                var record = new ContainerRecord
+                {
+                    Id = o.Id,
+                    Pid = launched.InitPid,
+                    InitStartTime = stat.StartTime,
+                    Bundle = bundle,
+                    Rootfs = rootfs,
+                    Created = DateTime.UtcNow,
+                    Annotations = config.Annotations,
+                };
+                store.Save(record);
+                if (o.PidFile is not null)
+                    WritePidFile(o.PidFile, launched.InitPid);
+                InitLauncher.ReapSpawned(launched);
+                return (new Container(store, record), launched);
+            }
+            catch
+            {
+                InitLauncher.KillAndReap(launched.InitPid, launched.SpawnedPid);
+                throw;
+            }
+        }
+        catch
+        {
+            store.Remove(o.Id);
+            throw;
+        }
+    }
+
+    public static Spec.Spec LoadConfig(string bundle)
+    {
+        var config = ConfigLoader.Load(Path.Combine(bundle, "config.json"));
+        var errors = SpecValidator.Validate(config);
+        if (config.Process is null)
+            errors = [.. errors, new SpecError("process", "required to create a container")];
+        if (errors.Count > 0)
+            throw new RuntimeError("config.json: " + string.Join("; ", errors.Select(e => e.ToString())));
+        return config;
+    }
+
+    /// <summary>Written next to its final name and renamed, so a reader never sees a partial pid.</summary>
+    private static void WritePidFile(string path, int pid)
+    {
+        string full = Path.GetFullPath(path);
+        string tmp = Path.Combine(Path.GetDirectoryName(full)!, "." + Path.GetFileName(full) + ".tmp");
+        File.WriteAllText(tmp, pid.ToString());
+        File.Move(tmp, full, overwrite: true);
+    }
+}

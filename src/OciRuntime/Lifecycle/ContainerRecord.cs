@@ -1,0 +1,38 @@
+using System.Text.Json.Serialization;
+
+namespace OciRuntime.Lifecycle;
+
+/// <summary>What the runtime remembers about a container: &lt;root&gt;/&lt;id&gt;/state.json.</summary>
+internal sealed class ContainerRecord
+{
+    [JsonPropertyName("id")] public string Id { get; set; } = "";
+    [JsonPropertyName("pid")] public int Pid { get; set; }
+    /// <summary>Start time of the init (field 22 of /proc/PID/stat): tells the init from a later
+    /// process that reuses its pid.</summary>
+    [JsonPropertyName("initStartTime")] public ulong InitStartTime { get; set; }
+    [JsonPropertyName("bundle")] public string Bundle { get; set; } = "";
+    [JsonPropertyName("rootfs")] public string Rootfs { get; set; } = "";
+    [JsonPropertyName("created")] public DateTime Created { get; set; }
+    [JsonPropertyName("annotations")] public Dictionary<string, string>? Annotations { get; set; }
+}
+
+/// <summary>The runtime-spec state (plus runc's rootfs, created, owner) printed by `state` and `list`.</summary>
+internal sealed class StateOutput
+{
+    [JsonPropertyName("ociVersion")] public string OciVersion { get; set; } = BuildInfo.SpecVersion;
+    [JsonPropertyName("id")] public string Id { get; set; } = "";
+    [JsonPropertyName("pid")] public int Pid { get; set; }
+    [JsonPropertyName("status")] public string Status { get; set; } = "";
+    [JsonPropertyName("bundle")] public string Bundle { get; set; } = "";
+    [JsonPropertyName("rootfs")] public string Rootfs { get; set; } = "";
+    [JsonPropertyName("created")] public string Created { get; set; } = "";
+    [JsonPropertyName("owner")] public string Owner { get; set; } = "";
+    [JsonPropertyName("annotations")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public Dictionary<string, string>? Annotations { get; set; }
+}
+
+[JsonSerializable(typeof(ContainerRecord))]
+[JsonSerializable(typeof(StateOutput))]
+[JsonSerializable(typeof(List<StateOutput>))]
+internal sealed partial class LifecycleJsonContext : JsonSerializerContext;

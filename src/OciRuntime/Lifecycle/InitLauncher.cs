@@ -1,0 +1,145 @@
+using OciRuntime.Linux;
+using OciRuntime.Plan;
+
+namespace OciRuntime.Lifecycle;
+
+/// <summary>The processes a launch left: the container's init, and the executor process that was
+/// spawned (the same one unless the plan forked into a pid namespace).</summary>
+internal readonly record struct LaunchedInit(int InitPid, int SpawnedPid);
+
+/// <summary>
+/// Starts the C executor on a plan and follows it over the sync socket until it reports Ready.
+/// The plan goes in a sealed memfd (any size, immutable once the child maps it); messages come
+/// back on a SOCK_SEQPACKET socket. A failure arrives as (step index, errno) and becomes an error
+/// naming the config field that produced the step.
+/// </summary>
+internal static unsafe class InitLauncher
+{
+    private const string SelfExe = "/proc/self/exe";
+
+    public static LaunchedInit Launch(ExecutionPlan plan)
+    {
+        int planFd = WritePlan(plan.Encode());
+        int* sv = stackalloc int[2];
+        if (LibC.socketpair(LibC.AF_UNIX, LibC.SOCK_SEQPACKET | LibC.SOCK_CLOEXEC, 0, sv) != 0)
+        {
+            LibC.close(planFd);
+            throw SyscallException.Last("socketpair");
+        }
+        int hostFd = sv[0], childFd = sv[1];
+        int spawned = NativeExecutor.oci_spawn_executor(SelfExe, planFd, childFd);
+        LibC.close(planFd);
+        LibC.close(childFd);
+        if (spawned < 0)
+        {
+            LibC.close(hostFd);
+            throw new SyscallException("start the container's init", -spawned);
+        }
+
+        int initPid = spawned;
+        try
+        {
+            Follow(plan, hostFd, ref initPid);
+            return new LaunchedInit(initPid, spawned);
+        }
+        catch
+        {
+            KillAndReap(initPid, spawned);
+            throw;
+        }
+        finally
+        {
+            LibC.close(hostFd);
+        }
+    }
+
+    private static void Follow(ExecutionPlan plan, int fd, ref int initPid)
+    {
+        byte* buf = stackalloc byte[ExecutorMessage.Size];
+        while (true)
+        {
+            nint n = LibC.recv(fd, buf, ExecutorMessage.Size, 0);
+            if (n < 0)
+            {
+                if (LibC.Errno == LibC.EINTR)
+                    continue;
+                throw SyscallException.Last("read from the container's init");
+            }
+            if (n == 0)
+                throw new RuntimeError("the container's init exited before it was ready");
+            var msg = ExecutorMessage.Decode(new ReadOnlySpan<byte>(buf, (int)n));
+            switch (msg.Type)
+            {
+                case ExecutorMessageType.Pid:
+                    initPid = (int)msg.Arg;
+                    break;
+                case ExecutorMessageType.Notify when (SyncTag)msg.Arg == SyncTag.Ready:
+                    return;
+                case ExecutorMessageType.Sync:
+                    Reply(fd, ExecutorReply.Ok);
+                    break;
+                case ExecutorMessageType.Error:
+                    throw new RuntimeError(StepFailure.Describe(plan, msg));
+                default:
+                    throw new RuntimeError($"unexpected message {msg.Type} from the container's init");
+            }
+        }
+    }
+
+    private static void Reply(int fd, ExecutorReply reply)
+    {
+        uint r = (uint)reply;
+        if (LibC.send(fd, (byte*)&r, 4, 0) != 4)
+            throw SyscallException.Last("reply to the container's init");
+    }
+
+    private static int WritePlan(byte[] bytes)
+    {
+        int fd = LibC.memfd_create("ociruntime-plan", LibC.MFD_CLOEXEC | LibC.MFD_ALLOW_SEALING);
+        if (fd < 0)
+            throw SyscallException.Last("memfd_create");
+        fixed (byte* p = bytes)
+        {
+            nint off = 0;
+            while (off < bytes.Length)
+            {
+                nint w = LibC.write(fd, p + off, bytes.Length - off);
+                if (w < 0)
+                {
+                    if (LibC.Errno == LibC.EINTR)
+                        continue;
+                    var e = SyscallException.Last("write the plan");
+                    LibC.close(fd);
+                    throw e;
+                }
+                off += w;
+            }
+        }
+        // Sealed: the executor validates the plan once and then trusts it; nothing may change it after.
+        LibC.fcntl(fd, LibC.F_ADD_SEALS, LibC.F_SEAL_SHRINK | LibC.F_SEAL_GROW | LibC.F_SEAL_WRITE | LibC.F_SEAL_SEAL);
+        return fd;
+    }
+
+    /// <summary>After a failed launch: nothing of the container may stay behind.</summary>
+    public static void KillAndReap(int initPid, int spawned)
+    {
+        LibC.kill(initPid, 9);
+        if (spawned != initPid)
+            LibC.kill(spawned, 9);
+        int status;
+        LibC.waitpid(spawned, &status, LibC.__WALL);
+        if (spawned != initPid)
+            LibC.waitpid(initPid, &status, LibC.__WALL);
+    }
+
+    /// <summary>Reaps the executor process that forked the init and exited.</summary>
+    public static void ReapSpawned(LaunchedInit launched)
+    {
+        if (launched.SpawnedPid == launched.InitPid)
+            return;
+        int status;
+        while (LibC.waitpid(launched.SpawnedPid, &status, LibC.__WALL) < 0 && LibC.Errno == LibC.EINTR)
+        {
+        }
+    }
+}

@@ -1,0 +1,48 @@
+using System.Buffers.Binary;
+using System.Text;
+
+namespace OciRuntime.Plan;
+
+/// <summary>enum oci_msg_type in plan.h.</summary>
+internal enum ExecutorMessageType : uint
+{
+    Pid = 1,
+    Sync = 2,
+    Notify = 3,
+    Error = 4,
+}
+
+/// <summary>What the host answers to a Sync message (enum oci_reply).</summary>
+internal enum ExecutorReply : uint
+{
+    Ok = 0,
+    Abort = 1,
+}
+
+/// <summary>The points at which the executor stops and asks the host to act (SYNC) or tells it
+/// something (NOTIFY). The tag values are the host's own; the executor only passes them on.</summary>
+internal enum SyncTag : uint
+{
+    /// <summary>Everything before the wait for `start` is done.</summary>
+    Ready = 1,
+}
+
+/// <summary>One struct oci_msg from the sync socket.</summary>
+internal readonly record struct ExecutorMessage(ExecutorMessageType Type, uint Arg, int Errno, string What)
+{
+    public const int Size = 64;
+    public const uint NoStep = 0xFFFFFFFF;
+
+    public static ExecutorMessage Decode(ReadOnlySpan<byte> b)
+    {
+        if (b.Length != Size)
+            throw new InvalidDataException($"executor message of {b.Length} bytes, expected {Size}");
+        var what = b.Slice(12, 52);
+        int nul = what.IndexOf((byte)0);
+        return new ExecutorMessage(
+            (ExecutorMessageType)BinaryPrimitives.ReadUInt32LittleEndian(b),
+            BinaryPrimitives.ReadUInt32LittleEndian(b[4..]),
+            BinaryPrimitives.ReadInt32LittleEndian(b[8..]),
+            Encoding.UTF8.GetString(nul < 0 ? what : what[..nul]));
+    }
+}

@@ -1,0 +1,59 @@
+namespace OciRuntime.Plan;
+
+/// <summary>Step opcodes. Mirrors enum oci_plan_op in src/OciRuntime.Native/plan.h (a unit test
+/// checks that the two agree).</summary>
+internal enum PlanOp : uint
+{
+    Setns = 1,
+    Unshare = 2,
+    Fork = 3,
+    Sync = 4,
+    Notify = 5,
+    SetHostname = 6,
+    SetDomainname = 7,
+    OpenRoot = 8,
+    Mount = 9,
+    Propagate = 10,
+    Mknod = 11,
+    Symlink = 12,
+    Mkdir = 13,
+    PivotRoot = 14,
+    MoveRoot = 15,
+    Remount = 16,
+    Mask = 17,
+    Chdir = 18,
+    Umask = 19,
+    Rlimit = 20,
+    Setsid = 21,
+    NoNewPrivs = 22,
+    CapsBounding = 23,
+    SetUser = 24,
+    Caps = 25,
+    OpenFifo = 26,
+    WaitFifo = 27,
+    ResolveExec = 28,
+    Exec = 29,
+    WriteProc = 30,
+}
+
+/// <summary>enum oci_mount_opts in plan.h.</summary>
+[Flags]
+internal enum MountOpts : uint
+{
+    None = 0,
+    TargetInRoot = 1u << 0,
+    SourceInRoot = 1u << 1,
+    Mkdir = 1u << 2,
+    Mkfile = 1u << 3,
+    MkLikeSource = 1u << 4,
+    Remount = 1u << 5,
+    IgnoreMissing = 1u << 6,
+}
+
+/// <summary>Constants of the plan header (plan.h).</summary>
+internal static class PlanFormat
+{
+    public const uint Magic = 0x4E4C5043;
+    public const uint Version = 1;
+    public const string ExecutorEnv = "_OCIRUNTIME_EXECUTOR";
+}

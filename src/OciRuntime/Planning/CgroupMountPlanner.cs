@@ -1,0 +1,53 @@
+using OciRuntime.Plan;
+using static OciRuntime.Linux.MountFlags;
+
+namespace OciRuntime.Planning;
+
+/// <summary>
+/// A mount of type "cgroup". On a cgroup v2 host that is one cgroup2 mount. On a v1 (or hybrid)
+/// host it becomes what runc builds: a tmpfs holding one directory per host hierarchy, each a
+/// fresh mount of that hierarchy inside the container's cgroup namespace, or without one a bind of
+/// the container's own cgroup directory; the tmpfs gets the read-only flag last.
+/// </summary>
+internal static class CgroupMountPlanner
+{
+    public static void Plan(PlanRequest req, string dest, MountOptions opts, string field, List<Step> steps)
+    {
+        ulong flags = opts.Flags & ~(MS_BIND | MS_REC | MS_REMOUNT);
+        if (req.Host.CgroupMode == CgroupMode.Unified)
+        {
+            steps.Add(new MountStep("cgroup", dest, "cgroup2", "", flags, MountOpts.TargetInRoot | MountOpts.Mkdir, field));
+            return;
+        }
+
+        bool cgroupns = req.Config.Linux?.Namespaces?.Any(n => n.Type == "cgroup" && string.IsNullOrEmpty(n.Path)) ?? false;
+        ulong tmpfsFlags = MS_NOSUID | MS_NODEV | MS_NOEXEC;
+        steps.Add(new MountStep("tmpfs", dest, "tmpfs", "mode=755", tmpfsFlags, MountOpts.TargetInRoot | MountOpts.Mkdir, field));
+
+        foreach (var h in req.Host.CgroupHierarchies)
+        {
+            string name = Path.GetFileName(h.MountPoint);
+            if (h.MountPoint == "/sys/fs/cgroup" || name.Length == 0)
+                continue;
+            string target = ContainerPath.Join(dest, name);
+            if (cgroupns)
+            {
+                steps.Add(new MountStep("cgroup", target, h.FsType, h.Options, flags,
+                    MountOpts.TargetInRoot | MountOpts.Mkdir, field));
+            }
+            else
+            {
+                string source = h.MountPoint + (h.OwnPath == "/" ? "" : h.OwnPath);
+                var mo = MountOpts.TargetInRoot | MountOpts.Mkdir | (flags != 0 ? MountOpts.Remount : 0);
+                steps.Add(new MountStep(source, target, "", "", MS_BIND | flags, mo, field));
+            }
+            // Co-mounted controllers ("cpu,cpuacct") are also reachable by each name, as on the host.
+            if (name.Contains(','))
+                foreach (var part in name.Split(','))
+                    steps.Add(new SymlinkStep(name, ContainerPath.Join(dest, part), field));
+        }
+
+        if ((opts.Flags & MS_RDONLY) != 0)
+            steps.Add(new RemountStep(dest, MS_RDONLY | tmpfsFlags, MountOpts.TargetInRoot, field));
+    }
+}

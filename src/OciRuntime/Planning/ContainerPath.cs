@@ -1,0 +1,31 @@
+namespace OciRuntime.Planning;
+
+/// <summary>Paths inside the container, cleaned lexically ("a/../b" → "/b", never above "/").
+/// Cleaning is for naming and ordering only: the executor still resolves every path inside the
+/// root with RESOLVE_IN_ROOT, so a symlink in the image cannot lead out of it.</summary>
+internal static class ContainerPath
+{
+    public static string Clean(string path)
+    {
+        var parts = new List<string>();
+        foreach (var p in path.Split('/'))
+        {
+            if (p.Length == 0 || p == ".")
+                continue;
+            if (p == "..")
+            {
+                if (parts.Count > 0)
+                    parts.RemoveAt(parts.Count - 1);
+                continue;
+            }
+            parts.Add(p);
+        }
+        return "/" + string.Join('/', parts);
+    }
+
+    public static string Join(string dir, string name) => dir == "/" ? "/" + name : dir + "/" + name;
+
+    /// <summary>True when <paramref name="path"/> is <paramref name="dir"/> or below it.</summary>
+    public static bool IsUnder(string path, string dir) =>
+        dir == "/" || path == dir || path.StartsWith(dir + "/", StringComparison.Ordinal);
+}

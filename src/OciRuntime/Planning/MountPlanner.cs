@@ -1,0 +1,47 @@
+using OciRuntime.Plan;
+using static OciRuntime.Linux.MountFlags;
+
+namespace OciRuntime.Planning;
+
+/// <summary>One entry of config.json "mounts" → mount steps.</summary>
+internal static class MountPlanner
+{
+    public static void Plan(PlanRequest req, Spec.Mount m, string field, List<Step> steps)
+    {
+        if (string.IsNullOrEmpty(m.Destination))
+            throw new PlanningException($"{field}.destination", "must not be empty");
+        string dest = ContainerPath.Clean(m.Destination);
+        if (dest == "/")
+            throw new PlanningException($"{field}.destination", "cannot mount over the container's root");
+        if (m.UidMappings is { Count: > 0 } || m.GidMappings is { Count: > 0 })
+            throw new PlanningException($"{field}.uidMappings", "id-mapped mounts are not supported yet");
+
+        var opts = MountOptions.Parse(m.Options, $"{field}.options");
+        string type = m.Type ?? "";
+
+        if (type == "cgroup")
+        {
+            CgroupMountPlanner.Plan(req, dest, opts, field, steps);
+        }
+        else if (opts.Bind || type == "bind")
+        {
+            if (string.IsNullOrEmpty(m.Source))
+                throw new PlanningException($"{field}.source", "a bind mount needs a source");
+            // A relative bind source is relative to the bundle (runtime-spec).
+            string source = Path.IsPathRooted(m.Source) ? m.Source : Path.GetFullPath(Path.Combine(req.BundlePath, m.Source));
+            ulong flags = MS_BIND | (opts.Recursive ? MS_REC : 0) | opts.RemountFlags;
+            var mo = MountOpts.TargetInRoot | MountOpts.MkLikeSource | (opts.RemountFlags != 0 ? MountOpts.Remount : 0);
+            steps.Add(new MountStep(source, dest, "", "", flags, mo, field));
+        }
+        else
+        {
+            if (type.Length == 0)
+                throw new PlanningException($"{field}.type", "required for a mount that is not a bind mount");
+            steps.Add(new MountStep(m.Source ?? type, dest, type, opts.Data, opts.Flags,
+                MountOpts.TargetInRoot | MountOpts.Mkdir, field));
+        }
+
+        if (opts.Propagation != 0)
+            steps.Add(new PropagateStep(dest, opts.Propagation, MountOpts.TargetInRoot, $"{field}.options"));
+    }
+}

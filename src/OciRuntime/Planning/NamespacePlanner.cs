@@ -1,0 +1,53 @@
+using OciRuntime.Linux;
+using OciRuntime.Plan;
+
+namespace OciRuntime.Planning;
+
+/// <summary>What the namespace steps decided, for the stages after them.</summary>
+internal sealed record NamespaceLayout(bool NewUts, bool NewMount, bool NewCgroup);
+
+internal static class NamespacePlanner
+{
+    // Joined in this order: the user namespace first (it decides what we may do in the others),
+    // the mount namespace last (after it, the host paths of the other namespace files may be gone).
+    private static readonly string[] JoinOrder = ["user", "ipc", "uts", "network", "pid", "cgroup", "time", "mount"];
+
+    public static NamespaceLayout Plan(Spec.Spec config, List<Step> steps)
+    {
+        var list = config.Linux?.Namespaces ?? [];
+        uint create = 0;
+        bool pidLater = false;
+        foreach (var type in JoinOrder)
+        {
+            int i = list.FindIndex(n => n.Type == type);
+            if (i < 0)
+                continue;
+            var entry = list[i];
+            uint flag = Namespaces.FlagOf(type);
+            if (!string.IsNullOrEmpty(entry.Path))
+                steps.Add(new SetnsStep(flag, entry.Path, $"linux.namespaces[{i}].path"));
+            else
+                create |= flag;
+            if (type is "pid" or "time")
+                pidLater = true; // both take effect only for children
+        }
+
+        bool newMount = (create & Namespaces.CLONE_NEWNS) != 0;
+        if (!newMount)
+            throw new PlanningException("linux.namespaces",
+                "a new mount namespace (type \"mount\" without a path) is required to set up the root filesystem");
+
+        // The cgroup namespace is created last, in the init, so that its root is the cgroup the
+        // init was placed in rather than the runtime's own.
+        uint early = create & ~Namespaces.CLONE_NEWCGROUP;
+        if (early != 0)
+            steps.Add(new UnshareStep(early, "linux.namespaces"));
+        if (pidLater)
+            steps.Add(new ForkStep("linux.namespaces"));
+        if ((create & Namespaces.CLONE_NEWCGROUP) != 0)
+            steps.Add(new UnshareStep(Namespaces.CLONE_NEWCGROUP, "linux.namespaces"));
+
+        return new NamespaceLayout((create & Namespaces.CLONE_NEWUTS) != 0, newMount,
+            (create & Namespaces.CLONE_NEWCGROUP) != 0);
+    }
+}

@@ -1,0 +1,36 @@
+using OciRuntime.Plan;
+
+namespace OciRuntime.Planning;
+
+/// <summary>
+/// Turns a validated config into the ordered steps of the container's init. Pure: no syscalls,
+/// no file access (host facts come in through the request), so every ordering decision is
+/// unit-tested. The order follows what runc does, and why is said at each stage.
+/// </summary>
+internal static class Planner
+{
+    public static ExecutionPlan PlanInit(PlanRequest req)
+    {
+        SupportCheck.ThrowIfUnsupported(req.Config);
+        var steps = new List<Step>();
+
+        // 1. Namespaces: join, create, and fork into a pid namespace (the child is pid 1).
+        var ns = NamespacePlanner.Plan(req.Config, steps);
+
+        // 2. In the init: the host names of a new uts namespace.
+        if (ns.NewUts)
+        {
+            if (req.Config.Hostname is { } host)
+                steps.Add(new SetHostnameStep(host, "hostname"));
+            if (req.Config.Domainname is { } domain)
+                steps.Add(new SetDomainnameStep(domain, "domainname"));
+        }
+
+        // 3. The root filesystem, mounts, devices; pivot_root; masked and read-only paths.
+        RootfsPlanner.Plan(req, steps);
+
+        // 4. The process: session, limits, cwd, identity, capabilities; the wait for `start`; exec.
+        ProcessPlanner.Plan(req, steps);
+        return new ExecutionPlan(steps);
+    }
+}

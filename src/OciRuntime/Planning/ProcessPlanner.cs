@@ -1,0 +1,66 @@
+using OciRuntime.Linux;
+using OciRuntime.Plan;
+
+namespace OciRuntime.Planning;
+
+/// <summary>
+/// The container's process, in the order the kernel needs: limits and cwd while still root; the
+/// bounding set before the uid changes; keep-caps across setuid; the final capability sets; then
+/// no_new_privs; the program is looked up before the wait for `start`, so `create` reports a
+/// missing program; exec after `start`.
+/// </summary>
+internal static class ProcessPlanner
+{
+    public const string DefaultPath = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+
+    public static void Plan(PlanRequest req, List<Step> steps)
+    {
+        var p = req.Config.Process ?? throw new PlanningException("process", "required to create a container");
+        if (p.Args is not { Count: > 0 })
+            throw new PlanningException("process.args", "must name the program to run");
+
+        steps.Add(new SetsidStep("process"));
+
+        var rlimits = p.Rlimits ?? [];
+        for (int i = 0; i < rlimits.Count; i++)
+        {
+            var r = rlimits[i];
+            if (!Rlimits.TryGetResource(r.Type ?? "", out uint res))
+                throw new PlanningException($"process.rlimits[{i}].type", $"unknown rlimit \"{r.Type}\"");
+            steps.Add(new RlimitStep(res, r.Soft, r.Hard, r.Type!, $"process.rlimits[{i}]"));
+        }
+
+        steps.Add(new ChdirStep(string.IsNullOrEmpty(p.Cwd) ? "/" : p.Cwd, "process.cwd"));
+        steps.Add(new UmaskStep(p.User?.Umask ?? 0022, "process.user.umask"));
+
+        var caps = p.Capabilities is null ? null : CapabilitySets.From(p.Capabilities, req.Host.RuntimeBoundingSet);
+        if (caps is not null)
+            steps.Add(new CapsBoundingStep(caps.Bounding, "process.capabilities.bounding"));
+
+        var user = p.User;
+        steps.Add(new SetUserStep(user?.Uid ?? 0, user?.Gid ?? 0, true,
+            user?.AdditionalGids?.ToList() ?? [], "process.user"));
+
+        if (caps is not null)
+            steps.Add(new CapsStep(caps.Effective, caps.Permitted, caps.Inheritable, caps.Ambient, "process.capabilities"));
+        if (p.NoNewPrivileges == true)
+            steps.Add(new NoNewPrivsStep("process.noNewPrivileges"));
+
+        var env = p.Env ?? [];
+        string path = env.LastOrDefault(e => e.StartsWith("PATH=", StringComparison.Ordinal))?[5..] ?? DefaultPath;
+        var searchDirs = path.Split(':').Select(d => d.Length == 0 ? "." : d).ToList();
+        steps.Add(new ResolveExecStep(p.Args[0], searchDirs, "process.args"));
+
+        steps.Add(new NotifyStep(SyncTag.Ready, "create"));
+        steps.Add(new WaitFifoStep("start"));
+        steps.Add(new ExecStep((uint)(3 + req.PreserveFds), p.Args, WithHome(env, user?.Uid ?? 0), "process.args"));
+    }
+
+    /// <summary>HOME is set when the config leaves it out, as runc does (root's is /root).</summary>
+    private static List<string> WithHome(List<string> env, uint uid)
+    {
+        if (env.Any(e => e.StartsWith("HOME=", StringComparison.Ordinal)))
+            return env;
+        return [.. env, uid == 0 ? "HOME=/root" : "HOME=/"];
+    }
+}

@@ -1,0 +1,68 @@
+using OciRuntime.Plan;
+using static OciRuntime.Linux.MountFlags;
+
+namespace OciRuntime.Planning;
+
+/// <summary>The root filesystem: propagation, the rootfs bind, every mount, devices, pivot_root,
+/// then masked and read-only paths and the read-only root.</summary>
+internal static class RootfsPlanner
+{
+    private const string NullDevice = "/dev/null";
+
+    public static void Plan(PlanRequest req, List<Step> steps)
+    {
+        var config = req.Config;
+        var linux = config.Linux;
+
+        // A new mount namespace starts as a copy whose mounts may be shared with the host's: make
+        // it a slave (or what rootfsPropagation asks) first, so nothing mounted below leaks out.
+        ulong rootPropagation = MS_SLAVE | MS_REC;
+        if (linux?.RootfsPropagation is { Length: > 0 } rp)
+            rootPropagation = MountOptions.Parse([rp], "linux.rootfsPropagation").Propagation;
+        steps.Add(new PropagateStep("/", rootPropagation, MountOpts.None, "linux.rootfsPropagation"));
+
+        // The rootfs becomes a mount of its own (pivot_root needs one), then the anchor that every
+        // later path is resolved against.
+        steps.Add(new MountStep(req.RootfsPath, req.RootfsPath, "", "", MS_BIND | MS_REC, MountOpts.None, "root.path"));
+        steps.Add(new OpenRootStep(req.RootfsPath, "root.path"));
+
+        var mounts = config.Mounts ?? [];
+        for (int i = 0; i < mounts.Count; i++)
+            MountPlanner.Plan(req, mounts[i], $"mounts[{i}]", steps);
+
+        if (!DevBindMounted(mounts))
+            DevicePlanner.Plan(config, steps);
+
+        // Opened while the host's paths are still reachable; the init waits on it after pivot_root.
+        steps.Add(new OpenFifoStep(req.ExecFifoPath, "exec fifo"));
+
+        if (req.NoPivot)
+            steps.Add(new MoveRootStep("--no-pivot"));
+        else
+            steps.Add(new PivotRootStep("root.path"));
+
+        if ((rootPropagation & MS_SHARED) != 0)
+            steps.Add(new PropagateStep("/", rootPropagation, MountOpts.TargetInRoot, "linux.rootfsPropagation"));
+
+        var readonlyPaths = linux?.ReadonlyPaths ?? [];
+        for (int i = 0; i < readonlyPaths.Count; i++)
+        {
+            string p = ContainerPath.Clean(readonlyPaths[i]);
+            steps.Add(new MountStep(p, p, "", "", MS_BIND | MS_REC | MS_RDONLY,
+                MountOpts.SourceInRoot | MountOpts.TargetInRoot | MountOpts.Remount | MountOpts.IgnoreMissing,
+                $"linux.readonlyPaths[{i}]"));
+        }
+
+        var masked = linux?.MaskedPaths ?? [];
+        for (int i = 0; i < masked.Count; i++)
+            steps.Add(new MaskStep(ContainerPath.Clean(masked[i]), NullDevice, $"linux.maskedPaths[{i}]"));
+
+        if (config.Root?.Readonly == true)
+            steps.Add(new RemountStep("/", MS_RDONLY, MountOpts.TargetInRoot, "root.readonly"));
+    }
+
+    /// <summary>With /dev bound from the host, its nodes are the host's: create none (as runc).</summary>
+    private static bool DevBindMounted(List<Spec.Mount> mounts) =>
+        mounts.Any(m => ContainerPath.Clean(m.Destination ?? "") == "/dev" &&
+                        (m.Type == "bind" || (m.Options?.Any(o => o is "bind" or "rbind") ?? false)));
+}

@@ -1,0 +1,82 @@
+using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
+
+namespace OciRuntime.Spec;
+
+/// <summary>
+/// Reads config.json (and process.json for <c>exec --process</c>). Every failure is a
+/// <see cref="ConfigException"/> whose message names the file and the JSON field.
+/// Parsing is as lenient as runc's (unknown fields are ignored, key case is not significant) and as
+/// strict as the types: numbers must be JSON numbers that fit, nothing is read from strings.
+/// </summary>
+public static class ConfigLoader
+{
+    public static Spec Load(string configPath) => Parse(ReadFile(configPath), DisplayName(configPath));
+
+    public static Spec Parse(ReadOnlySpan<byte> json, string sourceName = "config.json") =>
+        Parse(json, sourceName, SpecJsonContext.Default.Spec);
+
+    /// <summary>A process.json as given to <c>exec --process</c>: one "process" object.</summary>
+    public static Process LoadProcess(string processPath) => ParseProcess(ReadFile(processPath), DisplayName(processPath));
+
+    public static Process ParseProcess(ReadOnlySpan<byte> json, string sourceName = "process.json") =>
+        Parse(json, sourceName, SpecJsonContext.Default.Process);
+
+    private static T Parse<T>(ReadOnlySpan<byte> json, string sourceName, JsonTypeInfo<T> typeInfo) where T : class
+    {
+        // Editors on some systems save a UTF-8 byte order mark; it is not JSON but means no harm.
+        if (json.StartsWith("\xEF\xBB\xBF"u8))
+            json = json[3..];
+        if (json.Trim(" \t\r\n"u8).IsEmpty)
+            throw new ConfigException($"{sourceName}: the file is empty (expected a JSON object)");
+
+        T? value;
+        try
+        {
+            value = JsonSerializer.Deserialize(json, typeInfo);
+        }
+        catch (JsonException e)
+        {
+            throw JsonErrors.Describe(json, e, sourceName, typeInfo);
+        }
+        if (value is null)
+            throw new ConfigException($"{sourceName}: expected a JSON object, got null");
+
+        // System.Text.Json lets null through as an array item or map value; every consumer would
+        // then need a null check, so reject it here, where the path can still be named.
+        if (json.IndexOf("null"u8) >= 0)
+            JsonErrors.RejectNullItems(json, sourceName, typeInfo);
+        return value;
+    }
+
+    private static string DisplayName(string path)
+    {
+        string name = Path.GetFileName(path);
+        return name.Length > 0 ? name : path;
+    }
+
+    private static byte[] ReadFile(string path)
+    {
+        string name = DisplayName(path);
+        try
+        {
+            return File.ReadAllBytes(path);
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        {
+            throw new ConfigException($"{name}: no such file: {path}", null, e);
+        }
+        catch (UnauthorizedAccessException e) when (Directory.Exists(path))
+        {
+            throw new ConfigException($"{name}: {path} is a directory, not a file", null, e);
+        }
+        catch (UnauthorizedAccessException e)
+        {
+            throw new ConfigException($"{name}: permission denied: {path}", null, e);
+        }
+        catch (IOException e)
+        {
+            throw new ConfigException($"{name}: cannot read {path}: {e.Message}", null, e);
+        }
+    }
+}

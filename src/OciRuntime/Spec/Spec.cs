@@ -1,0 +1,32 @@
+using System.Text.Json.Serialization;
+
+namespace OciRuntime.Spec;
+
+/// <summary>
+/// The root of a bundle's config.json (runtime-spec v1.3.0). Properties are declared in the order
+/// of the Go types in specs-go, so serialized output lists keys in the order runc writes them.
+/// </summary>
+public sealed class Spec
+{
+    [JsonPropertyName("ociVersion")] public string? OciVersion { get; set; }
+    [JsonPropertyName("process")] public Process? Process { get; set; }
+    [JsonPropertyName("root")] public Root? Root { get; set; }
+    [JsonPropertyName("hostname")] public string? Hostname { get; set; }
+    [JsonPropertyName("domainname")] public string? Domainname { get; set; }
+    [JsonPropertyName("mounts")] public List<Mount>? Mounts { get; set; }
+    [JsonPropertyName("hooks")] public Hooks? Hooks { get; set; }
+    [JsonPropertyName("annotations")] public Dictionary<string, string>? Annotations { get; set; }
+    [JsonPropertyName("linux")] public Linux? Linux { get; set; }
+    [JsonPropertyName("solaris")] public Solaris? Solaris { get; set; }
+    [JsonPropertyName("windows")] public Windows? Windows { get; set; }
+    [JsonPropertyName("vm")] public Vm? Vm { get; set; }
+    [JsonPropertyName("zos")] public Zos? Zos { get; set; }
+    [JsonPropertyName("freebsd")] public FreeBsd? FreeBsd { get; set; }
+}
+
+/// <summary>The container's root filesystem.</summary>
+public sealed class Root
+{
+    [JsonPropertyName("path")] public string? Path { get; set; }
+    [JsonPropertyName("readonly")] public bool? Readonly { get; set; }
+}

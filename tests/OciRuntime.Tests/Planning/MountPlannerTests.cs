@@ -1,0 +1,135 @@
+using OciRuntime.Plan;
+using OciRuntime.Planning;
+using Xunit;
+using static OciRuntime.Linux.MountFlags;
+using static OciRuntime.Tests.Planning.PlannerFixture;
+
+namespace OciRuntime.Tests.Planning;
+
+public class MountPlannerTests
+{
+    private static ExecutionPlan WithMounts(string mounts, HostFacts? host = null, string extraNamespaces = "") =>
+        PlanOf(Minimal.Replace("\"root\"", $"\"mounts\": [{mounts}], \"root\"")
+            .Replace("""{ "type": "mount" }""", """{ "type": "mount" }""" + extraNamespaces), host: host);
+
+    private static List<MountStep> ConfigMounts(ExecutionPlan p) =>
+        p.StepsOf<MountStep>().Where(m => m.Origin.StartsWith("mounts[", StringComparison.Ordinal)).ToList();
+
+    [Fact]
+    public void Filesystem_mounts_split_options_into_flags_and_data()
+    {
+        var p = WithMounts("""{ "destination": "/dev", "type": "tmpfs", "source": "tmpfs", "options": ["nosuid", "strictatime", "mode=755", "size=65536k"] }""");
+        Assert.Equal(new MountStep("tmpfs", "/dev", "tmpfs", "mode=755,size=65536k", MS_NOSUID | MS_STRICTATIME,
+            MountOpts.TargetInRoot | MountOpts.Mkdir, "mounts[0]"), ConfigMounts(p).Single());
+    }
+
+    [Fact]
+    public void Later_options_override_earlier_ones()
+    {
+        var p = WithMounts("""{ "destination": "/x", "type": "tmpfs", "source": "tmpfs", "options": ["ro", "rw", "nodev", "dev", "noexec"] }""");
+        Assert.Equal(MS_NOEXEC, ConfigMounts(p).Single().Flags);
+    }
+
+    [Fact]
+    public void Bind_mounts_bind_then_remount_with_the_flags_and_resolve_relative_sources_in_the_bundle()
+    {
+        var p = WithMounts("""{ "destination": "/data", "type": "bind", "source": "data", "options": ["rbind", "ro", "nosuid", "rprivate"] }""");
+        Assert.Equal(new MountStep("/b/data", "/data", "", "", MS_BIND | MS_REC | MS_RDONLY | MS_NOSUID,
+            MountOpts.TargetInRoot | MountOpts.MkLikeSource | MountOpts.Remount, "mounts[0]"), ConfigMounts(p).Single());
+        var prop = p.StepsOf<PropagateStep>().Single(s => s.Origin == "mounts[0].options");
+        Assert.Equal(new PropagateStep("/data", MS_PRIVATE | MS_REC, MountOpts.TargetInRoot, "mounts[0].options"), prop);
+    }
+
+    [Fact]
+    public void A_plain_bind_needs_no_remount()
+    {
+        var p = WithMounts("""{ "destination": "/etc/hosts", "source": "/etc/hosts", "options": ["bind"] }""");
+        Assert.Equal(MountOpts.TargetInRoot | MountOpts.MkLikeSource, ConfigMounts(p).Single().Opts);
+    }
+
+    [Fact]
+    public void Destinations_are_cleaned_lexically()
+    {
+        var p = WithMounts("""{ "destination": "/a/../../b/./c//", "type": "tmpfs", "source": "tmpfs" }""");
+        Assert.Equal("/b/c", ConfigMounts(p).Single().Target);
+    }
+
+    [Theory]
+    [InlineData("""{ "destination": "/", "type": "tmpfs" }""", "mounts[0].destination")]
+    [InlineData("""{ "destination": "/x", "options": ["bind"] }""", "mounts[0].source")]
+    [InlineData("""{ "destination": "/x", "source": "x" }""", "mounts[0].type")]
+    [InlineData("""{ "destination": "/x", "type": "tmpfs", "options": ["nosuid", "idmap"] }""", "mounts[0].options[1]")]
+    public void Bad_mounts_name_the_field(string mount, string path)
+    {
+        var e = Assert.Throws<PlanningException>(() => WithMounts(mount));
+        Assert.Equal(path, e.Path);
+    }
+
+    [Fact]
+    public void Cgroup_on_a_v2_host_is_one_cgroup2_mount()
+    {
+        var host = new HostFacts(CgroupMode.Unified, [new CgroupHierarchy("/sys/fs/cgroup", "cgroup2", "", "/")], HostFacts.AllCapabilities);
+        var p = WithMounts("""{ "destination": "/sys/fs/cgroup", "type": "cgroup", "source": "cgroup", "options": ["nosuid", "ro"] }""", host);
+        Assert.Equal(new MountStep("cgroup", "/sys/fs/cgroup", "cgroup2", "", MS_NOSUID | MS_RDONLY,
+            MountOpts.TargetInRoot | MountOpts.Mkdir, "mounts[0]"), ConfigMounts(p).Single());
+    }
+
+    [Fact]
+    public void Cgroup_on_a_v1_host_with_a_cgroup_namespace_mounts_each_hierarchy_in_a_tmpfs()
+    {
+        var p = WithMounts("""{ "destination": "/sys/fs/cgroup", "type": "cgroup", "source": "cgroup", "options": ["nosuid", "nodev", "noexec", "ro"] }""",
+            extraNamespaces: """, { "type": "cgroup" }""");
+        var m = ConfigMounts(p);
+        Assert.Equal(new MountStep("tmpfs", "/sys/fs/cgroup", "tmpfs", "mode=755", MS_NOSUID | MS_NODEV | MS_NOEXEC,
+            MountOpts.TargetInRoot | MountOpts.Mkdir, "mounts[0]"), m[0]);
+        Assert.Equal(new[] { "/sys/fs/cgroup/cpu", "/sys/fs/cgroup/memory", "/sys/fs/cgroup/systemd", "/sys/fs/cgroup/unified" },
+            m.Skip(1).Select(s => s.Target));
+        Assert.Equal(new[] { "cpu", "memory", "name=systemd", "" }, m.Skip(1).Select(s => s.Data));
+        Assert.Equal("cgroup2", m[^1].FsType);
+        Assert.All(m.Skip(1), s => Assert.Equal(MS_NOSUID | MS_NODEV | MS_NOEXEC | MS_RDONLY, s.Flags));
+        // The tmpfs itself becomes read-only once its directories exist.
+        Assert.Equal(new RemountStep("/sys/fs/cgroup", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, MountOpts.TargetInRoot, "mounts[0]"),
+            p.StepsOf<RemountStep>().Single());
+    }
+
+    [Fact]
+    public void Cgroup_on_a_v1_host_without_a_cgroup_namespace_binds_our_own_cgroup_directories()
+    {
+        var p = WithMounts("""{ "destination": "/sys/fs/cgroup", "type": "cgroup", "source": "cgroup", "options": ["ro"] }""");
+        var binds = ConfigMounts(p).Skip(1).ToList();
+        Assert.Equal("/sys/fs/cgroup/cpu/user.slice", binds[0].Source);
+        Assert.Equal("/sys/fs/cgroup/systemd/user.slice/session-1.scope", binds[2].Source);
+        Assert.Equal("/sys/fs/cgroup/unified", binds[3].Source);
+        Assert.All(binds, b => Assert.Equal(MS_BIND | MS_RDONLY, b.Flags));
+        Assert.All(binds, b => Assert.True(b.Opts.HasFlag(MountOpts.Remount)));
+    }
+
+    [Fact]
+    public void Comounted_controllers_get_a_symlink_per_name()
+    {
+        var host = new HostFacts(CgroupMode.Legacy, [new CgroupHierarchy("/sys/fs/cgroup/cpu,cpuacct", "cgroup", "cpu,cpuacct", "/")], HostFacts.AllCapabilities);
+        var p = WithMounts("""{ "destination": "/sys/fs/cgroup", "type": "cgroup" }""", host);
+        var links = p.StepsOf<SymlinkStep>().Where(s => s.Origin == "mounts[0]").ToList();
+        Assert.Equal(new[] { "/sys/fs/cgroup/cpu", "/sys/fs/cgroup/cpuacct" }, links.Select(l => l.Path));
+        Assert.All(links, l => Assert.Equal("cpu,cpuacct", l.LinkContent));
+    }
+
+    [Fact]
+    public void Devices_are_created_unless_dev_is_bind_mounted()
+    {
+        Assert.Equal(6, PlanOf(Minimal).StepsOf<MknodStep>().Count);
+        var p = WithMounts("""{ "destination": "/dev", "type": "bind", "source": "/dev", "options": ["rbind"] }""");
+        Assert.Empty(p.StepsOf<MknodStep>());
+    }
+
+    [Fact]
+    public void Configured_devices_replace_defaults_of_the_same_path()
+    {
+        string json = Minimal.Replace("\"namespaces\"",
+            """ "devices": [ { "path": "/dev/null", "type": "c", "major": 1, "minor": 3, "fileMode": 432, "uid": 7, "gid": 8 }, { "path": "/dev/sda", "type": "b", "major": 8, "minor": 0 } ], "namespaces" """);
+        var nodes = PlanOf(json).StepsOf<MknodStep>();
+        Assert.Equal(7, nodes.Count);
+        Assert.Equal(new MknodStep("/dev/null", 0x2000 | 432, 1, 3, 7, 8, "linux.devices[0]"), nodes.Single(n => n.Path == "/dev/null"));
+        Assert.Equal(new MknodStep("/dev/sda", 0x6000 | 0666, 8, 0, 0, 0, "linux.devices[1]"), nodes.Single(n => n.Path == "/dev/sda"));
+    }
+}

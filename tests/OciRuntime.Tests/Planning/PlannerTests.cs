@@ -1,0 +1,199 @@
+using OciRuntime.Linux;
+using OciRuntime.Plan;
+using OciRuntime.Planning;
+using Xunit;
+using static OciRuntime.Linux.MountFlags;
+using static OciRuntime.Tests.Planning.PlannerFixture;
+
+namespace OciRuntime.Tests.Planning;
+
+public class PlannerTests
+{
+    [Fact]
+    public void Minimal_config_gives_the_whole_ordered_plan()
+    {
+        var plan = PlanOf(Minimal);
+        var ops = plan.Steps.Select(s => s.Op).ToList();
+        Assert.Equal(new[]
+        {
+            PlanOp.Unshare, PlanOp.Fork, PlanOp.Propagate, PlanOp.Mount, PlanOp.OpenRoot,
+            PlanOp.Mknod, PlanOp.Mknod, PlanOp.Mknod, PlanOp.Mknod, PlanOp.Mknod, PlanOp.Mknod,
+            PlanOp.Symlink, PlanOp.Symlink, PlanOp.Symlink, PlanOp.Symlink, PlanOp.Symlink,
+            PlanOp.OpenFifo, PlanOp.PivotRoot,
+            PlanOp.Setsid, PlanOp.Chdir, PlanOp.Umask, PlanOp.SetUser, PlanOp.ResolveExec,
+            PlanOp.Notify, PlanOp.WaitFifo, PlanOp.Exec,
+        }, ops);
+        Assert.Equal(new UnshareStep(Namespaces.CLONE_NEWPID | Namespaces.CLONE_NEWNS, "linux.namespaces"), plan.Steps[0]);
+        Assert.Equal(new PropagateStep("/", MS_SLAVE | MS_REC, MountOpts.None, "linux.rootfsPropagation"), plan.Steps[2]);
+        Assert.Equal(new MountStep("/b/rootfs", "/b/rootfs", "", "", MS_BIND | MS_REC, MountOpts.None, "root.path"), plan.Steps[3]);
+        Assert.Equal(new OpenFifoStep("/run/oci/x/exec.fifo", "exec fifo"), plan.Steps[16]);
+        Assert.Equal(new ExecStep(3, ["/bin/sh"], ["PATH=/bin:/usr/bin", "HOME=/root"], "process.args"), plan.Steps[^1]);
+    }
+
+    [Fact]
+    public void Without_a_pid_or_time_namespace_there_is_no_fork()
+    {
+        var plan = PlanOf(Minimal.Replace("""{ "type": "pid" }, """, ""));
+        Assert.Empty(plan.StepsOf<ForkStep>());
+    }
+
+    [Fact]
+    public void Joined_namespaces_come_first_in_kernel_order_and_mount_is_joined_last()
+    {
+        var plan = PlanOf(Minimal.Replace("""[ { "type": "pid" }, { "type": "mount" } ]""",
+            """[ { "type": "mount" }, { "type": "network", "path": "/proc/1/ns/net" }, { "type": "ipc", "path": "/proc/1/ns/ipc" }, { "type": "pid", "path": "/proc/1/ns/pid" } ]"""));
+        var joins = plan.StepsOf<SetnsStep>();
+        Assert.Equal(new[] { Namespaces.CLONE_NEWIPC, Namespaces.CLONE_NEWNET, Namespaces.CLONE_NEWPID }, joins.Select(j => j.NsType));
+        Assert.Equal("linux.namespaces[1].path", joins[1].Origin);
+        // A joined pid namespace still needs the fork: setns(pid) applies to children only.
+        Assert.True(plan.IndexOf<ForkStep>() > plan.IndexOf<UnshareStep>());
+        Assert.Equal(Namespaces.CLONE_NEWNS, plan.StepsOf<UnshareStep>().Single().Flags);
+    }
+
+    [Fact]
+    public void The_cgroup_namespace_is_created_in_the_init_after_the_fork()
+    {
+        var plan = PlanOf(Minimal.Replace("""{ "type": "mount" }""", """{ "type": "mount" }, { "type": "cgroup" }"""));
+        var unshares = plan.StepsOf<UnshareStep>();
+        Assert.Equal(2, unshares.Count);
+        Assert.Equal(Namespaces.CLONE_NEWCGROUP, unshares[1].Flags);
+        Assert.True(plan.Steps.ToList().IndexOf(unshares[1]) > plan.IndexOf<ForkStep>());
+    }
+
+    [Fact]
+    public void A_mount_namespace_is_required()
+    {
+        var e = Assert.Throws<PlanningException>(() => PlanOf(Minimal.Replace(""", { "type": "mount" }""", "")));
+        Assert.Equal("linux.namespaces", e.Path);
+    }
+
+    [Fact]
+    public void Hostname_and_domainname_only_with_a_new_uts_namespace()
+    {
+        string json = Minimal.Replace("\"root\"", "\"hostname\": \"box\", \"domainname\": \"example.org\", \"root\"")
+            .Replace("""{ "type": "mount" }""", """{ "type": "mount" }, { "type": "uts" }""");
+        var plan = PlanOf(json);
+        Assert.Equal(new SetHostnameStep("box", "hostname"), plan.StepsOf<SetHostnameStep>().Single());
+        Assert.Equal(new SetDomainnameStep("example.org", "domainname"), plan.StepsOf<SetDomainnameStep>().Single());
+        Assert.True(plan.IndexOf<SetHostnameStep>() > plan.IndexOf<ForkStep>());
+    }
+
+    [Fact]
+    public void No_pivot_moves_the_root_instead()
+    {
+        var plan = PlanOf(Minimal, noPivot: true);
+        Assert.Empty(plan.StepsOf<PivotRootStep>());
+        Assert.Single(plan.StepsOf<MoveRootStep>());
+    }
+
+    [Fact]
+    public void Readonly_root_masked_and_readonly_paths_come_after_pivot_root()
+    {
+        string json = Minimal.Replace("\"path\": \"rootfs\"", "\"path\": \"rootfs\", \"readonly\": true")
+            .Replace("\"namespaces\"", "\"maskedPaths\": [\"/proc/kcore\"], \"readonlyPaths\": [\"/proc/sys\"], \"namespaces\"");
+        var plan = PlanOf(json);
+        int pivot = plan.IndexOf<PivotRootStep>();
+        var ro = plan.Steps.OfType<MountStep>().Single(m => m.Origin == "linux.readonlyPaths[0]");
+        Assert.Equal(new MountStep("/proc/sys", "/proc/sys", "", "", MS_BIND | MS_REC | MS_RDONLY,
+            MountOpts.SourceInRoot | MountOpts.TargetInRoot | MountOpts.Remount | MountOpts.IgnoreMissing,
+            "linux.readonlyPaths[0]"), ro);
+        Assert.True(plan.Steps.ToList().IndexOf(ro) > pivot);
+        Assert.Equal(new MaskStep("/proc/kcore", "/dev/null", "linux.maskedPaths[0]"), plan.StepsOf<MaskStep>().Single());
+        Assert.Equal(new RemountStep("/", MS_RDONLY, MountOpts.TargetInRoot, "root.readonly"), plan.StepsOf<RemountStep>().Single());
+        Assert.True(plan.IndexOf<RemountStep>() > pivot);
+    }
+
+    [Fact]
+    public void Rootfs_propagation_is_applied_to_slash()
+    {
+        var plan = PlanOf(Minimal.Replace("\"namespaces\"", "\"rootfsPropagation\": \"rprivate\", \"namespaces\""));
+        Assert.Equal(MS_PRIVATE | MS_REC, plan.StepsOf<PropagateStep>()[0].Flags);
+    }
+
+    [Fact]
+    public void Shared_rootfs_propagation_is_applied_again_after_pivot_root()
+    {
+        var plan = PlanOf(Minimal.Replace("\"namespaces\"", "\"rootfsPropagation\": \"rshared\", \"namespaces\""));
+        var props = plan.StepsOf<PropagateStep>();
+        Assert.Equal(2, props.Count);
+        Assert.Equal(MountOpts.TargetInRoot, props[1].Opts);
+    }
+
+    [Fact]
+    public void The_program_is_resolved_before_the_wait_for_start_with_the_container_PATH()
+    {
+        var plan = PlanOf(Minimal.Replace("\"/bin/sh\"", "\"sh\", \"-c\", \"true\""));
+        var resolve = plan.StepsOf<ResolveExecStep>().Single();
+        Assert.Equal(new ResolveExecStep("sh", ["/bin", "/usr/bin"], "process.args"), resolve);
+        Assert.True(plan.IndexOf<ResolveExecStep>() < plan.IndexOf<WaitFifoStep>());
+        Assert.True(plan.IndexOf<NotifyStep>() < plan.IndexOf<WaitFifoStep>());
+    }
+
+    [Fact]
+    public void Without_PATH_the_default_search_path_is_used_and_HOME_is_kept()
+    {
+        var plan = PlanOf(Minimal.Replace("\"PATH=/bin:/usr/bin\"", "\"HOME=/home/x\""));
+        Assert.Equal(ProcessPlanner.DefaultPath.Split(':'), plan.StepsOf<ResolveExecStep>().Single().SearchDirs);
+        Assert.Equal(new[] { "HOME=/home/x" }, plan.StepsOf<ExecStep>().Single().Env);
+    }
+
+    [Fact]
+    public void Preserve_fds_raise_the_first_fd_closed()
+    {
+        Assert.Equal(5u, PlanOf(Minimal, preserveFds: 2).StepsOf<ExecStep>().Single().KeepFds);
+    }
+
+    [Fact]
+    public void Process_identity_limits_and_capabilities_in_kernel_order()
+    {
+        string json = Minimal.Replace("\"user\": { \"uid\": 0, \"gid\": 0 }",
+            """
+            "user": { "uid": 1000, "gid": 100, "umask": 63, "additionalGids": [5, 6] },
+            "rlimits": [ { "type": "RLIMIT_NOFILE", "soft": 1024, "hard": 2048 } ],
+            "noNewPrivileges": true,
+            "capabilities": { "bounding": ["CAP_KILL", "CAP_CHOWN"], "effective": ["CAP_KILL"], "permitted": ["CAP_KILL"],
+                              "inheritable": [], "ambient": ["CAP_KILL"] }
+            """);
+        var plan = PlanOf(json);
+        Assert.Equal(new RlimitStep(7, 1024, 2048, "RLIMIT_NOFILE", "process.rlimits[0]"), plan.StepsOf<RlimitStep>().Single());
+        Assert.Equal(new UmaskStep(63, "process.user.umask"), plan.StepsOf<UmaskStep>().Single());
+        Assert.Equal(new SetUserStep(1000, 100, true, [5, 6], "process.user"), plan.StepsOf<SetUserStep>().Single());
+        Assert.Equal((1UL << 5) | (1UL << 0), plan.StepsOf<CapsBoundingStep>().Single().Keep);
+        Assert.Equal(new CapsStep(1UL << 5, 1UL << 5, 0, 1UL << 5, "process.capabilities"), plan.StepsOf<CapsStep>().Single());
+        int bounding = plan.IndexOf<CapsBoundingStep>(), user = plan.IndexOf<SetUserStep>(), caps = plan.IndexOf<CapsStep>();
+        Assert.True(bounding < user && user < caps && caps < plan.IndexOf<NoNewPrivsStep>());
+        Assert.True(plan.IndexOf<RlimitStep>() < user);
+        Assert.Equal("HOME=/", plan.StepsOf<ExecStep>().Single().Env[^1]);
+    }
+
+    [Fact]
+    public void A_capability_the_runtime_lacks_is_a_clear_error()
+    {
+        var host = PlannerFixture.HybridHost with { RuntimeBoundingSet = HostFacts.AllCapabilities & ~(1UL << 24) };
+        string json = Minimal.Replace("\"user\"", """ "capabilities": { "bounding": ["CAP_KILL", "CAP_SYS_RESOURCE"] }, "user" """);
+        var e = Assert.Throws<PlanningException>(() => PlanOf(json, host: host));
+        Assert.Equal("process.capabilities.bounding[1]", e.Path);
+        Assert.Contains("CAP_SYS_RESOURCE", e.Message);
+    }
+
+    [Theory]
+    [InlineData("\"terminal\": true,", "process.terminal")]
+    [InlineData("\"oomScoreAdj\": 100,", "process.oomScoreAdj")]
+    public void Unsupported_process_fields_are_refused_by_name(string field, string path)
+    {
+        var e = Assert.Throws<PlanningException>(() => PlanOf(Minimal.Replace("\"args\"", field + " \"args\"")));
+        Assert.Equal(path, e.Path);
+        Assert.Contains("not supported yet", e.Message);
+    }
+
+    [Theory]
+    [InlineData("\"seccomp\": { \"defaultAction\": \"SCMP_ACT_ALLOW\" },", "linux.seccomp")]
+    [InlineData("\"resources\": { \"devices\": [ { \"allow\": false, \"access\": \"rwm\" } ] },", "linux.resources")]
+    [InlineData("\"sysctl\": { \"net.ipv4.ip_forward\": \"1\" },", "linux.sysctl")]
+    [InlineData("\"cgroupsPath\": \"/x\",", "linux.cgroupsPath")]
+    public void Unsupported_linux_fields_are_refused_by_name(string field, string path)
+    {
+        var e = Assert.Throws<PlanningException>(() => PlanOf(Minimal.Replace("\"namespaces\"", field + " \"namespaces\"")));
+        Assert.Equal(path, e.Path);
+    }
+}

@@ -1,0 +1,136 @@
+using System.Text;
+
+namespace OciRuntime.Conformance;
+
+/// <summary>What the tests look at on the host side: processes, cgroups.</summary>
+public static class HostState
+{
+    public const string TagVariable = "OCI_CONFORMANCE_TAG";
+
+    /// <summary>
+    /// Live processes (not zombies) whose environment carries TAG=<paramref name="tag"/>: every
+    /// runtime invocation of a test and every container process it starts gets the test's tag, so
+    /// these are provably the test's own.
+    /// </summary>
+    public static List<(int Pid, string Comm)> TaggedProcesses(string tag)
+    {
+        byte[] needle = Encoding.UTF8.GetBytes(TagVariable + "=" + tag + "\0");
+        var found = new List<(int, string)>();
+        int self = Environment.ProcessId;
+        foreach (string dir in Directory.EnumerateDirectories("/proc"))
+        {
+            if (!int.TryParse(Path.GetFileName(dir), out int pid) || pid == self)
+                continue;
+            try
+            {
+                if (IsZombieOrGone(pid))
+                    continue;
+                byte[] env = File.ReadAllBytes(Path.Combine(dir, "environ"));
+                if (env.AsSpan().IndexOf(needle) >= 0)
+                    found.Add((pid, File.ReadAllText(Path.Combine(dir, "comm")).Trim()));
+            }
+            catch (IOException) { }
+            catch (UnauthorizedAccessException) { }
+        }
+        return found;
+    }
+
+    /// <summary>True if the pid is gone or a zombie (dead, waiting to be reaped by whoever is its parent).</summary>
+    public static bool IsZombieOrGone(int pid)
+    {
+        try
+        {
+            string stat = File.ReadAllText($"/proc/{pid}/stat");
+            int close = stat.LastIndexOf(')');
+            char state = stat[close + 2];
+            return state is 'Z' or 'X';
+        }
+        catch (IOException) { return true; }
+        catch (UnauthorizedAccessException) { return false; }
+    }
+
+    public static bool IsAlive(int pid) => !IsZombieOrGone(pid);
+
+    /// <summary>Waits until the pid is gone or a zombie.</summary>
+    public static bool WaitDead(int pid, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (DateTime.UtcNow < deadline)
+        {
+            if (IsZombieOrGone(pid))
+                return true;
+            Thread.Sleep(10);
+        }
+        return IsZombieOrGone(pid);
+    }
+
+    public static string? ReadNsLink(int pid, string ns)
+    {
+        try { return new FileInfo($"/proc/{pid}/ns/{ns}").LinkTarget; }
+        catch (IOException) { return null; }
+    }
+
+    /// <summary>The cgroup hierarchies mounted under /sys/fs/cgroup (v1 controllers and cgroup2).</summary>
+    public static List<MountEntry> CgroupHierarchies() =>
+        MountInfo.ReadSelf().Where(m => (m.FsType is "cgroup" or "cgroup2") && m.MountPoint.StartsWith("/sys/fs/cgroup/", StringComparison.Ordinal)).ToList();
+
+    /// <summary>Cgroup dirs (in any hierarchy, up to 6 levels deep) whose name contains one of the ids.</summary>
+    public static List<string> CgroupDirsNamed(IReadOnlyCollection<string> ids)
+    {
+        var found = new List<string>();
+        if (ids.Count == 0)
+            return found;
+        foreach (var h in CgroupHierarchies())
+            Walk(h.MountPoint, 0);
+        return found;
+
+        void Walk(string dir, int depth)
+        {
+            if (depth > 6)
+                return;
+            IEnumerable<string> subdirs;
+            try { subdirs = Directory.EnumerateDirectories(dir).ToList(); }
+            catch (IOException) { return; }
+            foreach (string sub in subdirs)
+            {
+                string name = Path.GetFileName(sub);
+                if (ids.Any(id => id.Length > 0 && name.Contains(id, StringComparison.Ordinal)))
+                    found.Add(sub);
+                Walk(sub, depth + 1);
+            }
+        }
+    }
+
+    /// <summary>rmdir the dirs, deepest first, retrying briefly while they are busy.</summary>
+    public static List<string> RemoveCgroupDirs(IEnumerable<string> dirs)
+    {
+        var failed = new List<string>();
+        foreach (string d in dirs.OrderByDescending(d => d.Length))
+        {
+            bool ok = false;
+            for (int i = 0; i < 50 && !ok; i++)
+            {
+                try
+                {
+                    // a cgroup dir is removed with rmdir(2) even though it lists files
+                    if (!Directory.Exists(d) || RmDir(d))
+                        ok = true;
+                    else
+                        Thread.Sleep(20);
+                }
+                catch (IOException) { Thread.Sleep(20); }
+            }
+            if (!ok)
+                failed.Add(d);
+        }
+        return failed;
+    }
+
+    private static bool RmDir(string path) => NativeRm.rmdir(path) == 0;
+
+    private static class NativeRm
+    {
+        [System.Runtime.InteropServices.DllImport("libc", SetLastError = true)]
+        public static extern int rmdir(string path);
+    }
+}

@@ -1,0 +1,124 @@
+using System.Runtime.InteropServices;
+
+namespace OciRuntime.Conformance;
+
+/// <summary>
+/// Where things are: the runtime under test, the sandbox temp dir, the probe and busybox.
+/// Every test calls <see cref="EnsureReady"/> (through <see cref="TestScope"/>) so that running the
+/// suite outside the sandbox fails at once with a message that says how to run it.
+/// </summary>
+public static class TestEnv
+{
+    /// <summary>Timeout for one runtime invocation.</summary>
+    public static readonly TimeSpan CallTimeout = TimeSpan.FromSeconds(10);
+
+    public static string RepoRoot { get; } = FindRepoRoot();
+
+    /// <summary>$OCI_RUNTIME, or &lt;repo&gt;/out/ociruntime.</summary>
+    public static string RuntimeBinary { get; } = ResolveRuntime();
+
+    /// <summary>The temp dir the sandbox made (OCI_CONFORMANCE_TMP); every test dir lives under it.</summary>
+    public static string TempBase => Environment.GetEnvironmentVariable("OCI_CONFORMANCE_TMP") ?? "";
+
+    public static string ProbePath { get; } =
+        Environment.GetEnvironmentVariable("OCI_PROBE") is { Length: > 0 } p ? p : Path.Combine(AppContext.BaseDirectory, "probe");
+
+    public static string BusyboxPath { get; } =
+        Environment.GetEnvironmentVariable("OCI_BUSYBOX") is { Length: > 0 } b ? b : "/bin/busybox";
+
+    private static readonly Lazy<string?> s_problem = new(FindProblem);
+    private static readonly Lazy<string> s_assets = new(MakeAssets);
+
+    /// <summary>Throws with a clear message unless the suite runs as root inside the sandbox.</summary>
+    public static void EnsureReady()
+    {
+        if (s_problem.Value is { } problem)
+            throw new InvalidOperationException(problem);
+    }
+
+    /// <summary>A dir (under <see cref="TempBase"/>) with the busybox and probe binaries that bundles hard-link.</summary>
+    public static string AssetsDir => s_assets.Value;
+
+    private static string? FindProblem()
+    {
+        const string how = "Run the conformance suite as root through the sandbox: " +
+                           "OCI_RUNTIME=/path/to/runtime tests/sandbox/run-in-sandbox.sh dotnet test tests/conformance/OciRuntime.Conformance";
+        if (Native.geteuid() != 0)
+            return "conformance tests need root (euid 0). " + how;
+        if (Environment.GetEnvironmentVariable("OCI_SANDBOX") != "1" || TempBase.Length == 0 || !Directory.Exists(TempBase))
+            return "conformance tests must run inside tests/sandbox/run-in-sandbox.sh (OCI_SANDBOX/OCI_CONFORMANCE_TMP not set): " +
+                   "outside it they would create cgroups in the machine's hierarchy. " + how;
+        if (!File.Exists(RuntimeBinary))
+            return $"runtime binary not found: {RuntimeBinary} (set OCI_RUNTIME, or build the runtime into <repo>/out/ociruntime)";
+        if (!File.Exists(ProbePath))
+            return $"probe helper not found: {ProbePath} (built by the project from tests/conformance/probe; needs gcc and glibc static)";
+        if (!File.Exists(BusyboxPath))
+            return $"busybox not found at {BusyboxPath}: install Debian's busybox-static (or set OCI_BUSYBOX to a static busybox)";
+        return null;
+    }
+
+    private static string MakeAssets()
+    {
+        string dir = Path.Combine(TempBase, "assets");
+        lock (s_assets)
+        {
+            Directory.CreateDirectory(dir);
+            foreach (var (src, name) in new[] { (BusyboxPath, "busybox"), (ProbePath, "probe") })
+            {
+                string dst = Path.Combine(dir, name);
+                if (File.Exists(dst))
+                    continue;
+                string tmp = dst + "." + Environment.ProcessId + ".tmp";
+                File.Copy(src, tmp, overwrite: true);
+                File.SetUnixFileMode(tmp, (UnixFileMode)0b111_101_101);
+                File.Move(tmp, dst, overwrite: true);
+            }
+        }
+        return dir;
+    }
+
+    private static string ResolveRuntime()
+    {
+        string? env = Environment.GetEnvironmentVariable("OCI_RUNTIME");
+        if (!string.IsNullOrEmpty(env))
+            return Path.GetFullPath(env);
+        return Path.Combine(RepoRoot, "out", "ociruntime");
+    }
+
+    private static string FindRepoRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir != null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "OciRuntime.sln")))
+                return dir.FullName;
+        }
+        return Directory.GetCurrentDirectory();
+    }
+
+    /// <summary>Whether the runtime under test is ociruntime (by file name), for the few messages only it promises.</summary>
+    public static bool IsOciRuntime => Path.GetFileName(RuntimeBinary).StartsWith("ociruntime", StringComparison.Ordinal);
+}
+
+internal static partial class Native
+{
+    [DllImport("libc", SetLastError = true)]
+    public static extern uint geteuid();
+
+    [DllImport("libc", SetLastError = true)]
+    public static extern int kill(int pid, int sig);
+
+    [DllImport("libc", SetLastError = true)]
+    public static extern int mount(string source, string target, string? fstype, ulong flags, string? data);
+
+    [DllImport("libc", SetLastError = true)]
+    public static extern int umount2(string target, int flags);
+
+    public const ulong MS_RDONLY = 1, MS_BIND = 4096, MS_REC = 16384, MS_PRIVATE = 1 << 18, MS_SLAVE = 1 << 19, MS_SHARED = 1 << 20;
+    public const int MNT_DETACH = 2;
+
+    public static void Mount(string source, string target, string? fstype, ulong flags, string? data = null)
+    {
+        if (mount(source, target, fstype, flags, data) != 0)
+            throw new InvalidOperationException($"mount({source}, {target}, {fstype}, 0x{flags:x}, {data}) failed: errno {Marshal.GetLastPInvokeError()}");
+    }
+}
