@@ -63,6 +63,8 @@ internal static class CommandLine
                     ? $"\"{cmd.Name}\" requires exactly {cmd.MinArgs} argument(s); usage: ociruntime {cmd.Name} {cmd.Usage}"
                     : $"\"{cmd.Name}\" takes {cmd.MinArgs} to {cmd.MaxArgs} arguments; usage: ociruntime {cmd.Name} {cmd.Usage}");
 
+            if (global.Flag("systemd-cgroup"))
+                throw new RuntimeError("--systemd-cgroup: the systemd cgroup driver is not supported yet by ociruntime");
             var ctx = new GlobalContext(new StateStore(global.Get("root") ?? StateStore.DefaultRoot), global.Flag("systemd-cgroup"));
             return cmd.Run(parsed, ctx);
         }

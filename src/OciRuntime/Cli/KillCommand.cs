@@ -15,8 +15,9 @@ internal sealed class KillCommand : Command
         int sig = SignalNames.Parse(a.Positionals.Count > 1 ? a.Positionals[1] : "SIGTERM");
         var c = Container.Load(ctx.Store, Id(a));
         if (a.Flag("all"))
-            throw new RuntimeError("kill --all: not supported yet by ociruntime (it needs the container's cgroup)");
-        c.Kill(sig);
+            c.KillAll(sig);
+        else
+            c.Kill(sig);
         return 0;
     }
 }

@@ -18,8 +18,8 @@ internal sealed class PlanCommand : Command
         string bundle = Path.GetFullPath(a.Get("bundle") ?? ".");
         var config = ContainerCreator.LoadConfig(bundle);
         string rootfs = Path.GetFullPath(Path.Combine(bundle, config.Root!.Path!));
-        var host = HostFactsReader.Read(config.Mounts?.Any(m => m.Type == "cgroup") ?? false);
-        var plan = Planner.PlanInit(new PlanRequest(config, bundle, rootfs,
+        var host = HostFactsReader.Read(needCgroups: true);
+        var plan = Planner.PlanInit(new PlanRequest(id, config, bundle, rootfs,
             Path.Combine(ctx.Store.Root, id, "exec.fifo"), a.Flag("no-pivot"), 0, host));
         Output.Out(plan.Describe());
         return 0;

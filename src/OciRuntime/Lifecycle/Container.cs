@@ -99,7 +99,35 @@ internal sealed unsafe class Container(StateStore store, ContainerRecord record)
             LibC.kill(Record.Pid, 9);
             WaitForExit(TimeSpan.FromSeconds(10));
         }
+        // Without a pid namespace of its own, the container's other processes outlive its init.
+        KillRemaining();
+        Cgroup.Destroy();
         store.Remove(Id);
+    }
+
+    private Cgroups.CgroupManager Cgroup => Cgroups.CgroupManager.ForExisting(Record.CgroupDirectories);
+
+    private void KillRemaining()
+    {
+        for (int attempt = 0; attempt < 100; attempt++)
+        {
+            var pids = Cgroup.Pids();
+            if (pids.Count == 0)
+                return;
+            foreach (int pid in pids)
+                LibC.kill(pid, 9);
+            Thread.Sleep(10);
+        }
+        throw new RuntimeError($"container \"{Id}\": processes {string.Join(' ', Cgroup.Pids())} did not exit after SIGKILL");
+    }
+
+    /// <summary>`kill --all`: the signal goes to every process in the container's cgroup.</summary>
+    public void KillAll(int signal)
+    {
+        if (Status == ContainerStatus.Stopped && Cgroup.Pids().Count == 0)
+            throw new RuntimeError($"cannot kill container \"{Id}\": container not running");
+        foreach (int pid in Cgroup.Pids())
+            LibC.kill(pid, signal);
     }
 
     /// <summary>Waits for the init (usually not our child) to exit, via a pidfd.</summary>

@@ -1,3 +1,4 @@
+using OciRuntime.Cgroups;
 using OciRuntime.Linux;
 using OciRuntime.Planning;
 using OciRuntime.Spec;
@@ -23,18 +24,25 @@ internal static class ContainerCreator
         if (!Directory.Exists(rootfs))
             throw new RuntimeError($"root.path: {rootfs}: no such directory");
 
-        bool needCgroups = config.Mounts?.Any(m => m.Type == "cgroup") ?? false;
-        var host = HostFactsReader.Read(needCgroups);
+        var host = HostFactsReader.Read(needCgroups: true);
+        string fifo = store.FifoOf(o.Id);
+        var plan = Planner.PlanInit(new PlanRequest(o.Id, config, bundle, rootfs, fifo, o.NoPivot, o.PreserveFds, host));
+        var cgroup = CgroupManager.ForNew(host, config.Linux?.CgroupsPath, o.Id, DeviceRules.From(config.Linux?.Resources?.Devices));
 
-        string dir = store.CreateDir(o.Id);
+        store.CreateDir(o.Id);
+        bool cgroupCreated = false;
         try
         {
-            string fifo = store.FifoOf(o.Id);
             if (LibC.mkfifo(fifo, 0b110_010_010) != 0) // 0622, as runc
                 throw SyscallException.Last($"mkfifo {fifo}");
 
-            var plan = Planner.PlanInit(new PlanRequest(config, bundle, rootfs, fifo, o.NoPivot, o.PreserveFds, host));
-            var launched = InitLauncher.Launch(plan);
+            cgroup.Create();
+            cgroupCreated = true;
+            var launched = InitLauncher.Launch(plan, (tag, pid) =>
+            {
+                if (tag == Plan.SyncTag.PlaceInCgroup)
+                    cgroup.AddProcess(pid);
+            });
             try
             {
                 var stat = ProcStat.Read(launched.InitPid)
@@ -48,6 +56,7 @@ internal static class ContainerCreator
                     Rootfs = rootfs,
                     Created = DateTime.UtcNow,
                     Annotations = config.Annotations,
+                    CgroupDirectories = new Dictionary<string, string>(cgroup.Directories),
                 };
                 store.Save(record);
                 if (o.PidFile is not null)
@@ -63,6 +72,8 @@ internal static class ContainerCreator
         }
         catch
         {
+            if (cgroupCreated)
+                cgroup.Destroy();
             store.Remove(o.Id);
             throw;
         }

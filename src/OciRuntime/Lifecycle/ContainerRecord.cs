@@ -14,6 +14,8 @@ internal sealed class ContainerRecord
     [JsonPropertyName("rootfs")] public string Rootfs { get; set; } = "";
     [JsonPropertyName("created")] public DateTime Created { get; set; }
     [JsonPropertyName("annotations")] public Dictionary<string, string>? Annotations { get; set; }
+    /// <summary>hierarchy mount point → the container's cgroup directory in it.</summary>
+    [JsonPropertyName("cgroupDirectories")] public Dictionary<string, string>? CgroupDirectories { get; set; }
 }
 
 /// <summary>The runtime-spec state (plus runc's rootfs, created, owner) printed by `state` and `list`.</summary>

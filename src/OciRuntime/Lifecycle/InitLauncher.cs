@@ -17,7 +17,8 @@ internal static unsafe class InitLauncher
 {
     private const string SelfExe = "/proc/self/exe";
 
-    public static LaunchedInit Launch(ExecutionPlan plan)
+    /// <param name="onSync">does the host's part at each SYNC step: (tag, pid of the executor)</param>
+    public static LaunchedInit Launch(ExecutionPlan plan, Action<SyncTag, int> onSync)
     {
         int planFd = WritePlan(plan.Encode());
         int* sv = stackalloc int[2];
@@ -39,7 +40,7 @@ internal static unsafe class InitLauncher
         int initPid = spawned;
         try
         {
-            Follow(plan, hostFd, ref initPid);
+            Follow(plan, hostFd, ref initPid, onSync);
             return new LaunchedInit(initPid, spawned);
         }
         catch
@@ -53,7 +54,7 @@ internal static unsafe class InitLauncher
         }
     }
 
-    private static void Follow(ExecutionPlan plan, int fd, ref int initPid)
+    private static void Follow(ExecutionPlan plan, int fd, ref int initPid, Action<SyncTag, int> onSync)
     {
         byte* buf = stackalloc byte[ExecutorMessage.Size];
         while (true)
@@ -76,6 +77,7 @@ internal static unsafe class InitLauncher
                 case ExecutorMessageType.Notify when (SyncTag)msg.Arg == SyncTag.Ready:
                     return;
                 case ExecutorMessageType.Sync:
+                    onSync((SyncTag)msg.Arg, initPid);
                     Reply(fd, ExecutorReply.Ok);
                     break;
                 case ExecutorMessageType.Error:

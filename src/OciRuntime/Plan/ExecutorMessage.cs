@@ -25,6 +25,10 @@ internal enum SyncTag : uint
 {
     /// <summary>Everything before the wait for `start` is done.</summary>
     Ready = 1,
+
+    /// <summary>The executor has started and forked nothing yet: the host puts it in the
+    /// container's cgroup, so that everything it creates starts there.</summary>
+    PlaceInCgroup = 2,
 }
 
 /// <summary>One struct oci_msg from the sync socket.</summary>

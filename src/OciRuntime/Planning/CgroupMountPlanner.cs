@@ -37,7 +37,8 @@ internal static class CgroupMountPlanner
             }
             else
             {
-                string source = h.MountPoint + (h.OwnPath == "/" ? "" : h.OwnPath);
+                string cgroup = Cgroups.CgroupPaths.Resolve(req.Config.Linux?.CgroupsPath, req.ContainerId, h.OwnPath);
+                string source = h.MountPoint + (cgroup == "/" ? "" : cgroup);
                 var mo = MountOpts.TargetInRoot | MountOpts.Mkdir | (flags != 0 ? MountOpts.Remount : 0);
                 steps.Add(new MountStep(source, target, "", "", MS_BIND | flags, mo, field));
             }

@@ -23,6 +23,27 @@ internal static class ContainerPath
         return "/" + string.Join('/', parts);
     }
 
+    /// <summary>
+    /// <see cref="Clean"/> for a path from the config, refusing one whose ".." components climb
+    /// above the container's root: such a path says it wants to leave the root, and clamping it
+    /// silently would hide a broken or hostile config.
+    /// </summary>
+    public static string Confined(string path, string field)
+    {
+        int depth = 0;
+        foreach (var p in path.Split('/'))
+        {
+            if (p == "..")
+            {
+                if (--depth < 0)
+                    throw new PlanningException(field, $"\"{path}\" leads out of the container's root");
+            }
+            else if (p.Length > 0 && p != ".")
+                depth++;
+        }
+        return Clean(path);
+    }
+
     public static string Join(string dir, string name) => dir == "/" ? "/" + name : dir + "/" + name;
 
     /// <summary>True when <paramref name="path"/> is <paramref name="dir"/> or below it.</summary>

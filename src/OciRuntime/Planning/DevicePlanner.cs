@@ -41,7 +41,7 @@ internal static class DevicePlanner
                 _ => throw new PlanningException($"{field}.type", $"unknown device type \"{d.Type}\" (expected c, b, u or p)"),
             };
             uint perm = d.FileMode ?? 0666;
-            steps.Add(new MknodStep(ContainerPath.Clean(d.Path ?? ""), type | (perm & 0xFFF),
+            steps.Add(new MknodStep(ContainerPath.Confined(d.Path ?? "", $"{field}.path"), type | (perm & 0xFFF),
                 (uint)(d.Major ?? 0), (uint)(d.Minor ?? 0), d.Uid ?? 0, d.Gid ?? 0, field));
         }
 

@@ -10,7 +10,7 @@ internal static class MountPlanner
     {
         if (string.IsNullOrEmpty(m.Destination))
             throw new PlanningException($"{field}.destination", "must not be empty");
-        string dest = ContainerPath.Clean(m.Destination);
+        string dest = ContainerPath.Confined(m.Destination, $"{field}.destination");
         if (dest == "/")
             throw new PlanningException($"{field}.destination", "cannot mount over the container's root");
         if (m.UidMappings is { Count: > 0 } || m.GidMappings is { Count: > 0 })

@@ -4,6 +4,7 @@ namespace OciRuntime.Planning;
 
 /// <summary>Everything the planner needs: the validated config and the runtime's decisions.</summary>
 internal sealed record PlanRequest(
+    string ContainerId,
     Spec.Spec Config,
     string BundlePath,
     string RootfsPath,

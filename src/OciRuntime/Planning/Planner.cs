@@ -14,6 +14,10 @@ internal static class Planner
         SupportCheck.ThrowIfUnsupported(req.Config);
         var steps = new List<Step>();
 
+        // 0. Into the container's cgroup before anything else, so that every process the init
+        //    forks, and the cgroup namespace it creates, start from there.
+        steps.Add(new SyncStep(SyncTag.PlaceInCgroup, "linux.cgroupsPath"));
+
         // 1. Namespaces: join, create, and fork into a pid namespace (the child is pid 1).
         var ns = NamespacePlanner.Plan(req.Config, steps);
 

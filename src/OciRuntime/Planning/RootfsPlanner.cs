@@ -47,7 +47,7 @@ internal static class RootfsPlanner
         var readonlyPaths = linux?.ReadonlyPaths ?? [];
         for (int i = 0; i < readonlyPaths.Count; i++)
         {
-            string p = ContainerPath.Clean(readonlyPaths[i]);
+            string p = ContainerPath.Confined(readonlyPaths[i], $"linux.readonlyPaths[{i}]");
             steps.Add(new MountStep(p, p, "", "", MS_BIND | MS_REC | MS_RDONLY,
                 MountOpts.SourceInRoot | MountOpts.TargetInRoot | MountOpts.Remount | MountOpts.IgnoreMissing,
                 $"linux.readonlyPaths[{i}]"));
@@ -55,7 +55,7 @@ internal static class RootfsPlanner
 
         var masked = linux?.MaskedPaths ?? [];
         for (int i = 0; i < masked.Count; i++)
-            steps.Add(new MaskStep(ContainerPath.Clean(masked[i]), NullDevice, $"linux.maskedPaths[{i}]"));
+            steps.Add(new MaskStep(ContainerPath.Confined(masked[i], $"linux.maskedPaths[{i}]"), NullDevice, $"linux.maskedPaths[{i}]"));
 
         if (config.Root?.Readonly == true)
             steps.Add(new RemountStep("/", MS_RDONLY, MountOpts.TargetInRoot, "root.readonly"));

@@ -11,6 +11,8 @@ namespace OciRuntime.Spec;
 /// </summary>
 public static class ConfigLoader
 {
+    private static ReadOnlySpan<byte> Utf8Bom => [0xEF, 0xBB, 0xBF];
+
     public static Spec Load(string configPath) => Parse(ReadFile(configPath), DisplayName(configPath));
 
     public static Spec Parse(ReadOnlySpan<byte> json, string sourceName = "config.json") =>
@@ -25,8 +27,8 @@ public static class ConfigLoader
     private static T Parse<T>(ReadOnlySpan<byte> json, string sourceName, JsonTypeInfo<T> typeInfo) where T : class
     {
         // Editors on some systems save a UTF-8 byte order mark; it is not JSON but means no harm.
-        if (json.StartsWith("\xEF\xBB\xBF"u8))
-            json = json[3..];
+        if (json.StartsWith(Utf8Bom))
+            json = json[Utf8Bom.Length..];
         if (json.Trim(" \t\r\n"u8).IsEmpty)
             throw new ConfigException($"{sourceName}: the file is empty (expected a JSON object)");
 

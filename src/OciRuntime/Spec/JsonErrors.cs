@@ -108,7 +108,8 @@ internal static class JsonErrors
         catch (JsonException e)
         {
             string reason = Clean(e.Message);
-            if (reason.StartsWith("Expected depth to be zero", StringComparison.Ordinal))
+            if (reason.StartsWith("Expected depth to be zero", StringComparison.Ordinal) ||
+                reason.Contains("reached end of data", StringComparison.Ordinal))
                 reason = "the file ends before every object and array is closed";
             return new ConfigException(
                 $"{sourceName}: invalid JSON at line {e.LineNumber + 1}, column {e.BytePositionInLine + 1}: {reason}", null, e);

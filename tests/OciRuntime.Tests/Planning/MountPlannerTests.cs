@@ -50,12 +50,15 @@ public class MountPlannerTests
     [Fact]
     public void Destinations_are_cleaned_lexically()
     {
-        var p = WithMounts("""{ "destination": "/a/../../b/./c//", "type": "tmpfs", "source": "tmpfs" }""");
+        var p = WithMounts("""{ "destination": "/a/../b/./c//", "type": "tmpfs", "source": "tmpfs" }""");
         Assert.Equal("/b/c", ConfigMounts(p).Single().Target);
+        Assert.Equal("/x", ConfigMounts(WithMounts("""{ "destination": "x", "type": "tmpfs" }""")).Single().Target);
     }
 
     [Theory]
     [InlineData("""{ "destination": "/", "type": "tmpfs" }""", "mounts[0].destination")]
+    [InlineData("""{ "destination": "/a/../../etc", "type": "tmpfs" }""", "mounts[0].destination")]
+    [InlineData("""{ "destination": "../x", "type": "tmpfs" }""", "mounts[0].destination")]
     [InlineData("""{ "destination": "/x", "options": ["bind"] }""", "mounts[0].source")]
     [InlineData("""{ "destination": "/x", "source": "x" }""", "mounts[0].type")]
     [InlineData("""{ "destination": "/x", "type": "tmpfs", "options": ["nosuid", "idmap"] }""", "mounts[0].options[1]")]
@@ -97,9 +100,10 @@ public class MountPlannerTests
     {
         var p = WithMounts("""{ "destination": "/sys/fs/cgroup", "type": "cgroup", "source": "cgroup", "options": ["ro"] }""");
         var binds = ConfigMounts(p).Skip(1).ToList();
-        Assert.Equal("/sys/fs/cgroup/cpu/user.slice", binds[0].Source);
-        Assert.Equal("/sys/fs/cgroup/systemd/user.slice/session-1.scope", binds[2].Source);
-        Assert.Equal("/sys/fs/cgroup/unified", binds[3].Source);
+        // The container's own cgroup: below the runtime's, named after the container id.
+        Assert.Equal("/sys/fs/cgroup/cpu/user.slice/ct1", binds[0].Source);
+        Assert.Equal("/sys/fs/cgroup/systemd/user.slice/session-1.scope/ct1", binds[2].Source);
+        Assert.Equal("/sys/fs/cgroup/unified/ct1", binds[3].Source);
         Assert.All(binds, b => Assert.Equal(MS_BIND | MS_RDONLY, b.Flags));
         Assert.All(binds, b => Assert.True(b.Opts.HasFlag(MountOpts.Remount)));
     }

@@ -16,17 +16,18 @@ public class PlannerTests
         var ops = plan.Steps.Select(s => s.Op).ToList();
         Assert.Equal(new[]
         {
-            PlanOp.Unshare, PlanOp.Fork, PlanOp.Propagate, PlanOp.Mount, PlanOp.OpenRoot,
+            PlanOp.Sync, PlanOp.Unshare, PlanOp.Fork, PlanOp.Propagate, PlanOp.Mount, PlanOp.OpenRoot,
             PlanOp.Mknod, PlanOp.Mknod, PlanOp.Mknod, PlanOp.Mknod, PlanOp.Mknod, PlanOp.Mknod,
             PlanOp.Symlink, PlanOp.Symlink, PlanOp.Symlink, PlanOp.Symlink, PlanOp.Symlink,
             PlanOp.OpenFifo, PlanOp.PivotRoot,
             PlanOp.Setsid, PlanOp.Chdir, PlanOp.Umask, PlanOp.SetUser, PlanOp.ResolveExec,
             PlanOp.Notify, PlanOp.WaitFifo, PlanOp.Exec,
         }, ops);
-        Assert.Equal(new UnshareStep(Namespaces.CLONE_NEWPID | Namespaces.CLONE_NEWNS, "linux.namespaces"), plan.Steps[0]);
-        Assert.Equal(new PropagateStep("/", MS_SLAVE | MS_REC, MountOpts.None, "linux.rootfsPropagation"), plan.Steps[2]);
-        Assert.Equal(new MountStep("/b/rootfs", "/b/rootfs", "", "", MS_BIND | MS_REC, MountOpts.None, "root.path"), plan.Steps[3]);
-        Assert.Equal(new OpenFifoStep("/run/oci/x/exec.fifo", "exec fifo"), plan.Steps[16]);
+        Assert.Equal(new SyncStep(SyncTag.PlaceInCgroup, "linux.cgroupsPath"), plan.Steps[0]);
+        Assert.Equal(new UnshareStep(Namespaces.CLONE_NEWPID | Namespaces.CLONE_NEWNS, "linux.namespaces"), plan.Steps[1]);
+        Assert.Equal(new PropagateStep("/", MS_SLAVE | MS_REC, MountOpts.None, "linux.rootfsPropagation"), plan.Steps[3]);
+        Assert.Equal(new MountStep("/b/rootfs", "/b/rootfs", "", "", MS_BIND | MS_REC, MountOpts.None, "root.path"), plan.Steps[4]);
+        Assert.Equal(new OpenFifoStep("/run/oci/x/exec.fifo", "exec fifo"), plan.Steps[17]);
         Assert.Equal(new ExecStep(3, ["/bin/sh"], ["PATH=/bin:/usr/bin", "HOME=/root"], "process.args"), plan.Steps[^1]);
     }
 
@@ -188,9 +189,9 @@ public class PlannerTests
 
     [Theory]
     [InlineData("\"seccomp\": { \"defaultAction\": \"SCMP_ACT_ALLOW\" },", "linux.seccomp")]
-    [InlineData("\"resources\": { \"devices\": [ { \"allow\": false, \"access\": \"rwm\" } ] },", "linux.resources")]
+    [InlineData("\"resources\": { \"memory\": { \"limit\": 1000000 } },", "linux.resources.memory")]
+    [InlineData("\"resources\": { \"devices\": [], \"pids\": { \"limit\": 10 } },", "linux.resources.pids")]
     [InlineData("\"sysctl\": { \"net.ipv4.ip_forward\": \"1\" },", "linux.sysctl")]
-    [InlineData("\"cgroupsPath\": \"/x\",", "linux.cgroupsPath")]
     public void Unsupported_linux_fields_are_refused_by_name(string field, string path)
     {
         var e = Assert.Throws<PlanningException>(() => PlanOf(Minimal.Replace("\"namespaces\"", field + " \"namespaces\"")));

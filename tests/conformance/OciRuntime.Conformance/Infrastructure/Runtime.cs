@@ -237,17 +237,22 @@ public sealed class Runtime
         return inv;
     }
 
-    /// <summary>Kills (by pid, with their children) the invocations still running.</summary>
-    internal void StopRunning()
+    /// <summary>Waits a little for the invocations still running, then kills them (by pid, with their children).</summary>
+    internal List<string> StopRunning(TimeSpan grace)
     {
+        var killed = new List<string>();
         List<RuntimeInvocation> list;
         lock (_running)
             list = _running.ToList();
+        var deadline = DateTime.UtcNow + grace;
         foreach (var inv in list)
         {
-            _scope.Log($"invocation still running at the end of the test, killing pid {inv.Pid}: {string.Join(' ', inv.Args)}");
-            inv.Wait(TimeSpan.FromMilliseconds(1));
+            var left = deadline - DateTime.UtcNow;
+            var r = inv.Wait(left > TimeSpan.Zero ? left : TimeSpan.FromMilliseconds(1));
+            if (r.TimedOut)
+                killed.Add($"runtime process {inv.Pid} still running after its container was force-deleted — killed: {string.Join(' ', inv.Args)}");
         }
+        return killed;
     }
 
     // ---- container operations ------------------------------------------------------------------
@@ -310,15 +315,21 @@ public sealed class Runtime
     public JsonObject WaitForStatus(string id, string status, TimeSpan? timeout = null)
     {
         var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(5));
-        JsonObject state;
+        string last;
         do
         {
-            state = StateJson(id);
-            if ((string?)state["status"] == status)
-                return state;
+            // (a container being created by a background `run` may not exist yet)
+            var r = State(id);
+            last = r.ToString();
+            if (r.Ok && JsonNode.Parse(r.Stdout) is JsonObject state)
+            {
+                if ((string?)state["status"] == status)
+                    return state;
+                last = state.ToJsonString();
+            }
             Thread.Sleep(20);
         } while (DateTime.UtcNow < deadline);
-        throw new XunitException($"container {id} did not reach status '{status}'; last state:\n{state.ToJsonString()}");
+        throw new XunitException($"container {id} did not reach status '{status}'; last state:\n{last}");
     }
 
     /// <summary>`create` then `start`, asserted; returns the create result (its stdout file gets the container's output).</summary>

@@ -87,6 +87,9 @@ public sealed class TestScope : IDisposable
             if (id.Length == 0)
                 continue;
             string p = Path.GetFullPath(Path.Combine(Runtime.Root, id));
+            string rootFull = Path.GetFullPath(Runtime.Root);
+            if (rootFull == p || rootFull.StartsWith(p.TrimEnd('/') + "/", StringComparison.Ordinal))
+                continue; // "." or "..": resolves to --root itself or above it
             if (Directory.Exists(p) || File.Exists(p))
                 problems.Add($"state left for container id '{id}': {p}");
         }
@@ -126,10 +129,7 @@ public sealed class TestScope : IDisposable
     {
         var problems = new List<string>();
 
-        // 1. runtime processes still running (a foreground run the test did not wait for)
-        Runtime.StopRunning();
-
-        // 2. every container this test may have made: the ids it used and whatever --root lists
+        // 1. every container this test may have made: the ids it used and whatever --root lists
         var ids = new HashSet<string>(Runtime.KnownIds);
         try
         {
@@ -140,6 +140,10 @@ public sealed class TestScope : IDisposable
         // (every known id, whatever the runtime's state layout; an error for a deleted one is fine)
         foreach (string id in ids.Where(i => i.Length > 0 && !i.Contains('/') && i != ".." && i != "."))
             Runtime.Invoke("delete", "--force", id);
+
+        // 2. runtime processes still running (a foreground run the test did not wait for): they
+        //    should end with their container; kill them if not
+        problems.AddRange(Runtime.StopRunning(TimeSpan.FromSeconds(3)));
 
         // 3. the test's own host-side setup (mounts), newest first
         List<(string What, Action Undo)> cleanups;

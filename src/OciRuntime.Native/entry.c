@@ -1,0 +1,175 @@
+/*
+ * entry.c - how the executor starts: oci_spawn_executor (host side, in the .NET process) and the
+ * constructor that takes over the re-executed binary before .NET starts.
+ *
+ * Both live in this one file on purpose: C# references oci_spawn_executor, so the linker pulls
+ * this object out of libociexec.a, and the constructor comes with it.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "executor.h"
+#include "internal.h"
+#include "plan.h"
+
+/* ---- host side ------------------------------------------------------------------------------ */
+
+#define SPAWN_STACK_SIZE (64 * 1024)
+
+struct spawn_args {
+    const char *exe;
+    char *const *argv;
+    char *const *envp;
+    int plan_fd, sync_fd;
+    sigset_t oldmask;
+    volatile int err; /* set by the child on failure; the memory is shared (CLONE_VM) */
+};
+
+static int clear_cloexec(int fd)
+{
+    int fl = fcntl(fd, F_GETFD);
+    return fl < 0 ? -1 : fcntl(fd, F_SETFD, fl & ~FD_CLOEXEC);
+}
+
+/* Runs on the caller's memory while the caller waits (CLONE_VFORK): async-signal-safe calls only.
+ * The fd table and the signal handlers are the child's own copies (no CLONE_FILES/CLONE_SIGHAND). */
+static int spawn_child(void *arg)
+{
+    struct spawn_args *a = arg;
+    if (clear_cloexec(a->plan_fd) == 0 && clear_cloexec(a->sync_fd) == 0) {
+        /* .NET's handlers must not run here if a signal arrives before execve: default them all
+         * (in our copy of the table), then unblock what the caller had unblocked. */
+        struct sigaction dfl;
+        memset(&dfl, 0, sizeof dfl);
+        dfl.sa_handler = SIG_DFL;
+        for (int sig = 1; sig < _NSIG; sig++)
+            if (sig != SIGKILL && sig != SIGSTOP)
+                sigaction(sig, &dfl, NULL);
+        sigprocmask(SIG_SETMASK, &a->oldmask, NULL);
+        execve(a->exe, a->argv, a->envp);
+    }
+    a->err = errno ? errno : ENOEXEC;
+    _exit(127);
+}
+
+int oci_spawn_executor(const char *exe, int plan_fd, int sync_fd)
+{
+    if (exe == NULL || plan_fd < 0 || sync_fd < 0 || plan_fd == sync_fd)
+        return -EINVAL;
+    char env[sizeof OCI_EXECUTOR_ENV + 24];
+    snprintf(env, sizeof env, "%s=%d,%d", OCI_EXECUTOR_ENV, plan_fd, sync_fd);
+    char arg0[] = "ociruntime", arg1[] = "init";
+    char *argv[] = { arg0, arg1, NULL };
+    char *envp[] = { env, NULL };
+
+    void *stack = mmap(NULL, SPAWN_STACK_SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
+    if (stack == MAP_FAILED)
+        return -errno;
+    struct spawn_args a = { .exe = exe, .argv = argv, .envp = envp, .plan_fd = plan_fd, .sync_fd = sync_fd };
+    /* Blocked until the child has reset its handlers (see spawn_child). */
+    sigset_t all;
+    sigfillset(&all);
+    pthread_sigmask(SIG_SETMASK, &all, &a.oldmask);
+    int pid = clone(spawn_child, (char *)stack + SPAWN_STACK_SIZE, CLONE_VM | CLONE_VFORK | SIGCHLD, &a);
+    int err = errno;
+    pthread_sigmask(SIG_SETMASK, &a.oldmask, NULL);
+    munmap(stack, SPAWN_STACK_SIZE);
+    if (pid < 0)
+        return -err;
+    if (a.err != 0) {
+        while (waitpid(pid, NULL, 0) < 0 && errno == EINTR) {
+        }
+        return -a.err;
+    }
+    return pid;
+}
+
+/* ---- executor side -------------------------------------------------------------------------- */
+
+static _Noreturn void bad_start(const char *why)
+{
+    /* No sync fd to report on: stderr is all there is. */
+    static const char prefix[] = "ociruntime init: ";
+    if (write(2, prefix, sizeof prefix - 1) < 0 || write(2, why, strlen(why)) < 0 || write(2, "\n", 1) < 0) {
+    }
+    _exit(1);
+}
+
+/* A decimal fd: digits only, no sign, no leading zero, at most INT_MAX. */
+static int parse_fd(const char **p, int *out)
+{
+    const char *s = *p;
+    long v = 0;
+    if (*s < '0' || *s > '9' || (s[0] == '0' && s[1] >= '0' && s[1] <= '9'))
+        return -1;
+    for (; *s >= '0' && *s <= '9'; s++)
+        if ((v = v * 10 + (*s - '0')) > INT_MAX)
+            return -1;
+    *out = (int)v;
+    *p = s;
+    return 0;
+}
+
+static _Noreturn void executor_main(const char *spec)
+{
+    int plan_fd, sync_fd;
+    const char *p = spec;
+    if (parse_fd(&p, &plan_fd) < 0 || *p++ != ',' || parse_fd(&p, &sync_fd) < 0 || *p != 0 || plan_fd == sync_fd)
+        bad_start("bad " OCI_EXECUTOR_ENV);
+    /* CLOEXEC: once the user's program runs, the host sees EOF. */
+    if (fcntl(sync_fd, F_SETFD, FD_CLOEXEC) < 0)
+        bad_start("bad sync fd");
+    g_exec.sync_fd = sync_fd;
+
+    struct stat st;
+    if (fstat(plan_fd, &st) < 0)
+        fail("fstat plan");
+    if (!S_ISREG(st.st_mode) || st.st_size < (off_t)OCI_PLAN_HEADER_SIZE || st.st_size > (off_t)OCI_PLAN_MAX_SIZE)
+        fail_err(EBADMSG, "decode plan");
+    /* The plan is validated once and then read again step by step: that is only sound if nobody
+     * can change it in between, which the memfd seals guarantee. */
+    int seals = fcntl(plan_fd, F_GET_SEALS);
+    if (seals < 0 || (seals & (F_SEAL_WRITE | F_SEAL_SHRINK)) != (F_SEAL_WRITE | F_SEAL_SHRINK))
+        fail_err(EPERM, "plan not sealed");
+    void *map = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, plan_fd, 0);
+    if (map == MAP_FAILED)
+        fail("mmap plan");
+    close(plan_fd);
+
+    struct plan_info plan;
+    uint32_t bad;
+    if (plan_validate(map, (size_t)st.st_size, &plan, &bad) < 0) {
+        g_exec.step = bad;
+        fail_err(EBADMSG, "decode plan");
+    }
+    /* The only allocation: argv/envp pointer arrays for EXEC, sized from the validated counts. */
+    if (plan.max_exec_ptrs > 0) {
+        void *ptrs = mmap(NULL, plan.max_exec_ptrs * sizeof(char *), PROT_READ | PROT_WRITE,
+                          MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+        if (ptrs == MAP_FAILED)
+            fail("mmap argv");
+        g_exec.ptrs = ptrs;
+    }
+    run_plan(&plan);
+}
+
+/* glibc passes (argc, argv, envp) to constructors of the main program. Only "<exe> init" with
+ * OCI_EXECUTOR_ENV set becomes the executor; anything else returns and .NET starts as usual. */
+__attribute__((constructor)) static void oci_executor_entry(int argc, char **argv, char **envp)
+{
+    if (argc < 2 || argv == NULL || argv[1] == NULL || strcmp(argv[1], "init") != 0 || envp == NULL)
+        return;
+    size_t n = strlen(OCI_EXECUTOR_ENV);
+    for (char **e = envp; *e; e++)
+        if (strncmp(*e, OCI_EXECUTOR_ENV, n) == 0 && (*e)[n] == '=')
+            executor_main(*e + n + 1);
+}

@@ -1,0 +1,474 @@
+/*
+ * executor.c - the step interpreter. It decides nothing: each opcode of plan.h maps to the
+ * syscalls it names, in the order the plan gives. Mount and path work lives in mounts.c/paths.c.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/capability.h>
+#include <linux/magic.h>
+#include <sched.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/statfs.h>
+#include <sys/syscall.h>
+#include <sys/sysmacros.h>
+#include <unistd.h>
+
+#include "internal.h"
+#include "plan.h"
+
+_Static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__, "SET_USER passes the plan's u32 gids in place");
+
+#ifndef CLOSE_RANGE_CLOEXEC
+#define CLOSE_RANGE_CLOEXEC (1U << 2)
+#endif
+
+/* Field readers for a validated plan: a failure here means the plan changed after validation,
+ * which the seals forbid, but it is still reported rather than trusted. */
+static uint32_t get_u32(struct plan_cursor *c)
+{
+    uint32_t v;
+    if (cur_u32(c, &v) < 0)
+        fail_err(EBADMSG, "decode plan");
+    return v;
+}
+
+static uint64_t get_u64(struct plan_cursor *c)
+{
+    uint64_t v;
+    if (cur_u64(c, &v) < 0)
+        fail_err(EBADMSG, "decode plan");
+    return v;
+}
+
+static const char *get_str(struct plan_cursor *c)
+{
+    const char *s;
+    if (cur_str(c, &s) < 0)
+        fail_err(EBADMSG, "decode plan");
+    return s;
+}
+
+static uint32_t get_count(struct plan_cursor *c)
+{
+    uint32_t n;
+    if (cur_count(c, &n) < 0)
+        fail_err(EBADMSG, "decode plan");
+    return n;
+}
+
+static void op_setns(uint32_t nstype, const char *path)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        fail("open namespace");
+    if (setns(fd, (int)nstype) < 0)
+        fail("setns");
+    close(fd);
+}
+
+/* fork() semantics with CLONE_PARENT, so the host (our parent) can wait for the new init. The
+ * child waits until the parent has reported its pid: the host must learn the init's pid before
+ * any message the init itself sends. */
+static void op_fork(void)
+{
+    int p[2];
+    if (pipe2(p, O_CLOEXEC) < 0)
+        fail("pipe2");
+    long pid = syscall(SYS_clone, CLONE_PARENT | SIGCHLD, 0, 0, 0, 0);
+    if (pid < 0)
+        fail("clone");
+    if (pid > 0) {
+        close(p[0]);
+        if (send_msg(OCI_MSG_PID, (uint32_t)pid, 0, NULL) == 0 && write(p[1], "", 1) != 1)
+            _exit(1);
+        _exit(0);
+    }
+    close(p[1]);
+    char b;
+    ssize_t n;
+    do
+        n = read(p[0], &b, 1);
+    while (n < 0 && errno == EINTR);
+    if (n != 1)
+        _exit(1); /* the parent could not tell the host: it will see the error or EOF */
+    close(p[0]);
+}
+
+static void op_mknod(const char *path, uint32_t mode, uint32_t major, uint32_t minor, uint32_t uid,
+                     uint32_t gid)
+{
+    char buf[PATH_MAX];
+    const char *name;
+    int dir = open_parent(path, buf, &name);
+    if (mknodat(dir, name, (mode_t)mode, makedev(major, minor)) < 0) {
+        if (errno != EEXIST)
+            fail("mknodat");
+    } else {
+        /* Set explicitly: mknod's mode went through the umask. */
+        if (fchownat(dir, name, uid, gid, AT_SYMLINK_NOFOLLOW) < 0)
+            fail("fchownat");
+        if (fchmodat(dir, name, mode & 07777, 0) < 0)
+            fail("fchmodat");
+    }
+    close(dir);
+}
+
+static void op_symlink(const char *content, const char *path)
+{
+    char buf[PATH_MAX];
+    const char *name;
+    int dir = open_parent(path, buf, &name);
+    if (symlinkat(content, dir, name) < 0 && errno != EEXIST)
+        fail("symlinkat");
+    close(dir);
+}
+
+static void op_chdir(const char *path)
+{
+    if (chdir(path) < 0)
+        fail("chdir");
+    /* A cwd inherited from outside the root shows as "(unreachable)/..." (CVE-2024-21626). The
+     * raw syscall is used because glibc's getcwd hides that form behind ENOENT. */
+    char cwd[PATH_MAX];
+    if (syscall(SYS_getcwd, cwd, sizeof cwd) < 0 || cwd[0] != '/')
+        fail_err(ESTALE, "cwd outside root");
+}
+
+static void op_set_user(struct plan_cursor *c)
+{
+    uint32_t uid = get_u32(c), gid = get_u32(c), opts = get_u32(c), n = get_count(c);
+    if ((size_t)n * 4 > c->left)
+        fail_err(EBADMSG, "decode plan");
+    if (prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) < 0)
+        fail("prctl keepcaps");
+    /* The gids are little-endian u32s in the plan, maybe unaligned: the kernel copies them as
+     * bytes, so they are passed in place (gid_t is a u32; the build asserts little-endian). */
+    if ((opts & OCI_USER_SETGROUPS) && syscall(SYS_setgroups, (size_t)n, c->p) < 0)
+        fail("setgroups");
+    if (setresgid(gid, gid, gid) < 0)
+        fail("setresgid");
+    if (setresuid(uid, uid, uid) < 0)
+        fail("setresuid");
+    if (prctl(PR_SET_KEEPCAPS, 0, 0, 0, 0) < 0)
+        fail("prctl keepcaps");
+}
+
+static void op_caps(uint64_t eff, uint64_t perm, uint64_t inh, uint64_t ambient)
+{
+    struct __user_cap_header_struct h = { _LINUX_CAPABILITY_VERSION_3, 0 };
+    struct __user_cap_data_struct d[2] = {
+        { (uint32_t)eff, (uint32_t)perm, (uint32_t)inh },
+        { (uint32_t)(eff >> 32), (uint32_t)(perm >> 32), (uint32_t)(inh >> 32) },
+    };
+    if (syscall(SYS_capset, &h, d) < 0)
+        fail("capset");
+    if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) < 0)
+        fail("prctl ambient clear");
+    for (unsigned cap = 0; cap < 64; cap++)
+        if (((ambient >> cap) & 1) && prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, cap, 0, 0) < 0)
+            fail("prctl ambient raise");
+}
+
+static void op_caps_bounding(uint64_t keep)
+{
+    for (unsigned cap = 0; cap < 64; cap++) {
+        if ((keep >> cap) & 1)
+            continue;
+        if (prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) < 0) {
+            if (errno == EINVAL)
+                break; /* past the kernel's last capability */
+            fail("prctl capbset drop");
+        }
+    }
+}
+
+/* 0 when path is a regular file we may execute, else the reason (an errno). */
+static int check_program(const char *path)
+{
+    struct stat st;
+    if (stat(path, &st) < 0)
+        return errno;
+    if (!S_ISREG(st.st_mode))
+        return EACCES;
+    return faccessat(AT_FDCWD, path, X_OK, AT_EACCESS) < 0 ? errno : 0;
+}
+
+static void set_program(const char *path)
+{
+    size_t n = strlen(path);
+    if (n >= sizeof g_exec.program)
+        fail_err(ENAMETOOLONG, "exec: program path");
+    memcpy(g_exec.program, path, n + 1);
+}
+
+static void op_resolve_exec(const char *file, struct plan_cursor *c)
+{
+    int err;
+    if (strchr(file, '/')) {
+        if ((err = check_program(file)) != 0)
+            fail_err(err, err == ENOENT ? "exec: program not found"
+                          : err == EACCES ? "exec: program not executable" : "exec: check program");
+        set_program(file);
+        return;
+    }
+    /* As execvp: the first executable match wins; a match we may not run is EACCES only when
+     * nothing later is runnable. */
+    int denied = 0;
+    size_t flen = strlen(file);
+    for (uint32_t i = 0, n = get_count(c); i < n; i++) {
+        const char *dir = get_str(c);
+        size_t dlen = strlen(dir);
+        char path[PATH_MAX];
+        if (dlen + 1 + flen >= sizeof path)
+            continue;
+        memcpy(path, dir, dlen);
+        path[dlen] = '/';
+        memcpy(path + dlen + 1, file, flen + 1);
+        if ((err = check_program(path)) == 0) {
+            set_program(path);
+            return;
+        }
+        denied |= err == EACCES;
+    }
+    fail_err(denied ? EACCES : ENOENT, denied ? "exec: program not executable" : "exec: program not found");
+}
+
+static size_t append(char *buf, size_t len, size_t cap, const char *s)
+{
+    size_t n = strlen(s);
+    if (n > cap - 1 - len)
+        n = cap - 1 - len;
+    memcpy(buf + len, s, n);
+    buf[len + n] = 0;
+    return len + n;
+}
+
+static _Noreturn void op_exec(struct plan_cursor *c)
+{
+    uint32_t keep = get_u32(c);
+    const char **argv = g_exec.ptrs, **envp;
+    uint32_t n = get_count(c);
+    for (uint32_t i = 0; i < n; i++)
+        argv[i] = get_str(c);
+    argv[n] = NULL;
+    envp = argv + n + 1;
+    n = get_count(c);
+    for (uint32_t i = 0; i < n; i++)
+        envp[i] = get_str(c);
+    envp[n] = NULL;
+
+    /* execve keeps ignored signals ignored and the mask as it is; the .NET parent ignores SIGPIPE. */
+    struct sigaction dfl;
+    memset(&dfl, 0, sizeof dfl);
+    dfl.sa_handler = SIG_DFL;
+    for (int sig = 1; sig < _NSIG; sig++)
+        if (sig != SIGKILL && sig != SIGSTOP)
+            sigaction(sig, &dfl, NULL); /* glibc's internal signals refuse: they are not ignored */
+    sigset_t none;
+    sigemptyset(&none);
+    sigprocmask(SIG_SETMASK, &none, NULL);
+
+    if (syscall(SYS_close_range, keep, ~0U, CLOSE_RANGE_CLOEXEC) < 0) {
+        struct rlimit rl;
+        rlim_t max = getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < (1u << 20) ? rl.rlim_cur : (1u << 20);
+        for (rlim_t fd = keep; fd < max; fd++)
+            fcntl((int)fd, F_SETFD, FD_CLOEXEC);
+    }
+
+    const char *path = g_exec.program[0] ? g_exec.program : argv[0];
+    if (path)
+        execve(path, (char *const *)argv, (char *const *)envp);
+    int err = path ? errno : EFAULT;
+    send_msg(OCI_MSG_ERROR, g_exec.step, err, "execve");
+    char line[PATH_MAX + 128];
+    const char *desc = strerrordesc_np(err);
+    size_t len = append(line, 0, sizeof line, "ociruntime: exec ");
+    len = append(line, len, sizeof line, path ? path : "(no program)");
+    len = append(line, len, sizeof line, ": ");
+    len = append(line, len, sizeof line, desc ? desc : "unknown error");
+    len = append(line, len, sizeof line, "\n");
+    if (write(2, line, len) < 0) {
+    }
+    _exit(127);
+}
+
+static void op_write_proc(const char *path, const char *value)
+{
+    int fd = in_root_open(path, O_WRONLY | O_NOFOLLOW);
+    if (fd < 0)
+        fail("openat2 proc file");
+    struct statfs sf;
+    if (fstatfs(fd, &sf) < 0)
+        fail("fstatfs proc file");
+    if (sf.f_type != PROC_SUPER_MAGIC)
+        fail_err(EPERM, "verify procfs");
+    size_t len = strlen(value);
+    ssize_t w = write(fd, value, len);
+    if (w < 0)
+        fail("write proc file");
+    if ((size_t)w != len)
+        fail_err(EIO, "write proc file");
+    close(fd);
+}
+
+static void run_step(uint32_t op, struct plan_cursor *c)
+{
+    const char *s1, *s2, *s3, *s4;
+    uint32_t u1, u2, u3, u4, u5;
+    uint64_t q1, q2, q3, q4;
+    /* Fields are read into locals first: the order of evaluation of call arguments is unspecified. */
+    switch (op) {
+    case OCI_OP_SETNS:
+        u1 = get_u32(c);
+        op_setns(u1, get_str(c));
+        break;
+    case OCI_OP_UNSHARE:
+        if (unshare((int)get_u32(c)) < 0)
+            fail("unshare");
+        break;
+    case OCI_OP_FORK:
+        op_fork();
+        break;
+    case OCI_OP_SYNC:
+        sync_with_host(get_u32(c));
+        break;
+    case OCI_OP_NOTIFY:
+        if (send_msg(OCI_MSG_NOTIFY, get_u32(c), 0, NULL) < 0)
+            fail("send notify");
+        break;
+    case OCI_OP_SETHOSTNAME:
+        s1 = get_str(c);
+        if (sethostname(s1, strlen(s1)) < 0)
+            fail("sethostname");
+        break;
+    case OCI_OP_SETDOMAINNAME:
+        s1 = get_str(c);
+        if (setdomainname(s1, strlen(s1)) < 0)
+            fail("setdomainname");
+        break;
+    case OCI_OP_OPEN_ROOT: {
+        int fd = open(get_str(c), O_PATH | O_DIRECTORY | O_CLOEXEC);
+        if (fd < 0)
+            fail("open root");
+        if (g_exec.root_fd >= 0)
+            close(g_exec.root_fd);
+        g_exec.root_fd = fd;
+        break;
+    }
+    case OCI_OP_MOUNT:
+        s1 = get_str(c), s2 = get_str(c), s3 = get_str(c), s4 = get_str(c);
+        q1 = get_u64(c);
+        op_mount(s1, s2, s3, s4, q1, get_u32(c));
+        break;
+    case OCI_OP_PROPAGATE:
+        s1 = get_str(c);
+        q1 = get_u64(c);
+        op_propagate(s1, q1, get_u32(c));
+        break;
+    case OCI_OP_MKNOD:
+        s1 = get_str(c);
+        u1 = get_u32(c), u2 = get_u32(c), u3 = get_u32(c), u4 = get_u32(c), u5 = get_u32(c);
+        op_mknod(s1, u1, u2, u3, u4, u5);
+        break;
+    case OCI_OP_SYMLINK:
+        s1 = get_str(c);
+        op_symlink(s1, get_str(c));
+        break;
+    case OCI_OP_MKDIR:
+        s1 = get_str(c);
+        close(mkdir_all(s1, (mode_t)get_u32(c)));
+        break;
+    case OCI_OP_PIVOT_ROOT:
+        op_pivot_root();
+        break;
+    case OCI_OP_MOVE_ROOT:
+        op_move_root();
+        break;
+    case OCI_OP_REMOUNT:
+        s1 = get_str(c);
+        q1 = get_u64(c);
+        op_remount(s1, q1, get_u32(c));
+        break;
+    case OCI_OP_MASK:
+        s1 = get_str(c);
+        op_mask(s1, get_str(c));
+        break;
+    case OCI_OP_CHDIR:
+        op_chdir(get_str(c));
+        break;
+    case OCI_OP_UMASK:
+        umask((mode_t)get_u32(c));
+        break;
+    case OCI_OP_RLIMIT: {
+        u1 = get_u32(c);
+        q1 = get_u64(c), q2 = get_u64(c);
+        struct rlimit rl = { q1, q2 };
+        if (prlimit(0, (__rlimit_resource_t)u1, &rl, NULL) < 0)
+            fail("prlimit");
+        break;
+    }
+    case OCI_OP_SETSID:
+        if (setsid() < 0)
+            fail("setsid");
+        break;
+    case OCI_OP_NO_NEW_PRIVS:
+        if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+            fail("prctl no_new_privs");
+        break;
+    case OCI_OP_CAPS_BOUNDING:
+        op_caps_bounding(get_u64(c));
+        break;
+    case OCI_OP_SET_USER:
+        op_set_user(c);
+        break;
+    case OCI_OP_CAPS:
+        q1 = get_u64(c), q2 = get_u64(c), q3 = get_u64(c), q4 = get_u64(c);
+        op_caps(q1, q2, q3, q4);
+        break;
+    case OCI_OP_OPEN_FIFO:
+        if ((g_exec.fifo_fd = open(get_str(c), O_RDWR | O_CLOEXEC)) < 0)
+            fail("open exec fifo");
+        break;
+    case OCI_OP_WAIT_FIFO: {
+        char b;
+        ssize_t n;
+        do
+            n = read(g_exec.fifo_fd, &b, 1);
+        while (n < 0 && errno == EINTR);
+        if (n < 0)
+            fail("read exec fifo");
+        close(g_exec.fifo_fd);
+        g_exec.fifo_fd = -1;
+        break;
+    }
+    case OCI_OP_RESOLVE_EXEC:
+        s1 = get_str(c);
+        op_resolve_exec(s1, c);
+        break;
+    case OCI_OP_EXEC:
+        op_exec(c);
+    case OCI_OP_WRITE_PROC:
+        s1 = get_str(c);
+        op_write_proc(s1, get_str(c));
+        break;
+    default:
+        fail_err(EBADMSG, "decode plan");
+    }
+}
+
+_Noreturn void run_plan(const struct plan_info *plan)
+{
+    size_t off = OCI_PLAN_HEADER_SIZE;
+    for (uint32_t i = 0; i < plan->step_count; i++) {
+        struct plan_step st;
+        g_exec.step = i;
+        if (plan_next(plan, &off, &st) < 0)
+            fail_err(EBADMSG, "decode plan");
+        run_step(st.op, &st.payload);
+    }
+    _exit(0); /* a plan without EXEC (e.g. only joins and checks) just ends */
+}

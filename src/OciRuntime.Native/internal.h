@@ -1,0 +1,54 @@
+/*
+ * internal.h - state and helpers shared by the executor's files. Not part of the API.
+ *
+ * The executor is single-threaded and never returns, so its state is one global; every helper
+ * that hits a failing syscall reports it (step index, errno, what) and ends the process, which
+ * keeps each step's code a straight line.
+ */
+#ifndef OCI_INTERNAL_H
+#define OCI_INTERNAL_H
+
+#include <limits.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "plan_decode.h"
+
+struct exec_state {
+    int sync_fd;
+    uint32_t step;          /* index of the step being run, reported with every error */
+    int root_fd;            /* OPEN_ROOT; -1 before (openat2 then fails with EBADF) */
+    int fifo_fd;            /* OPEN_FIFO */
+    char program[PATH_MAX]; /* RESOLVE_EXEC's result; empty means argv[0] */
+    const char **ptrs;      /* room for argv + envp of the largest EXEC, mapped before step 0 */
+};
+
+extern struct exec_state g_exec;
+
+/* sync.c */
+int send_msg(uint32_t type, uint32_t arg, int err, const char *what);
+_Noreturn void fail_err(int err, const char *what);
+_Noreturn void fail(const char *what); /* with errno */
+void sync_with_host(uint32_t tag);      /* SYNC: returns only on REPLY_OK */
+
+/* paths.c: every path is inside the root fd (RESOLVE_IN_ROOT), never a host path. */
+int in_root_open(const char *path, int flags);            /* fd, or -1 with errno */
+int mkdir_all(const char *path, mode_t mode);             /* O_PATH fd of the directory */
+int open_parent(const char *path, char buf[PATH_MAX], const char **name); /* parent made 0755 */
+void make_file(const char *path);                         /* empty file, parents as dirs */
+void fd_path(char buf[32], int fd);                       /* "/proc/self/fd/<fd>" */
+void reopen_root(void);                                   /* root_fd = "/" */
+
+/* mounts.c */
+void op_mount(const char *src, const char *tgt, const char *fstype, const char *data, uint64_t flags,
+              uint32_t opts);
+void op_propagate(const char *tgt, uint64_t flags, uint32_t opts);
+void op_remount(const char *path, uint64_t flags, uint32_t opts);
+void op_mask(const char *path, const char *null_device);
+void op_pivot_root(void);
+void op_move_root(void);
+
+/* executor.c */
+_Noreturn void run_plan(const struct plan_info *plan);
+
+#endif

@@ -1,0 +1,253 @@
+/*
+ * mounts.c - MOUNT, PROPAGATE, REMOUNT, MASK, PIVOT_ROOT, MOVE_ROOT.
+ *
+ * Targets inside the root are opened first (paths.c) and everything is done through that fd:
+ * bind mounts with open_tree + move_mount, flag changes with mount_setattr. Nothing is ever looked
+ * up by a string again after it was resolved, so a symlink swapped in between cannot redirect it.
+ * New filesystems (proc, tmpfs, ...) still use mount(2) on "/proc/self/fd/<fd>": their data string
+ * is filesystem-specific and mount(2) already parses it; the planner puts them all before
+ * PIVOT_ROOT, while /proc is still the host's.
+ * The new mount API has glibc wrappers only since 2.36, so the syscalls are made directly.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/sysmacros.h>
+#include <unistd.h>
+
+#include "internal.h"
+#include "plan.h"
+
+static int sys_open_tree(int dfd, const char *path, unsigned flags)
+{
+    return (int)syscall(SYS_open_tree, dfd, path, flags);
+}
+
+static int sys_move_mount(int from, int to)
+{
+    return (int)syscall(SYS_move_mount, from, "", to, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH);
+}
+
+static int sys_mount_setattr(int fd, unsigned flags, struct mount_attr *attr)
+{
+    return (int)syscall(SYS_mount_setattr, fd, "", AT_EMPTY_PATH | flags, attr, sizeof *attr);
+}
+
+/* The per-mount MS_* flags as mount_setattr attributes. The others (sync, dirsync, mand,
+ * lazytime, iversion, silent) belong to the superblock, which a bind remount never changes
+ * either. Bits are only set, never cleared, so flags the kernel locked stay as they are. */
+static struct mount_attr attr_from_flags(uint64_t flags)
+{
+    struct mount_attr a;
+    memset(&a, 0, sizeof a);
+    if (flags & MS_RDONLY)
+        a.attr_set |= MOUNT_ATTR_RDONLY;
+    if (flags & MS_NOSUID)
+        a.attr_set |= MOUNT_ATTR_NOSUID;
+    if (flags & MS_NODEV)
+        a.attr_set |= MOUNT_ATTR_NODEV;
+    if (flags & MS_NOEXEC)
+        a.attr_set |= MOUNT_ATTR_NOEXEC;
+    if (flags & MS_NODIRATIME)
+        a.attr_set |= MOUNT_ATTR_NODIRATIME;
+    if (flags & MS_NOSYMFOLLOW)
+        a.attr_set |= MOUNT_ATTR_NOSYMFOLLOW;
+    /* atime is one 3-state field: the kernel wants the whole field cleared to set one value. */
+    if (flags & (MS_NOATIME | MS_STRICTATIME | MS_RELATIME)) {
+        a.attr_clr |= MOUNT_ATTR__ATIME;
+        a.attr_set |= (flags & MS_NOATIME) ? MOUNT_ATTR_NOATIME
+                      : (flags & MS_STRICTATIME) ? MOUNT_ATTR_STRICTATIME : MOUNT_ATTR_RELATIME;
+    }
+    return a;
+}
+
+/* Clones the tree at src (only its top mount unless MS_REC), applies the flags to the detached
+ * copy when asked (so it never appears writable), and attaches it on tgt. */
+static void bind_onto(int src, int tgt, uint64_t flags, int apply_flags)
+{
+    int tree = sys_open_tree(src, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH |
+                                          ((flags & MS_REC) ? AT_RECURSIVE : 0));
+    if (tree < 0)
+        fail("open_tree");
+    struct mount_attr a = attr_from_flags(flags);
+    if (apply_flags && (a.attr_set | a.attr_clr) && sys_mount_setattr(tree, 0, &a) < 0)
+        fail("mount_setattr");
+    if (sys_move_mount(tree, tgt) < 0)
+        fail("move_mount");
+    close(tree);
+}
+
+static int open_source(const char *src, uint32_t opts)
+{
+    if (opts & OCI_MNT_SOURCE_IN_ROOT)
+        return in_root_open(src, O_PATH);
+    return open(src, O_PATH | O_CLOEXEC);
+}
+
+/* The target, created first when the opts ask for it. -1 with errno when it cannot be opened. */
+static int open_target(const char *tgt, uint32_t opts, int src)
+{
+    if (!(opts & OCI_MNT_TARGET_IN_ROOT))
+        return open(tgt, O_PATH | O_CLOEXEC);
+    int want_dir = (opts & OCI_MNT_MKDIR) != 0, want_file = (opts & OCI_MNT_MKFILE) != 0;
+    if (opts & OCI_MNT_MKLIKE_SOURCE) {
+        struct stat st;
+        if (src >= 0 && fstat(src, &st) < 0)
+            fail("fstat mount source");
+        if (src < 0 || S_ISDIR(st.st_mode))
+            want_dir = 1;
+        else
+            want_file = 1;
+    }
+    if (want_dir)
+        return mkdir_all(tgt, 0755);
+    if (want_file)
+        make_file(tgt);
+    return in_root_open(tgt, O_PATH);
+}
+
+void op_mount(const char *src, const char *tgt, const char *fstype, const char *data, uint64_t flags,
+              uint32_t opts)
+{
+    int bind = (flags & MS_BIND) != 0, missing_ok = (opts & OCI_MNT_IGNORE_MISSING) != 0;
+    int srcfd = -1;
+    if (bind && (srcfd = open_source(src, opts)) < 0) {
+        if (missing_ok && errno == ENOENT)
+            return;
+        fail("open mount source");
+    }
+    int tgtfd = open_target(tgt, opts, srcfd);
+    if (tgtfd < 0) {
+        if (missing_ok && errno == ENOENT) {
+            if (srcfd >= 0)
+                close(srcfd);
+            return;
+        }
+        fail("open mount target");
+    }
+    if (bind) {
+        bind_onto(srcfd, tgtfd, flags, (opts & OCI_MNT_REMOUNT) != 0);
+        close(srcfd);
+    } else {
+        char where[32];
+        fd_path(where, tgtfd);
+        if (mount(*src ? src : NULL, where, *fstype ? fstype : NULL, (unsigned long)flags, *data ? data : NULL) < 0)
+            fail("mount");
+    }
+    close(tgtfd);
+}
+
+void op_propagate(const char *tgt, uint64_t flags, uint32_t opts)
+{
+    if (!(opts & OCI_MNT_TARGET_IN_ROOT)) {
+        if (mount(NULL, tgt, NULL, (unsigned long)flags, NULL) < 0)
+            fail("mount propagation");
+        return;
+    }
+    /* Through the fd with mount_setattr: works after pivot_root too, with or without a /proc. */
+    int fd = in_root_open(tgt, O_PATH);
+    if (fd < 0)
+        fail("openat2 propagation target");
+    struct mount_attr a;
+    memset(&a, 0, sizeof a);
+    a.propagation = flags & (MS_SHARED | MS_SLAVE | MS_PRIVATE | MS_UNBINDABLE);
+    if (sys_mount_setattr(fd, (flags & MS_REC) ? AT_RECURSIVE : 0, &a) < 0)
+        fail("mount_setattr propagation");
+    close(fd);
+}
+
+void op_remount(const char *path, uint64_t flags, uint32_t opts)
+{
+    /* Opened again: the path now shows the mount that was just put on top of it. */
+    int fd = in_root_open(path, O_PATH);
+    if (fd < 0) {
+        if ((opts & OCI_MNT_IGNORE_MISSING) && errno == ENOENT)
+            return;
+        fail("openat2 remount target");
+    }
+    struct mount_attr a = attr_from_flags(flags);
+    if (sys_mount_setattr(fd, (flags & MS_REC) ? AT_RECURSIVE : 0, &a) < 0)
+        fail("mount_setattr");
+    close(fd);
+}
+
+/* A new empty tmpfs, read-only both as a superblock and as a mount. */
+static int readonly_tmpfs(void)
+{
+    int fs = (int)syscall(SYS_fsopen, "tmpfs", FSOPEN_CLOEXEC);
+    if (fs < 0)
+        fail("fsopen tmpfs");
+    if (syscall(SYS_fsconfig, fs, FSCONFIG_SET_FLAG, "ro", NULL, 0) < 0 ||
+        syscall(SYS_fsconfig, fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0)
+        fail("fsconfig tmpfs");
+    int mnt = (int)syscall(SYS_fsmount, fs, FSMOUNT_CLOEXEC, MOUNT_ATTR_RDONLY);
+    if (mnt < 0)
+        fail("fsmount tmpfs");
+    close(fs);
+    return mnt;
+}
+
+void op_mask(const char *path, const char *null_device)
+{
+    int fd = in_root_open(path, O_PATH);
+    if (fd < 0) {
+        if (errno == ENOENT)
+            return;
+        fail("openat2 mask target");
+    }
+    struct stat st;
+    if (fstat(fd, &st) < 0)
+        fail("fstat mask target");
+    if (S_ISDIR(st.st_mode)) {
+        int mnt = readonly_tmpfs();
+        if (sys_move_mount(mnt, fd) < 0)
+            fail("move_mount");
+        close(mnt);
+    } else {
+        /* The container's /dev/null could be anything the image put there: check it is 1:3. */
+        int null_fd = in_root_open(null_device, O_PATH);
+        if (null_fd < 0)
+            fail("openat2 null device");
+        struct stat nst;
+        if (fstat(null_fd, &nst) < 0)
+            fail("fstat null device");
+        if (!S_ISCHR(nst.st_mode) || nst.st_rdev != makedev(1, 3))
+            fail_err(EPERM, "verify /dev/null");
+        bind_onto(null_fd, fd, 0, 0);
+        close(null_fd);
+    }
+    close(fd);
+}
+
+void op_pivot_root(void)
+{
+    /* pivot_root(".", ".") stacks the old root on top of the new one; it is then made a slave
+     * (so the detach below does not propagate to the host) and detached from under us. */
+    if (fchdir(g_exec.root_fd) < 0)
+        fail("fchdir root");
+    if (syscall(SYS_pivot_root, ".", ".") < 0)
+        fail("pivot_root");
+    if (mount(NULL, ".", NULL, MS_SLAVE | MS_REC, NULL) < 0)
+        fail("make old root slave");
+    if (umount2(".", MNT_DETACH) < 0)
+        fail("umount old root");
+    if (chdir("/") < 0)
+        fail("chdir /");
+    reopen_root();
+}
+
+void op_move_root(void)
+{
+    if (fchdir(g_exec.root_fd) < 0)
+        fail("fchdir root");
+    if (mount(".", "/", NULL, MS_MOVE, NULL) < 0)
+        fail("mount move root");
+    if (chroot(".") < 0)
+        fail("chroot");
+    if (chdir("/") < 0)
+        fail("chdir /");
+    reopen_root();
+}

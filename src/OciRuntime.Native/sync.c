@@ -1,0 +1,56 @@
+/*
+ * sync.c - messages to the host on the sync socket (SOCK_SEQPACKET: one struct oci_msg per send,
+ * so a record is never split or merged) and the host's replies.
+ */
+#include <errno.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "internal.h"
+#include "plan.h"
+
+_Static_assert(sizeof(struct oci_msg) == 64, "struct oci_msg is 64 bytes on the C# side");
+
+struct exec_state g_exec = { .sync_fd = -1, .step = OCI_STEP_NONE, .root_fd = -1, .fifo_fd = -1 };
+
+int send_msg(uint32_t type, uint32_t arg, int err, const char *what)
+{
+    struct oci_msg m;
+    memset(&m, 0, sizeof m);
+    m.type = type;
+    m.arg = arg;
+    m.err = err;
+    if (what)
+        strncpy(m.what, what, sizeof m.what - 1);
+    ssize_t n;
+    do
+        n = send(g_exec.sync_fd, &m, sizeof m, MSG_NOSIGNAL); /* a gone host must not kill us by SIGPIPE */
+    while (n < 0 && errno == EINTR);
+    return n == (ssize_t)sizeof m ? 0 : -1;
+}
+
+_Noreturn void fail_err(int err, const char *what)
+{
+    send_msg(OCI_MSG_ERROR, g_exec.step, err, what);
+    _exit(1);
+}
+
+_Noreturn void fail(const char *what)
+{
+    fail_err(errno, what);
+}
+
+void sync_with_host(uint32_t tag)
+{
+    if (send_msg(OCI_MSG_SYNC, tag, 0, NULL) < 0)
+        _exit(1);
+    uint32_t reply;
+    ssize_t n;
+    do
+        n = recv(g_exec.sync_fd, &reply, sizeof reply, 0);
+    while (n < 0 && errno == EINTR);
+    /* An abort or a host that went away: the host already knows, so end without a report. */
+    if (n != (ssize_t)sizeof reply || reply != OCI_REPLY_OK)
+        _exit(1);
+}

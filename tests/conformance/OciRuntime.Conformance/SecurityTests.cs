@@ -1,0 +1,213 @@
+using System.Text.Json.Nodes;
+using Xunit;
+using Xunit.Abstractions;
+
+namespace OciRuntime.Conformance;
+
+/// <summary>
+/// Escapes through symlinks in the rootfs (mount destinations must resolve inside the rootfs),
+/// maskedPaths and readonlyPaths.
+/// </summary>
+public sealed class SecurityTests : ConformanceTest
+{
+    public SecurityTests(ITestOutputHelper output) : base(output) { }
+
+    private static void AssertUntouched(string hostDir)
+    {
+        Assert.True(Directory.Exists(hostDir), "host dir vanished: " + hostDir);
+        Assert.Empty(Directory.EnumerateFileSystemEntries(hostDir));
+        Assert.Empty(MountInfo.ReadSelf().Under(hostDir));
+    }
+
+    [Fact]
+    public void Mount_through_an_absolute_symlink_to_a_host_dir_stays_in_the_rootfs()
+    {
+        string hostDir = Scope.NewDir("victim");
+        var b = NewBundle().Probe("mount", "/evil/x");
+        File.CreateSymbolicLink(b.HostPath("/evil"), hostDir);
+        b.AddMount("/evil/x", "tmpfs", "tmpfs", "size=1m");
+        var r = Rt.Run(b);
+        AssertUntouched(hostDir);
+        // the symlink is resolved as if the rootfs were "/": the mount lands at <rootfs><hostDir>/x
+        if (r.Ok)
+        {
+            Assert.Equal("tmpfs", r.Probe.Get("fstype"));
+            Assert.True(Directory.Exists(b.HostPath(hostDir + "/x")), "mount point not created inside the rootfs");
+        }
+    }
+
+    [Fact]
+    public void Mount_through_a_relative_dotdot_symlink_stays_in_the_rootfs()
+    {
+        string hostDir = Scope.NewDir("victim");
+        var b = NewBundle().Probe("mount", "/evil/x");
+        // enough ".." to climb out of any rootfs, then down to the host dir
+        string target = string.Concat(Enumerable.Repeat("../", 20)) + hostDir.TrimStart('/');
+        File.CreateSymbolicLink(b.HostPath("/evil"), target);
+        b.AddMount("/evil/x", "tmpfs", "tmpfs", "size=1m");
+        var r = Rt.Run(b);
+        AssertUntouched(hostDir);
+        if (r.Ok)
+            Assert.Equal("tmpfs", r.Probe.Get("fstype"));
+    }
+
+    [Fact]
+    public void Mount_through_a_symlink_to_slash_stays_in_the_rootfs()
+    {
+        string name = "oci-conformance-escape-" + Guid.NewGuid().ToString("N")[..8];
+        var b = NewBundle().Probe("stat", "/evil/" + name);
+        File.CreateSymbolicLink(b.HostPath("/evil"), "/");
+        b.AddMount("/evil/" + name, "tmpfs", "tmpfs", "size=1m");
+        try
+        {
+            var r = Rt.Run(b);
+            Assert.False(Directory.Exists("/" + name), "the runtime created /" + name + " on the host");
+            if (r.Ok)
+                Assert.True(Directory.Exists(b.HostPath("/" + name)), "mount point not created inside the rootfs");
+        }
+        finally
+        {
+            if (Directory.Exists("/" + name) && MountInfo.ReadSelf().At("/" + name) == null)
+                Directory.Delete("/" + name);
+        }
+    }
+
+    [Fact]
+    public void Bind_mount_destination_through_a_symlinked_parent_stays_in_the_rootfs()
+    {
+        string hostDir = Scope.NewDir("victim");
+        string src = Scope.NewDir("src");
+        File.WriteAllText(Path.Combine(src, "payload"), "x");
+        var b = NewBundle().Probe("ls", "/evil/sub/target");
+        File.CreateSymbolicLink(b.HostPath("/evil"), hostDir);
+        b.AddMount("/evil/sub/target", "bind", src, "rbind");
+        var r = Rt.Run(b);
+        AssertUntouched(hostDir);
+        if (r.Ok)
+            Assert.Equal("payload", r.Probe.Get("entries"));
+    }
+
+    [Fact]
+    public void Cwd_through_a_symlink_out_of_the_rootfs_stays_in_the_rootfs()
+    {
+        string hostDir = Scope.NewDir("victim");
+        var b = NewBundle().Probe("cwd");
+        File.CreateSymbolicLink(b.HostPath("/evil"), string.Concat(Enumerable.Repeat("../", 20)) + hostDir.TrimStart('/'));
+        b.Process["cwd"] = "/evil/work";
+        Rt.Run(b);
+        AssertUntouched(hostDir);
+    }
+
+    [Fact]
+    public void Masked_file_reads_as_empty()
+    {
+        // /proc/kcore does not exist on every kernel; /proc/timer_list and /proc/keys are masked by the default spec too
+        var b = NewBundle().Probe("read", "/proc/timer_list", "/proc/keys");
+        var p = Rt.Run(b).AssertOk().Probe;
+        Assert.Equal("0", p.For("/proc/timer_list").Get("bytes"));
+        Assert.Equal("0", p.For("/proc/keys").Get("bytes"));
+    }
+
+    [Fact]
+    public void Masked_file_is_not_writable()
+    {
+        var b = NewBundle().Probe("write", "/proc/timer_list");
+        var p = Rt.Run(b).Probe;
+        // /dev/null bound over it swallows writes; the real file would refuse them: either way nothing reaches /proc
+        Assert.True(p["result"] == "ok" || p.Has("error"), p.Text);
+        var b2 = NewBundle().Probe("stat", "/proc/timer_list");
+        var s = Rt.Run(b2).AssertOk().Probe;
+        Assert.Equal("char", s.Get("type"));
+        Assert.Equal("1:3", s.Get("rdev"));
+    }
+
+    [Fact]
+    public void Masked_dir_is_an_empty_readonly_tmpfs()
+    {
+        var b = NewBundle().Probe("ls", "/proc/acpi", "/sys/firmware");
+        var p = Rt.Run(b).AssertOk().Probe;
+        Assert.Equal("0", p.For("/proc/acpi").Get("count"));
+        Assert.Equal("0", p.For("/sys/firmware").Get("count"));
+
+        var b2 = NewBundle().Probe("mount", "/proc/acpi");
+        var m = Rt.Run(b2).AssertOk().Probe;
+        Assert.Equal("tmpfs", m.Get("fstype"));
+        Assert.Contains("ro", m.Get("options").Split(','));
+
+        var b3 = NewBundle().Probe("write", "/proc/acpi/x");
+        Assert.Equal("EROFS", Rt.Run(b3).Probe.Get("error"));
+    }
+
+    [Fact]
+    public void Masked_path_that_does_not_exist_is_ignored()
+    {
+        var b = NewBundle().Probe("exit", "0");
+        b.Linux["maskedPaths"]!.AsArray().Add("/proc/does-not-exist-" + Guid.NewGuid().ToString("N")[..6]);
+        Rt.Run(b).AssertOk();
+    }
+
+    [Fact]
+    public void Custom_masked_path_in_the_rootfs()
+    {
+        var b = NewBundle().Probe("read", "/etc/secret");
+        File.WriteAllText(b.HostPath("/etc/secret"), "top secret\n");
+        b.Linux["maskedPaths"]!.AsArray().Add("/etc/secret");
+        Assert.Equal("0", Rt.Run(b).AssertOk().Probe.Get("bytes"));
+    }
+
+    [Fact]
+    public void Readonly_path_proc_sys_refuses_writes()
+    {
+        var b = NewBundle().Probe("write", "/proc/sys/kernel/domainname");
+        b.Config["root"]!["readonly"] = false;
+        Assert.Equal("EROFS", Rt.Run(b).Probe.Get("error"));
+
+        var b2 = NewBundle().Probe("mount", "/proc/sys");
+        Assert.Contains("ro", Rt.Run(b2).AssertOk().Probe.Get("options").Split(','));
+    }
+
+    [Fact]
+    public void Readonly_paths_of_the_default_spec_are_readonly_mounts()
+    {
+        var b = NewBundle().Probe("mount", "/proc/bus", "/proc/fs", "/proc/irq");
+        var p = Rt.Run(b).AssertOk().Probe;
+        foreach (string path in new[] { "/proc/bus", "/proc/fs", "/proc/irq" })
+            Assert.Contains("ro", p.For(path).Get("options").Split(','));
+    }
+
+    [Fact]
+    public void Custom_readonly_path_in_a_writable_rootfs()
+    {
+        var b = NewBundle().Probe("write", "/var/ro/x", "/var/rw");
+        b.Config["root"]!["readonly"] = false;
+        Directory.CreateDirectory(b.HostPath("/var/ro"));
+        b.Linux["readonlyPaths"]!.AsArray().Add("/var/ro");
+        var p = Rt.Run(b).Probe;
+        Assert.Equal("EROFS", p.For("/var/ro/x").Get("error"));
+        Assert.Equal("ok", p.For("/var/rw").Get("result"));
+    }
+
+    [Fact]
+    public void Proc_sysrq_and_kernel_files_are_not_writable_by_default()
+    {
+        var b = NewBundle().Probe("write", "/proc/sys/vm/drop_caches");
+        var p = Rt.Run(b).Probe;
+        Assert.Equal("EROFS", p.Get("error"));
+    }
+
+    [Fact]
+    public void Container_cannot_remount_with_the_default_capabilities()
+    {
+        var b = NewBundle().Args("/bin/mount", "-o", "remount,rw", "/");
+        var r = Rt.Run(b);
+        Assert.NotEqual(0, r.ExitCode);
+    }
+
+    [Fact]
+    public void Container_process_cannot_see_the_runtime_binary_writable_through_proc_self_exe()
+    {
+        // CVE-2019-5736: /proc/self/exe of the container process is the container's program, not the runtime
+        var b = NewBundle().Probe("readlink", "/proc/self/exe");
+        Assert.Equal("/probe", Rt.Run(b).AssertOk().Probe.Get("target"));
+    }
+}
