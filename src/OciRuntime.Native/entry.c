@@ -48,12 +48,7 @@ static int spawn_child(void *arg)
     if (clear_cloexec(a->plan_fd) == 0 && clear_cloexec(a->sync_fd) == 0) {
         /* .NET's handlers must not run here if a signal arrives before execve: default them all
          * (in our copy of the table), then unblock what the caller had unblocked. */
-        struct sigaction dfl;
-        memset(&dfl, 0, sizeof dfl);
-        dfl.sa_handler = SIG_DFL;
-        for (int sig = 1; sig < _NSIG; sig++)
-            if (sig != SIGKILL && sig != SIGSTOP)
-                sigaction(sig, &dfl, NULL);
+        reset_signal_handlers();
         sigprocmask(SIG_SETMASK, &a->oldmask, NULL);
         execve(a->exe, a->argv, a->envp);
     }

@@ -237,6 +237,16 @@ static void op_resolve_exec(const char *file, struct plan_cursor *c)
     fail_err(denied ? EACCES : ENOENT, denied ? "exec: program not executable" : "exec: program not found");
 }
 
+void reset_signal_handlers(void)
+{
+    /* The raw syscall, because glibc refuses its two internal signals (32, 33), and a parent may
+     * have left even those ignored. All-zero is SIG_DFL, no flags, empty mask, on every arch. */
+    static const unsigned long dfl[4];
+    for (int sig = 1; sig < _NSIG; sig++)
+        if (sig != SIGKILL && sig != SIGSTOP)
+            syscall(SYS_rt_sigaction, sig, dfl, NULL, _NSIG / 8);
+}
+
 static size_t append(char *buf, size_t len, size_t cap, const char *s)
 {
     size_t n = strlen(s);
@@ -262,12 +272,7 @@ static _Noreturn void op_exec(struct plan_cursor *c)
     envp[n] = NULL;
 
     /* execve keeps ignored signals ignored and the mask as it is; the .NET parent ignores SIGPIPE. */
-    struct sigaction dfl;
-    memset(&dfl, 0, sizeof dfl);
-    dfl.sa_handler = SIG_DFL;
-    for (int sig = 1; sig < _NSIG; sig++)
-        if (sig != SIGKILL && sig != SIGSTOP)
-            sigaction(sig, &dfl, NULL); /* glibc's internal signals refuse: they are not ignored */
+    reset_signal_handlers();
     sigset_t none;
     sigemptyset(&none);
     sigprocmask(SIG_SETMASK, &none, NULL);

@@ -49,6 +49,7 @@ void op_pivot_root(void);
 void op_move_root(void);
 
 /* executor.c */
+void reset_signal_handlers(void); /* every disposition to SIG_DFL; async-signal-safe */
 _Noreturn void run_plan(const struct plan_info *plan);
 
 #endif

@@ -54,6 +54,9 @@ if [[ "${__OCI_SANDBOX_STAGE:-}" != inner ]]; then
     for l in /sys/fs/cgroup/*; do
         [[ -L "$l" ]] && cglinks+="${l##*/} $(readlink "$l")"$'\n'
     done
+    # util-linux (mount/umount/unshare --mount-proc) would otherwise create /run/mount for its utab
+    utabdir=$(mktemp -d /tmp/oci-sandbox-utab.XXXXXX) || die "mktemp -d"
+    export LIBMOUNT_UTAB="$utabdir/utab" __OCI_SANDBOX_UTABDIR="$utabdir"
     export __OCI_SANDBOX_STAGE=inner __OCI_SANDBOX_CGMOUNTS="$cgmounts" __OCI_SANDBOX_CGLINKS="$cglinks"
     exec unshare --cgroup --mount --pid --fork --kill-child --propagation private --mount-proc \
         -- /bin/bash "$SELF" "$@"
@@ -66,7 +69,9 @@ fi
 unset __OCI_SANDBOX_STAGE
 cgmounts=$__OCI_SANDBOX_CGMOUNTS
 cglinks=$__OCI_SANDBOX_CGLINKS
-unset __OCI_SANDBOX_CGMOUNTS __OCI_SANDBOX_CGLINKS
+utabdir=$__OCI_SANDBOX_UTABDIR
+unset __OCI_SANDBOX_CGMOUNTS __OCI_SANDBOX_CGLINKS __OCI_SANDBOX_UTABDIR
+trap 'rm -rf -- "$utabdir"' EXIT
 
 # Drop the host's cgroup mounts from this (private) mount namespace so that /proc/self/mountinfo
 # shows only the fresh ones (a runtime parsing mountinfo must not pick a shadowed host mount).

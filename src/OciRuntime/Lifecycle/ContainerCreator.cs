@@ -26,7 +26,8 @@ internal static class ContainerCreator
 
         var host = HostFactsReader.Read(needCgroups: true);
         string fifo = store.FifoOf(o.Id);
-        var plan = Planner.PlanInit(new PlanRequest(o.Id, config, bundle, rootfs, fifo, o.NoPivot, o.PreserveFds, host));
+        var plan = Planner.PlanInit(new PlanRequest(o.Id, config, bundle, rootfs, fifo, o.NoPivot, o.PreserveFds, host,
+            HomeOf(config, rootfs)));
         var cgroup = CgroupManager.ForNew(host, config.Linux?.CgroupsPath, o.Id, DeviceRules.From(config.Linux?.Resources?.Devices));
 
         store.CreateDir(o.Id);
@@ -77,6 +78,14 @@ internal static class ContainerCreator
             store.Remove(o.Id);
             throw;
         }
+    }
+
+    /// <summary>Read only when the config leaves HOME out; from the image, resolved inside it.</summary>
+    public static string HomeOf(Spec.Spec config, string rootfs)
+    {
+        if (config.Process?.Env?.Any(e => e.StartsWith("HOME=", StringComparison.Ordinal)) == true)
+            return "/";
+        return PasswdHome.Find(InRootFile.ReadText(rootfs, "/etc/passwd"), config.Process?.User?.Uid ?? 0);
     }
 
     public static Spec.Spec LoadConfig(string bundle)

@@ -6,6 +6,7 @@ namespace OciRuntime.Planning;
 internal static class DevicePlanner
 {
     private const uint S_IFIFO = 0x1000, S_IFCHR = 0x2000, S_IFBLK = 0x6000;
+    private const uint Mode0666 = 0x1B6; // C# has no octal literals
 
     /// <summary>The nodes runc creates in every container (path, major, minor), mode 0666, root-owned.</summary>
     private static readonly (string Path, uint Major, uint Minor)[] Defaults =
@@ -27,7 +28,7 @@ internal static class DevicePlanner
 
         foreach (var (path, major, minor) in Defaults)
             if (!configured.Contains(path))
-                steps.Add(new MknodStep(path, S_IFCHR | 0666, major, minor, 0, 0, "default devices"));
+                steps.Add(new MknodStep(path, S_IFCHR | Mode0666, major, minor, 0, 0, "default devices"));
 
         for (int i = 0; i < devices.Count; i++)
         {
@@ -40,7 +41,7 @@ internal static class DevicePlanner
                 "p" => S_IFIFO,
                 _ => throw new PlanningException($"{field}.type", $"unknown device type \"{d.Type}\" (expected c, b, u or p)"),
             };
-            uint perm = d.FileMode ?? 0666;
+            uint perm = d.FileMode ?? Mode0666;
             steps.Add(new MknodStep(ContainerPath.Confined(d.Path ?? "", $"{field}.path"), type | (perm & 0xFFF),
                 (uint)(d.Major ?? 0), (uint)(d.Minor ?? 0), d.Uid ?? 0, d.Gid ?? 0, field));
         }

@@ -2,7 +2,9 @@ using OciRuntime.Spec;
 
 namespace OciRuntime.Planning;
 
-/// <summary>Everything the planner needs: the validated config and the runtime's decisions.</summary>
+/// <summary>Everything the planner needs: the validated config, the runtime's decisions, and the
+/// facts read from the host and the rootfs (Home: the user's home directory in the image's
+/// /etc/passwd, for HOME when the config does not set it).</summary>
 internal sealed record PlanRequest(
     string ContainerId,
     Spec.Spec Config,
@@ -11,7 +13,8 @@ internal sealed record PlanRequest(
     string ExecFifoPath,
     bool NoPivot,
     int PreserveFds,
-    HostFacts Host);
+    HostFacts Host,
+    string Home = "/");
 
 /// <summary>A config that is valid by the schema but cannot be carried out; names the field.</summary>
 internal sealed class PlanningException(string path, string message) : Exception($"{path}: {message}")

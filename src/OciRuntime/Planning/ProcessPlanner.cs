@@ -11,6 +11,8 @@ namespace OciRuntime.Planning;
 /// </summary>
 internal static class ProcessPlanner
 {
+    private const uint DefaultUmask = 0x12; // 0022 (C# has no octal literals)
+
     public const string DefaultPath = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 
     public static void Plan(PlanRequest req, List<Step> steps)
@@ -31,7 +33,7 @@ internal static class ProcessPlanner
         }
 
         steps.Add(new ChdirStep(string.IsNullOrEmpty(p.Cwd) ? "/" : p.Cwd, "process.cwd"));
-        steps.Add(new UmaskStep(p.User?.Umask ?? 0022, "process.user.umask"));
+        steps.Add(new UmaskStep(p.User?.Umask ?? DefaultUmask, "process.user.umask"));
 
         var caps = p.Capabilities is null ? null : CapabilitySets.From(p.Capabilities, req.Host.RuntimeBoundingSet);
         if (caps is not null)
@@ -53,14 +55,14 @@ internal static class ProcessPlanner
 
         steps.Add(new NotifyStep(SyncTag.Ready, "create"));
         steps.Add(new WaitFifoStep("start"));
-        steps.Add(new ExecStep((uint)(3 + req.PreserveFds), p.Args, WithHome(env, user?.Uid ?? 0), "process.args"));
+        steps.Add(new ExecStep((uint)(3 + req.PreserveFds), p.Args, WithHome(env, req.Home), "process.args"));
     }
 
-    /// <summary>HOME is set when the config leaves it out, as runc does (root's is /root).</summary>
-    private static List<string> WithHome(List<string> env, uint uid)
+    /// <summary>HOME is set when the config leaves it out, as runc does.</summary>
+    private static List<string> WithHome(List<string> env, string home)
     {
         if (env.Any(e => e.StartsWith("HOME=", StringComparison.Ordinal)))
             return env;
-        return [.. env, uid == 0 ? "HOME=/root" : "HOME=/"];
+        return [.. env, "HOME=" + home];
     }
 }

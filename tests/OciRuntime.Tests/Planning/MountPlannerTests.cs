@@ -134,6 +134,6 @@ public class MountPlannerTests
         var nodes = PlanOf(json).StepsOf<MknodStep>();
         Assert.Equal(7, nodes.Count);
         Assert.Equal(new MknodStep("/dev/null", 0x2000 | 432, 1, 3, 7, 8, "linux.devices[0]"), nodes.Single(n => n.Path == "/dev/null"));
-        Assert.Equal(new MknodStep("/dev/sda", 0x6000 | 0666, 8, 0, 0, 0, "linux.devices[1]"), nodes.Single(n => n.Path == "/dev/sda"));
+        Assert.Equal(new MknodStep("/dev/sda", 0x6000 | 0x1B6, 8, 0, 0, 0, "linux.devices[1]"), nodes.Single(n => n.Path == "/dev/sda"));
     }
 }

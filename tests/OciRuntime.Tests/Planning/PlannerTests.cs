@@ -28,7 +28,15 @@ public class PlannerTests
         Assert.Equal(new PropagateStep("/", MS_SLAVE | MS_REC, MountOpts.None, "linux.rootfsPropagation"), plan.Steps[3]);
         Assert.Equal(new MountStep("/b/rootfs", "/b/rootfs", "", "", MS_BIND | MS_REC, MountOpts.None, "root.path"), plan.Steps[4]);
         Assert.Equal(new OpenFifoStep("/run/oci/x/exec.fifo", "exec fifo"), plan.Steps[17]);
-        Assert.Equal(new ExecStep(3, ["/bin/sh"], ["PATH=/bin:/usr/bin", "HOME=/root"], "process.args"), plan.Steps[^1]);
+        Assert.Equal(new ExecStep(3, ["/bin/sh"], ["PATH=/bin:/usr/bin", "HOME=/"], "process.args"), plan.Steps[^1]);
+    }
+
+    [Fact]
+    public void Defaults_are_octal_0022_umask_and_0666_devices()
+    {
+        var plan = PlanOf(Minimal);
+        Assert.Equal("0022", Convert.ToString(plan.StepsOf<UmaskStep>().Single().Mask, 8).PadLeft(4, '0'));
+        Assert.All(plan.StepsOf<MknodStep>(), m => Assert.Equal("20666", Convert.ToString(m.Mode, 8)));
     }
 
     [Fact]
@@ -164,7 +172,16 @@ public class PlannerTests
         int bounding = plan.IndexOf<CapsBoundingStep>(), user = plan.IndexOf<SetUserStep>(), caps = plan.IndexOf<CapsStep>();
         Assert.True(bounding < user && user < caps && caps < plan.IndexOf<NoNewPrivsStep>());
         Assert.True(plan.IndexOf<RlimitStep>() < user);
-        Assert.Equal("HOME=/", plan.StepsOf<ExecStep>().Single().Env[^1]);
+    }
+
+    [Fact]
+    public void Home_comes_from_the_request_when_the_config_has_none()
+    {
+        var plan = Planner.PlanInit(new PlanRequest("ct1", Parse(Minimal), "/b", "/b/rootfs", "/f", false, 0, HybridHost, "/root"));
+        Assert.Equal("HOME=/root", plan.StepsOf<ExecStep>().Single().Env[^1]);
+        Assert.Equal("/home/u", PasswdHome.Find("root:x:0:0:root:/root:/bin/sh\nu:x:1000:1000::/home/u:/bin/sh\n", 1000));
+        Assert.Equal("/", PasswdHome.Find("root:x:0:0:root:/root:/bin/sh\n", 1000));
+        Assert.Equal("/", PasswdHome.Find(null, 0));
     }
 
     [Fact]

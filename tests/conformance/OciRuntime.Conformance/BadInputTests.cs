@@ -330,7 +330,7 @@ public sealed class BadInputTests : ConformanceTest
         string id = Rt.NewId();
         Rt.CreateAndStart(b, id);
         int pid = Rt.Pid(id);
-        Rt.Delete(id).AssertFailed("delete of a running container").AssertStderrMentions("running", "not stopped");
+        Rt.Delete(id).AssertFailed("delete of a running container").AssertStderrMentions("running", "stopped");
         AssertErrorLogged();
         Assert.Equal("running", (string?)Rt.StateJson(id)["status"]);
         Assert.True(HostState.IsAlive(pid));

@@ -86,7 +86,7 @@ public sealed class RootfsTests : ConformanceTest
     [InlineData("shared")]
     [InlineData("rshared")]
     [Trait(Traits.KnownFailure, "runc-1.1.5")]
-    [Trait(Traits.Reason, "runc 1.1.5 applies rootfsPropagation before making the rootfs parent private and bind-mounting it, so the container's / ends up private")]
+    [Trait(Traits.Reason, "runc 1.1.5 makes the rootfs parent private before bind-mounting the rootfs, so a shared rootfsPropagation ends up private")]
     public void RootfsPropagation_shared_gives_a_shared_root(string value)
     {
         var b = NewBundle().Probe("mount", "/");
@@ -94,19 +94,32 @@ public sealed class RootfsTests : ConformanceTest
         Assert.StartsWith("shared:", Rt.Run(b).AssertOk().Probe.Get("propagation"));
     }
 
-    [Theory]
-    [InlineData("slave")]
-    [InlineData("rslave")]
-    [Trait(Traits.KnownFailure, "runc-1.1.5")]
-    [Trait(Traits.Reason, "runc 1.1.5 applies rootfsPropagation before making the rootfs parent private and bind-mounting it, so the container's / ends up private")]
-    public void RootfsPropagation_slave_gives_a_slave_root_when_the_host_side_is_shared(string value)
+    private string RootPropagationWithSharedHostSide(string value)
     {
         // slave of a private mount is just private: make the bundle dir a shared mount on the host first
         var b = NewBundle().Probe("mount", "/");
         Scope.HostMount(b.Dir, b.Dir, null, Native.MS_BIND);
         Native.Mount("none", b.Dir, null, Native.MS_SHARED);
         b.Linux["rootfsPropagation"] = value;
-        Assert.Contains("master:", Rt.Run(b).AssertOk().Probe.Get("propagation"));
+        return Rt.Run(b).AssertOk().Probe.Get("propagation");
+    }
+
+    [Fact]
+    public void RootfsPropagation_rslave_gives_a_slave_root_when_the_host_side_is_shared()
+    {
+        string prop = RootPropagationWithSharedHostSide("rslave");
+        Assert.Contains("master:", prop);
+        Assert.DoesNotContain("shared:", prop);
+    }
+
+    [Fact]
+    [Trait(Traits.KnownFailure, "runc-1.1.5")]
+    [Trait(Traits.Reason, "runc 1.1.5 applies a non-recursive rootfsPropagation to the host-side / only, so the container's / ends up private")]
+    public void RootfsPropagation_slave_gives_a_slave_root_when_the_host_side_is_shared()
+    {
+        string prop = RootPropagationWithSharedHostSide("slave");
+        Assert.Contains("master:", prop);
+        Assert.DoesNotContain("shared:", prop);
     }
 }
 

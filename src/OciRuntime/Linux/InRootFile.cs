@@ -1,0 +1,67 @@
+using System.Text;
+
+namespace OciRuntime.Linux;
+
+/// <summary>
+/// Reads a file of the container's root filesystem from the host side, resolved with
+/// openat2(RESOLVE_IN_ROOT): a symlink in the image (etc/passwd -> /etc/shadow) resolves inside
+/// the rootfs, never to the host's file.
+/// </summary>
+internal static unsafe partial class InRootFile
+{
+    private const long SYS_openat2 = 437;
+    private const ulong RESOLVE_NO_MAGICLINKS = 0x02, RESOLVE_IN_ROOT = 0x10;
+    private const int MaxBytes = 1 << 20;
+
+    private struct OpenHow
+    {
+        public ulong Flags, Mode, Resolve;
+    }
+
+    [System.Runtime.InteropServices.LibraryImport("libc", SetLastError = true)]
+    private static partial long syscall(long number, long dirfd, byte* path, OpenHow* how, nuint size);
+
+    /// <summary>The file's text, or null when it does not exist or cannot be read.</summary>
+    public static string? ReadText(string root, string pathInRoot)
+    {
+        int dirfd = LibC.open(root, LibC.O_RDONLY | LibC.O_DIRECTORY | LibC.O_CLOEXEC, 0);
+        if (dirfd < 0)
+            return null;
+        try
+        {
+            var how = new OpenHow { Flags = (ulong)(LibC.O_RDONLY | LibC.O_CLOEXEC | LibC.O_NONBLOCK), Resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS };
+            byte[] path = Encoding.UTF8.GetBytes(pathInRoot + "\0");
+            int fd;
+            fixed (byte* p = path)
+                fd = (int)syscall(SYS_openat2, dirfd, p, &how, (nuint)sizeof(OpenHow));
+            if (fd < 0)
+                return null;
+            try
+            {
+                var buf = new byte[MaxBytes];
+                int total = 0;
+                fixed (byte* b = buf)
+                {
+                    while (total < buf.Length)
+                    {
+                        nint n = LibC.read(fd, b + total, buf.Length - total);
+                        if (n < 0 && LibC.Errno == LibC.EINTR)
+                            continue;
+                        if (n <= 0)
+                            break;
+                        total += (int)n;
+                    }
+                }
+                return Encoding.UTF8.GetString(buf, 0, total);
+            }
+            finally
+            {
+                LibC.close(fd);
+            }
+        }
+        finally
+        {
+            LibC.close(dirfd);
+        }
+    }
+}
