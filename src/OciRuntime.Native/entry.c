@@ -153,6 +153,7 @@ static _Noreturn void executor_main(const char *spec)
         if (ptrs == MAP_FAILED)
             fail("mmap argv");
         g_exec.ptrs = ptrs;
+        g_exec.nptrs = plan.max_exec_ptrs;
     }
     run_plan(&plan);
 }

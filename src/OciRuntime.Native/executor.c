@@ -262,11 +262,16 @@ static _Noreturn void op_exec(struct plan_cursor *c)
     uint32_t keep = get_u32(c);
     const char **argv = g_exec.ptrs, **envp;
     uint32_t n = get_count(c);
+    /* The array was sized from these very counts; checked again rather than trusted. */
+    if ((size_t)n + 1 > g_exec.nptrs)
+        fail_err(EBADMSG, "decode plan");
     for (uint32_t i = 0; i < n; i++)
         argv[i] = get_str(c);
     argv[n] = NULL;
     envp = argv + n + 1;
-    n = get_count(c);
+    size_t room = g_exec.nptrs - n - 1;
+    if ((size_t)(n = get_count(c)) + 1 > room)
+        fail_err(EBADMSG, "decode plan");
     for (uint32_t i = 0; i < n; i++)
         envp[i] = get_str(c);
     envp[n] = NULL;
@@ -455,7 +460,7 @@ static void run_step(uint32_t op, struct plan_cursor *c)
         op_resolve_exec(s1, c);
         break;
     case OCI_OP_EXEC:
-        op_exec(c);
+        op_exec(c); /* never returns */
     case OCI_OP_WRITE_PROC:
         s1 = get_str(c);
         op_write_proc(s1, get_str(c));

@@ -21,6 +21,7 @@ struct exec_state {
     int fifo_fd;            /* OPEN_FIFO */
     char program[PATH_MAX]; /* RESOLVE_EXEC's result; empty means argv[0] */
     const char **ptrs;      /* room for argv + envp of the largest EXEC, mapped before step 0 */
+    size_t nptrs;
 };
 
 extern struct exec_state g_exec;

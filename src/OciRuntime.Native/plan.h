@@ -16,6 +16,9 @@
  *   u32list         u32 count, then count x u32
  * The executor rejects (EBADMSG) any plan whose fields overrun their step, whose steps overrun the
  * plan, whose step leaves bytes unread, or whose counts exceed the limits below.
+ * The plan fd must be a memfd sealed at least with F_SEAL_WRITE|F_SEAL_SHRINK: the executor
+ * validates the whole plan once, then reads it again step by step, which is only sound if it
+ * cannot change in between. An unsealed plan is refused (EPERM, "plan not sealed").
  */
 #ifndef OCI_PLAN_H
 #define OCI_PLAN_H
@@ -54,10 +57,14 @@ enum oci_plan_op {
     /* str source, str target, str fstype, str data, u64 flags (MS_*), u32 opts (OCI_MNT_*):
      * mount(2). With MS_BIND in flags: bind (MS_REC kept) and, with OCI_MNT_REMOUNT, a second
      * MS_REMOUNT|MS_BIND with the remaining flags on the re-resolved target. Empty fstype/data
-     * strings mean NULL. Propagation flags are never in flags (see OCI_OP_PROPAGATE). */
+     * strings mean NULL. Propagation flags are never in flags (see OCI_OP_PROPAGATE).
+     * (Executor: binds are open_tree clones; the remount flags are applied with mount_setattr to
+     * the still-detached clone, so it never appears without them. Superblock-only flags such as
+     * MS_SYNCHRONOUS are ignored for binds, as a bind remount ignores them.) */
     OCI_OP_MOUNT = 9,
     /* str target, u64 flags (MS_SHARED|MS_SLAVE|MS_PRIVATE|MS_UNBINDABLE, maybe |MS_REC),
-     * u32 opts (only OCI_MNT_TARGET_IN_ROOT is meaningful) */
+     * u32 opts (only OCI_MNT_TARGET_IN_ROOT is meaningful). (Executor: an in-root target is
+     * changed with mount_setattr through its resolved fd, so it works after pivot_root too.) */
     OCI_OP_PROPAGATE = 10,
     /* str path (in root), u32 mode (file type bits included: S_IFCHR, S_IFBLK, S_IFIFO),
      * u32 major, u32 minor, u32 uid, u32 gid. An existing node is left alone (EEXIST is success).
@@ -75,7 +82,8 @@ enum oci_plan_op {
     OCI_OP_MOVE_ROOT = 15,
     /* str path (in root), u64 flags: mount(NULL, path, NULL, MS_REMOUNT|MS_BIND|flags) keeping
      * the flags the kernel locks on that mount (nosuid, nodev, noexec, atime flags) as statfs
-     * reports them. u32 opts: OCI_MNT_IGNORE_MISSING. */
+     * reports them. u32 opts: OCI_MNT_IGNORE_MISSING. (Executor: done with mount_setattr, which
+     * only adds attributes, so locked flags are kept without reading statfs.) */
     OCI_OP_REMOUNT = 16,
     /* str path (in root), str null_device: hide path: a directory gets a read-only tmpfs, anything
      * else gets null_device (verified to be the character device 1:3) bind-mounted over it.

@@ -28,6 +28,8 @@ internal static class ContainerCreator
         string fifo = store.FifoOf(o.Id);
         var plan = Planner.PlanInit(new PlanRequest(o.Id, config, bundle, rootfs, fifo, o.NoPivot, o.PreserveFds, host,
             HomeOf(config, rootfs)));
+        foreach (var w in plan.Warnings)
+            Cli.Log.Warn(w);
         var cgroup = CgroupManager.ForNew(host, config.Linux?.CgroupsPath, o.Id, DeviceRules.From(config.Linux?.Resources?.Devices));
 
         store.CreateDir(o.Id);

@@ -118,7 +118,12 @@ internal static unsafe class InitLauncher
             }
         }
         // Sealed: the executor validates the plan once and then trusts it; nothing may change it after.
-        LibC.fcntl(fd, LibC.F_ADD_SEALS, LibC.F_SEAL_SHRINK | LibC.F_SEAL_GROW | LibC.F_SEAL_WRITE | LibC.F_SEAL_SEAL);
+        if (LibC.fcntl(fd, LibC.F_ADD_SEALS, LibC.F_SEAL_SHRINK | LibC.F_SEAL_GROW | LibC.F_SEAL_WRITE | LibC.F_SEAL_SEAL) != 0)
+        {
+            var e = SyscallException.Last("seal the plan");
+            LibC.close(fd);
+            throw e;
+        }
         return fd;
     }
 

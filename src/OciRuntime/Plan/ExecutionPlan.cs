@@ -1,9 +1,12 @@
 namespace OciRuntime.Plan;
 
 /// <summary>The ordered steps for one container process, and their binary encoding (plan.h).</summary>
-internal sealed class ExecutionPlan(IReadOnlyList<Step> steps)
+internal sealed class ExecutionPlan(IReadOnlyList<Step> steps, IReadOnlyList<string>? warnings = null)
 {
     public IReadOnlyList<Step> Steps { get; } = steps;
+
+    /// <summary>What the plan could not honour exactly but runc also lets pass, to be logged.</summary>
+    public IReadOnlyList<string> Warnings { get; } = warnings ?? [];
 
     public byte[] Encode()
     {

@@ -5,6 +5,9 @@ namespace OciRuntime.Planning;
 /// <summary>process.capabilities as five bit masks, checked against what the runtime holds.</summary>
 internal sealed record CapabilitySets(ulong Bounding, ulong Effective, ulong Permitted, ulong Inheritable, ulong Ambient)
 {
+    public static IEnumerable<string> Names(ulong mask) =>
+        Enumerable.Range(0, 64).Where(i => (mask & (1UL << i)) != 0).Select(i => Capabilities.NameOf(i) ?? $"capability {i}");
+
     public static CapabilitySets From(LinuxCapabilities c, ulong runtimeBounding)
     {
         ulong Mask(List<string>? names, string field)

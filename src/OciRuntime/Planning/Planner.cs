@@ -13,6 +13,7 @@ internal static class Planner
     {
         SupportCheck.ThrowIfUnsupported(req.Config);
         var steps = new List<Step>();
+        var warnings = new List<string>();
 
         // 0. Into the container's cgroup before anything else, so that every process the init
         //    forks, and the cgroup namespace it creates, start from there.
@@ -34,7 +35,7 @@ internal static class Planner
         RootfsPlanner.Plan(req, steps);
 
         // 4. The process: session, limits, cwd, identity, capabilities; the wait for `start`; exec.
-        ProcessPlanner.Plan(req, steps);
-        return new ExecutionPlan(steps);
+        ProcessPlanner.Plan(req, steps, warnings);
+        return new ExecutionPlan(steps, warnings);
     }
 }

@@ -15,7 +15,7 @@ internal static class ProcessPlanner
 
     public const string DefaultPath = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 
-    public static void Plan(PlanRequest req, List<Step> steps)
+    public static void Plan(PlanRequest req, List<Step> steps, List<string> warnings)
     {
         var p = req.Config.Process ?? throw new PlanningException("process", "required to create a container");
         if (p.Args is not { Count: > 0 })
@@ -44,7 +44,16 @@ internal static class ProcessPlanner
             user?.AdditionalGids?.ToList() ?? [], "process.user"));
 
         if (caps is not null)
-            steps.Add(new CapsStep(caps.Effective, caps.Permitted, caps.Inheritable, caps.Ambient, "process.capabilities"));
+        {
+            // The kernel raises an ambient capability only if it is permitted and inheritable.
+            // runc warns and goes on (its own `spec` once listed ambient caps without inheritable
+            // ones); so do we, saying which.
+            ulong ambient = caps.Ambient & caps.Permitted & caps.Inheritable;
+            if (ambient != caps.Ambient)
+                warnings.Add("process.capabilities.ambient: " + string.Join(", ", CapabilitySets.Names(caps.Ambient & ~ambient)) +
+                             " cannot be raised: an ambient capability must also be permitted and inheritable");
+            steps.Add(new CapsStep(caps.Effective, caps.Permitted, caps.Inheritable, ambient, "process.capabilities"));
+        }
         if (p.NoNewPrivileges == true)
             steps.Add(new NoNewPrivsStep("process.noNewPrivileges"));
 

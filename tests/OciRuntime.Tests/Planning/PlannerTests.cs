@@ -161,14 +161,15 @@ public class PlannerTests
             "rlimits": [ { "type": "RLIMIT_NOFILE", "soft": 1024, "hard": 2048 } ],
             "noNewPrivileges": true,
             "capabilities": { "bounding": ["CAP_KILL", "CAP_CHOWN"], "effective": ["CAP_KILL"], "permitted": ["CAP_KILL"],
-                              "inheritable": [], "ambient": ["CAP_KILL"] }
+                              "inheritable": ["CAP_KILL"], "ambient": ["CAP_KILL"] }
             """);
         var plan = PlanOf(json);
         Assert.Equal(new RlimitStep(7, 1024, 2048, "RLIMIT_NOFILE", "process.rlimits[0]"), plan.StepsOf<RlimitStep>().Single());
         Assert.Equal(new UmaskStep(63, "process.user.umask"), plan.StepsOf<UmaskStep>().Single());
         Assert.Equal(new SetUserStep(1000, 100, true, [5, 6], "process.user"), plan.StepsOf<SetUserStep>().Single());
         Assert.Equal((1UL << 5) | (1UL << 0), plan.StepsOf<CapsBoundingStep>().Single().Keep);
-        Assert.Equal(new CapsStep(1UL << 5, 1UL << 5, 0, 1UL << 5, "process.capabilities"), plan.StepsOf<CapsStep>().Single());
+        Assert.Equal(new CapsStep(1UL << 5, 1UL << 5, 1UL << 5, 1UL << 5, "process.capabilities"), plan.StepsOf<CapsStep>().Single());
+        Assert.Empty(plan.Warnings);
         int bounding = plan.IndexOf<CapsBoundingStep>(), user = plan.IndexOf<SetUserStep>(), caps = plan.IndexOf<CapsStep>();
         Assert.True(bounding < user && user < caps && caps < plan.IndexOf<NoNewPrivsStep>());
         Assert.True(plan.IndexOf<RlimitStep>() < user);
@@ -182,6 +183,15 @@ public class PlannerTests
         Assert.Equal("/home/u", PasswdHome.Find("root:x:0:0:root:/root:/bin/sh\nu:x:1000:1000::/home/u:/bin/sh\n", 1000));
         Assert.Equal("/", PasswdHome.Find("root:x:0:0:root:/root:/bin/sh\n", 1000));
         Assert.Equal("/", PasswdHome.Find(null, 0));
+    }
+
+    [Fact]
+    public void Ambient_capabilities_that_are_not_inheritable_are_dropped_with_a_warning()
+    {
+        string json = Minimal.Replace("\"user\"", """ "capabilities": { "permitted": ["CAP_KILL"], "ambient": ["CAP_KILL"] }, "user" """);
+        var plan = PlanOf(json);
+        Assert.Equal(0UL, plan.StepsOf<CapsStep>().Single().Ambient);
+        Assert.Contains("CAP_KILL", Assert.Single(plan.Warnings));
     }
 
     [Fact]

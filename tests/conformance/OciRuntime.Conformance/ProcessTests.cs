@@ -200,6 +200,20 @@ public sealed class ProcessTests : ConformanceTest
     }
 
     [Fact]
+    public void Ambient_capabilities_that_cannot_be_raised_are_not_an_error()
+    {
+        // The default spec lists ambient caps but no inheritable set, so the kernel refuses to raise
+        // them (PR_CAP_AMBIENT_RAISE needs the cap in permitted and inheritable). runtime-spec:
+        // capabilities that cannot be granted MUST be logged as a warning; runtimes SHOULD NOT fail.
+        var b = NewBundle().Probe("caps");
+        Assert.Null(b.Process["capabilities"]!["inheritable"]);
+        Assert.NotEmpty(b.Process["capabilities"]!["ambient"]!.AsArray());
+        var p = Rt.Run(b).AssertOk().Probe;
+        Assert.Equal("0000000000000000", p.Get("CapInh"));
+        Assert.Equal(DefaultSpec.DefaultCapsHex, p.Get("CapEff"));
+    }
+
+    [Fact]
     public void Ambient_capabilities_are_raised_when_inheritable_allows_them()
     {
         var b = NewBundle().Probe("caps");
