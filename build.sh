@@ -85,7 +85,6 @@ test_native() {
 test_conformance() {
   say "conformance tests (real binary, real bundles, in the sandbox)"
   [ "$(id -u)" = 0 ] || { echo "build.sh: conformance tests need root" >&2; return 1; }
-  make -s -C tests/conformance/probe
   OCI_RUNTIME="$OUT/ociruntime" tests/sandbox/run-in-sandbox.sh \
     dotnet test tests/conformance/OciRuntime.Conformance/OciRuntime.Conformance.csproj -v q -nologo
 }

@@ -225,15 +225,24 @@ void op_mask(const char *path, const char *null_device)
 void op_pivot_root(void)
 {
     /* pivot_root(".", ".") stacks the old root on top of the new one; it is then made a slave
-     * (so the detach below does not propagate to the host) and detached from under us. */
+     * (so the detach below does not propagate to the host) and detached from under us. The
+     * kernel does not promise what "." is right after pivot_root, so we step into the old root
+     * through an fd taken before: the slave and detach must hit the old root, never the new
+     * one (that would undo the propagation of every mount in the container). */
+    int old_root = open("/", O_DIRECTORY | O_RDONLY | O_CLOEXEC);
+    if (old_root < 0)
+        fail("open old root");
     if (fchdir(g_exec.root_fd) < 0)
         fail("fchdir root");
     if (syscall(SYS_pivot_root, ".", ".") < 0)
         fail("pivot_root");
+    if (fchdir(old_root) < 0)
+        fail("fchdir old root");
     if (mount(NULL, ".", NULL, MS_SLAVE | MS_REC, NULL) < 0)
         fail("make old root slave");
     if (umount2(".", MNT_DETACH) < 0)
         fail("umount old root");
+    close(old_root);
     if (chdir("/") < 0)
         fail("chdir /");
     reopen_root();

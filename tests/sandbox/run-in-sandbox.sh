@@ -16,7 +16,10 @@
 #   * reports and kills processes left in the sandbox's pid namespace,
 #   * reports (and lazily unmounts) mounts made in the sandbox's mount namespace while CMD ran,
 #     in particular anything mounted under the test temp dir,
-#   * removes (rmdir, deepest first) cgroup directories created while CMD ran, and reports them,
+#   * removes (rmdir, deepest first) and reports cgroup directories created while CMD ran whose
+#     name contains this run's id, OCI_SANDBOX_RUN_ID (exported for CMD: the tests put it in every
+#     container id). Only those: on this host our cgroup is the root of most hierarchies, so other
+#     sessions' sandboxes create cgroups in the same place at the same time — never touch theirs;
 #   * removes the test temp dir.
 # Exit status: CMD's status if it failed; otherwise 125 if anything was left behind; else 0.
 # 126 if not root or the sandbox could not be set up.
@@ -111,7 +114,9 @@ mounts_before=$(mountids)
 
 OCI_CONFORMANCE_TMP=$(mktemp -d /tmp/oci-conformance.XXXXXX) || die "mktemp -d"
 chmod 755 "$OCI_CONFORMANCE_TMP"
-export OCI_CONFORMANCE_TMP OCI_SANDBOX=1
+OCI_SANDBOX_RUN_ID=$(od -An -N4 -tx1 /dev/urandom | tr -d ' \n')
+[[ ${#OCI_SANDBOX_RUN_ID} -eq 8 ]] || die "cannot make a run id"
+export OCI_CONFORMANCE_TMP OCI_SANDBOX=1 OCI_SANDBOX_RUN_ID
 # dotnet build servers would otherwise outlive CMD inside the pid namespace
 export MSBUILDDISABLENODEREUSE=1 DOTNET_CLI_USE_MSBUILD_SERVER=0 UseSharedCompilation=false \
     DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
@@ -179,6 +184,7 @@ for h in "${hierarchies[@]}"; do
     while read -r d; do
         [[ -n "$d" ]] || continue
         grep -qxF -- "$d" "$cg_before" && continue
+        [[ "${d##*/}" == *"$OCI_SANDBOX_RUN_ID"* ]] || continue   # not ours: another session's
         cg_left+=("$d")
         rmdir -- "$d" 2>/dev/null || cg_busy+=("$d")
     done < <(find "$h" -mindepth 1 -depth -type d)

@@ -20,7 +20,8 @@ internal sealed class PlanCommand : Command
         string rootfs = Path.GetFullPath(Path.Combine(bundle, config.Root!.Path!));
         var host = HostFactsReader.Read(needCgroups: true);
         var plan = Planner.PlanInit(new PlanRequest(id, config, bundle, rootfs,
-            Path.Combine(ctx.Store.Root, id, "exec.fifo"), a.Flag("no-pivot"), 0, host, ContainerCreator.HomeOf(config, rootfs)));
+            Path.Combine(ctx.Store.Root, id, "exec.fifo"), a.Flag("no-pivot"), 0, host,
+            ContainerCreator.HomeOf(config, rootfs), ContainerCreator.ParentMountOf(rootfs)));
         Output.Out(plan.Describe());
         return 0;
     }

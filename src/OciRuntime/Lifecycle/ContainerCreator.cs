@@ -27,7 +27,7 @@ internal static class ContainerCreator
         var host = HostFactsReader.Read(needCgroups: true);
         string fifo = store.FifoOf(o.Id);
         var plan = Planner.PlanInit(new PlanRequest(o.Id, config, bundle, rootfs, fifo, o.NoPivot, o.PreserveFds, host,
-            HomeOf(config, rootfs)));
+            HomeOf(config, rootfs), ParentMountOf(rootfs)));
         foreach (var w in plan.Warnings)
             Cli.Log.Warn(w);
         var cgroup = CgroupManager.ForNew(host, config.Linux?.CgroupsPath, o.Id, DeviceRules.From(config.Linux?.Resources?.Devices));
@@ -81,6 +81,9 @@ internal static class ContainerCreator
             throw;
         }
     }
+
+    public static string ParentMountOf(string rootfs) =>
+        MountTable.MountPointOf(MountTable.RealPath(rootfs), File.ReadAllText("/proc/self/mountinfo"));
 
     /// <summary>Read only when the config leaves HOME out; from the image, resolved inside it.</summary>
     public static string HomeOf(Spec.Spec config, string rootfs)

@@ -6,7 +6,8 @@ namespace OciRuntime.Planning;
 /// <summary>One entry of config.json "mounts" → mount steps.</summary>
 internal static class MountPlanner
 {
-    public static void Plan(PlanRequest req, Spec.Mount m, string field, List<Step> steps)
+    /// <param name="propagation">receives the mount's propagation step, which runs after pivot_root</param>
+    public static void Plan(PlanRequest req, Spec.Mount m, string field, List<Step> steps, List<Step> propagation)
     {
         if (string.IsNullOrEmpty(m.Destination))
             throw new PlanningException($"{field}.destination", "must not be empty");
@@ -42,6 +43,6 @@ internal static class MountPlanner
         }
 
         if (opts.Propagation != 0)
-            steps.Add(new PropagateStep(dest, opts.Propagation, MountOpts.TargetInRoot, $"{field}.options"));
+            propagation.Add(new PropagateStep(dest, opts.Propagation, MountOpts.TargetInRoot, $"{field}.options"));
     }
 }

@@ -21,14 +21,21 @@ internal static class RootfsPlanner
             rootPropagation = MountOptions.Parse([rp], "linux.rootfsPropagation").Propagation;
         steps.Add(new PropagateStep("/", rootPropagation, MountOpts.None, "linux.rootfsPropagation"));
 
+        // pivot_root refuses a new root that is shared or sits on a shared mount. A slave still
+        // follows the host, so this changes nothing else (runc makes it private, which would
+        // keep "slave" from ever giving a container root that follows the host).
+        if (req.RootfsParentMount is { } parent)
+            steps.Add(new PropagateStep(parent, MS_SLAVE, MountOpts.None, "root.path"));
+
         // The rootfs becomes a mount of its own (pivot_root needs one), then the anchor that every
         // later path is resolved against.
         steps.Add(new MountStep(req.RootfsPath, req.RootfsPath, "", "", MS_BIND | MS_REC, MountOpts.None, "root.path"));
         steps.Add(new OpenRootStep(req.RootfsPath, "root.path"));
 
         var mounts = config.Mounts ?? [];
+        var propagation = new List<Step>();
         for (int i = 0; i < mounts.Count; i++)
-            MountPlanner.Plan(req, mounts[i], $"mounts[{i}]", steps);
+            MountPlanner.Plan(req, mounts[i], $"mounts[{i}]", steps, propagation);
 
         if (!DevBindMounted(mounts))
             DevicePlanner.Plan(config, steps);
@@ -41,8 +48,10 @@ internal static class RootfsPlanner
         else
             steps.Add(new PivotRootStep("root.path"));
 
-        if ((rootPropagation & MS_SHARED) != 0)
-            steps.Add(new PropagateStep("/", rootPropagation, MountOpts.TargetInRoot, "linux.rootfsPropagation"));
+        // Now the container's own root gets the propagation asked for, and after it each mount
+        // its own (a recursive root setting must not undo a mount's "shared").
+        steps.Add(new PropagateStep("/", rootPropagation, MountOpts.TargetInRoot, "linux.rootfsPropagation"));
+        steps.AddRange(propagation);
 
         var readonlyPaths = linux?.ReadonlyPaths ?? [];
         for (int i = 0; i < readonlyPaths.Count; i++)

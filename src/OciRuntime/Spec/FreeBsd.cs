@@ -3,7 +3,7 @@ using System.Text.Json.Serialization;
 
 namespace OciRuntime.Spec;
 
-/// <summary>config.json "freebsd" (jails, v1.3.0): modelled minimally so a config round-trips; never acted on.</summary>
+/// <summary>config.json "freebsd" (jails, v1.3.0), modelled minimally and never acted on; <see cref="Spec.FreeBsd"/> holds it as raw JSON.</summary>
 public sealed class FreeBsd
 {
     [JsonPropertyName("devices")] public List<FreeBsdDevice>? Devices { get; set; }

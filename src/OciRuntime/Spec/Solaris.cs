@@ -2,7 +2,7 @@ using System.Text.Json.Serialization;
 
 namespace OciRuntime.Spec;
 
-/// <summary>config.json "solaris": modelled so a config round-trips; never acted on.</summary>
+/// <summary>config.json "solaris", never acted on; <see cref="Spec.Solaris"/> holds it as raw JSON.</summary>
 public sealed class Solaris
 {
     [JsonPropertyName("milestone")] public string? Milestone { get; set; }

@@ -22,6 +22,11 @@ namespace OciRuntime.Spec;
 [JsonSerializable(typeof(State))]
 [JsonSerializable(typeof(ContainerProcessState))]
 [JsonSerializable(typeof(Features))]
+[JsonSerializable(typeof(Solaris))]
+[JsonSerializable(typeof(Windows))]
+[JsonSerializable(typeof(Vm))]
+[JsonSerializable(typeof(Zos))]
+[JsonSerializable(typeof(FreeBsd))]
 public sealed partial class SpecJsonContext : JsonSerializerContext
 {
     private static SpecJsonContext? s_indented;

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Text.RegularExpressions;
 
 namespace OciRuntime.Spec;
@@ -51,6 +52,7 @@ public static partial class SpecValidator
         CheckMounts(spec, errors);
         CheckHooks(spec.Hooks, errors);
         CheckLinux(spec, errors);
+        CheckOtherPlatforms(spec, errors);
         return errors;
     }
 
@@ -350,6 +352,16 @@ public static partial class SpecValidator
                 if (dev.Name is { } name && !IsInterfaceName(name))
                     errors.Add(new SpecError(dp + ".name", $"invalid network interface name \"{name}\""));
             }
+        }
+    }
+
+    /// <summary>Kept as raw JSON (see <see cref="Spec"/>), so only their shape is checked, as Go's decoder would.</summary>
+    private static void CheckOtherPlatforms(Spec spec, List<SpecError> errors)
+    {
+        foreach (var (field, value) in new[] { ("solaris", spec.Solaris), ("windows", spec.Windows), ("vm", spec.Vm), ("zos", spec.Zos), ("freebsd", spec.FreeBsd) })
+        {
+            if (value is { ValueKind: not (JsonValueKind.Object or JsonValueKind.Null) } v)
+                errors.Add(new SpecError(field, $"expected an object, got {(v.ValueKind == JsonValueKind.Array ? "an array" : v.GetRawText())}"));
         }
     }
 

@@ -2,7 +2,7 @@ using System.Text.Json.Serialization;
 
 namespace OciRuntime.Spec;
 
-/// <summary>config.json "vm" (virtual-machine-based runtimes): modelled so a config round-trips; never acted on.</summary>
+/// <summary>config.json "vm" (virtual-machine-based runtimes), never acted on; <see cref="Spec.Vm"/> holds it as raw JSON.</summary>
 public sealed class Vm
 {
     [JsonPropertyName("hypervisor")] public VmHypervisor? Hypervisor { get; set; }

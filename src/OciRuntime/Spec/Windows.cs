@@ -3,7 +3,7 @@ using System.Text.Json.Serialization;
 
 namespace OciRuntime.Spec;
 
-/// <summary>config.json "windows": modelled so a config round-trips; never acted on.</summary>
+/// <summary>config.json "windows", never acted on; <see cref="Spec.Windows"/> holds it as raw JSON.</summary>
 public sealed class Windows
 {
     [JsonPropertyName("layerFolders")] public List<string>? LayerFolders { get; set; }

@@ -2,7 +2,7 @@ using System.Text.Json.Serialization;
 
 namespace OciRuntime.Spec;
 
-/// <summary>config.json "zos" (z/OS): modelled minimally so a config round-trips; never acted on.</summary>
+/// <summary>config.json "zos" (z/OS), modelled minimally and never acted on; <see cref="Spec.Zos"/> holds it as raw JSON.</summary>
 public sealed class Zos
 {
     [JsonPropertyName("namespaces")] public List<ZosNamespace>? Namespaces { get; set; }

@@ -33,6 +33,16 @@ public class LifecycleUnitTests
     }
 
     [Fact]
+    public void The_mount_holding_a_path_is_the_longest_prefix_and_the_last_stacked()
+    {
+        const string mi = "1 0 8:1 / / rw - ext4 /dev/a rw\n2 1 0:5 / /var rw - tmpfs t rw\n3 1 0:6 / /var/lib rw - tmpfs t rw\n4 3 0:7 / /var/lib rw - overlay o rw\n";
+        Assert.Equal("/var/lib", OciRuntime.Linux.MountTable.MountPointOf("/var/lib/x/rootfs", mi));
+        Assert.Equal("/var/lib", OciRuntime.Linux.MountTable.MountPointOf("/var/lib", mi));
+        Assert.Equal("/var", OciRuntime.Linux.MountTable.MountPointOf("/var/libx", mi));
+        Assert.Equal("/", OciRuntime.Linux.MountTable.MountPointOf("/srv", mi));
+    }
+
+    [Fact]
     public void Exit_codes_follow_the_shell_convention()
     {
         Assert.Equal(3, RunCommand.ExitCode(3 << 8));

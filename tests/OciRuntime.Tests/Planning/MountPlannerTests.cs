@@ -38,6 +38,9 @@ public class MountPlannerTests
             MountOpts.TargetInRoot | MountOpts.MkLikeSource | MountOpts.Remount, "mounts[0]"), ConfigMounts(p).Single());
         var prop = p.StepsOf<PropagateStep>().Single(s => s.Origin == "mounts[0].options");
         Assert.Equal(new PropagateStep("/data", MS_PRIVATE | MS_REC, MountOpts.TargetInRoot, "mounts[0].options"), prop);
+        // after pivot_root and after the root's own propagation, which must not override it
+        Assert.True(p.Steps.ToList().IndexOf(prop) > p.Steps.ToList().FindLastIndex(s => s is PropagateStep { Origin: "linux.rootfsPropagation" }));
+        Assert.True(p.Steps.ToList().IndexOf(prop) > p.IndexOf<PivotRootStep>());
     }
 
     [Fact]

@@ -19,7 +19,7 @@ public class PlannerTests
             PlanOp.Sync, PlanOp.Unshare, PlanOp.Fork, PlanOp.Propagate, PlanOp.Mount, PlanOp.OpenRoot,
             PlanOp.Mknod, PlanOp.Mknod, PlanOp.Mknod, PlanOp.Mknod, PlanOp.Mknod, PlanOp.Mknod,
             PlanOp.Symlink, PlanOp.Symlink, PlanOp.Symlink, PlanOp.Symlink, PlanOp.Symlink,
-            PlanOp.OpenFifo, PlanOp.PivotRoot,
+            PlanOp.OpenFifo, PlanOp.PivotRoot, PlanOp.Propagate,
             PlanOp.Setsid, PlanOp.Chdir, PlanOp.Umask, PlanOp.SetUser, PlanOp.ResolveExec,
             PlanOp.Notify, PlanOp.WaitFifo, PlanOp.Exec,
         }, ops);
@@ -120,12 +120,22 @@ public class PlannerTests
     }
 
     [Fact]
-    public void Shared_rootfs_propagation_is_applied_again_after_pivot_root()
+    public void Rootfs_propagation_is_applied_again_to_the_container_root_after_pivot_root()
     {
-        var plan = PlanOf(Minimal.Replace("\"namespaces\"", "\"rootfsPropagation\": \"rshared\", \"namespaces\""));
+        var plan = PlanOf(Minimal.Replace("\"namespaces\"", "\"rootfsPropagation\": \"shared\", \"namespaces\""));
         var props = plan.StepsOf<PropagateStep>();
         Assert.Equal(2, props.Count);
-        Assert.Equal(MountOpts.TargetInRoot, props[1].Opts);
+        Assert.Equal(new PropagateStep("/", MS_SHARED, MountOpts.TargetInRoot, "linux.rootfsPropagation"), props[1]);
+        Assert.True(plan.Steps.ToList().IndexOf(props[1]) > plan.IndexOf<PivotRootStep>());
+    }
+
+    [Fact]
+    public void The_mount_holding_the_rootfs_is_made_a_slave_before_the_rootfs_bind()
+    {
+        var req = new PlanRequest("ct1", Parse(Minimal), "/b", "/b/rootfs", "/f", false, 0, HybridHost, "/", "/b");
+        var steps = Planner.PlanInit(req).Steps.ToList();
+        int i = steps.IndexOf(new PropagateStep("/b", MS_SLAVE, MountOpts.None, "root.path"));
+        Assert.True(i > 0 && steps[i + 1] is MountStep { Origin: "root.path" });
     }
 
     [Fact]

@@ -218,17 +218,20 @@ public class SpecParsingTests
     }
 
     [Fact]
-    public void FullConfig_OtherPlatformsAreKept()
+    public void FullConfig_OtherPlatformsAreKeptAsRawJson_WithATypedViewOnDemand()
     {
         var s = ConfigLoader.Parse(TestData.Bytes("full-config.json"));
-        Assert.Equal("/usr/bin/qemu", s.Vm!.Hypervisor!.Path);
-        Assert.Equal("/boot/initrd", s.Vm.Kernel!.InitRd);
-        Assert.Equal("qcow2", s.Vm.Image!.Format);
-        Assert.Equal(2u, s.Vm.HwConfig!.Vcpus);
-        Assert.Equal([5u, 9u], s.Vm.HwConfig.Irqs!);
-        Assert.Equal(@"C:\layers\1", s.Windows!.LayerFolders![0]);
+        var vm = s.Vm!.Value.Deserialize(SpecJsonContext.Default.Vm)!;
+        Assert.Equal("/usr/bin/qemu", vm.Hypervisor!.Path);
+        Assert.Equal("/boot/initrd", vm.Kernel!.InitRd);
+        Assert.Equal("qcow2", vm.Image!.Format);
+        Assert.Equal(2u, vm.HwConfig!.Vcpus);
+        Assert.Equal([5u, 9u], vm.HwConfig.Irqs!);
+        var windows = s.Windows!.Value.Deserialize(SpecJsonContext.Default.Windows)!;
+        Assert.Equal(@"C:\layers\1", windows.LayerFolders![0]);
         // An arbitrary JSON value: nulls inside are its own business.
-        Assert.Equal(JsonValueKind.Null, s.Windows.CredentialSpec!.Value.GetProperty("any")[1].ValueKind);
+        Assert.Equal(JsonValueKind.Null, windows.CredentialSpec!.Value.GetProperty("any")[1].ValueKind);
+        Assert.Null(s.Solaris);
     }
 
     [Fact]

@@ -254,6 +254,13 @@ public class SpecValidatorTests
     }
 
     [Fact]
+    public void OtherPlatformSectionsMustBeObjects()
+    {
+        Assert.Equal(["vm: expected an object, got 5", "freebsd: expected an object, got an array"],
+            Errors(top: "\"vm\": 5, \"freebsd\": [], \"windows\": { \"layerFolders\": [] }, \"zos\": null"));
+    }
+
+    [Fact]
     public void AllErrorsAreReportedNotJustTheFirst()
     {
         var spec = ConfigLoader.Parse(TestData.Utf8("""

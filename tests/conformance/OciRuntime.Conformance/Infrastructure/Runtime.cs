@@ -183,10 +183,13 @@ public sealed class Runtime
 
     public IReadOnlyList<string> GlobalArgs => new[] { "--root", Root, "--log", LogFile, "--log-format", "json" };
 
-    /// <summary>A fresh container id, unique across the run (cgroup paths derive from it).</summary>
+    /// <summary>
+    /// A fresh container id: "ct" + the sandbox run id + random hex. Unique across concurrent runs
+    /// (cgroup paths derive from it), and the sandbox removes leftover cgroups by its run id only.
+    /// </summary>
     public string NewId()
     {
-        string id = "ct" + Guid.NewGuid().ToString("N")[..12];
+        string id = "ct" + TestEnv.SandboxRunId + Guid.NewGuid().ToString("N")[..10];
         KnownIds.Add(id);
         return id;
     }

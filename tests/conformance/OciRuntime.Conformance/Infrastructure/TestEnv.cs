@@ -20,6 +20,9 @@ public static class TestEnv
     /// <summary>The temp dir the sandbox made (OCI_CONFORMANCE_TMP); every test dir lives under it.</summary>
     public static string TempBase => Environment.GetEnvironmentVariable("OCI_CONFORMANCE_TMP") ?? "";
 
+    /// <summary>The sandbox's run id (OCI_SANDBOX_RUN_ID), part of every generated container id.</summary>
+    public static string SandboxRunId => Environment.GetEnvironmentVariable("OCI_SANDBOX_RUN_ID") ?? "";
+
     public static string ProbePath { get; } =
         Environment.GetEnvironmentVariable("OCI_PROBE") is { Length: > 0 } p ? p : Path.Combine(AppContext.BaseDirectory, "probe");
 
