@@ -16,6 +16,21 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPE
 
 say() { printf '\n== %s\n' "$*"; }
 
+# Every test group's counts are added up into one closing "N passed, N failed" line.
+PASSED=0 FAILED=0
+count() { # reads a group's output, echoes it, adds its counts (dotnet test's or "N passed, N failed")
+  local line p f
+  while IFS= read -r line; do
+    printf '%s\n' "$line"
+    if [[ $line =~ Failed:\ +([0-9]+),\ Passed:\ +([0-9]+) ]]; then
+      f=${BASH_REMATCH[1]}; p=${BASH_REMATCH[2]}; PASSED=$((PASSED + p)); FAILED=$((FAILED + f))
+    elif [[ $line =~ ^([0-9]+)\ passed,\ ([0-9]+)\ failed$ ]]; then
+      p=${BASH_REMATCH[1]}; f=${BASH_REMATCH[2]}; PASSED=$((PASSED + p)); FAILED=$((FAILED + f))
+    fi
+  done
+}
+GROUP_FAILED=()
+
 # --- OS packages -------------------------------------------------------------------------------
 ensure_packages() {
   local need=() p
@@ -100,13 +115,19 @@ case "$cmd" in
     ensure_packages
     build_runtime
     case "${2:-all}" in
-      unit) test_unit ;;
-      native) test_native ;;
-      conformance) test_conformance ;;
-      all) test_unit; test_native; test_conformance ;;
+      unit|native|conformance) groups=("$2") ;;
+      all) groups=(unit native conformance) ;;
       *) echo "build.sh test: unknown group ${2}" >&2; exit 2 ;;
     esac
-    say "all tests passed"
+    for g in "${groups[@]}"; do
+      set +e; out=$("test_$g" 2>&1); rc=$?; set -e
+      count <<< "$out"
+      [ $rc -eq 0 ] || GROUP_FAILED+=("$g")
+    done
+    echo
+    [ ${#GROUP_FAILED[@]} -eq 0 ] || echo "failed groups: ${GROUP_FAILED[*]}"
+    echo "$PASSED passed, $FAILED failed"
+    [ ${#GROUP_FAILED[@]} -eq 0 ] && [ "$FAILED" -eq 0 ]
     ;;
   clean)
     rm -rf "$BUILD" "$OUT"

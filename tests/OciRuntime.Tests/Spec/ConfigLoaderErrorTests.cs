@@ -17,6 +17,13 @@ public class ConfigLoaderErrorTests
     }
 
     [Fact]
+    public void MountOptionThatIsNotAString()
+    {
+        var e = Fail("""{ "mounts": [ { "destination": "/a", "options": ["ro", { "x": 1 }] } ] }""");
+        Assert.Equal("config.json: mounts[0].options[1]: expected a string, got an object", e.Message);
+    }
+
+    [Fact]
     public void StringInsteadOfNumberIsNotConverted()
     {
         var e = Fail("""{ "process": { "user": { "uid": "0" } } }""");
