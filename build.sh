@@ -5,6 +5,7 @@
 #   ./build.sh test       build, then every test: unit, native (C executor), conformance (as root,
 #                         inside a private cgroup+mount+pid namespace sandbox)
 #   ./build.sh test unit|native|conformance   one group only
+#   ./build.sh bench      ociruntime, runc and crun side by side; the table goes into README.md
 #   ./build.sh clean
 set -euo pipefail
 
@@ -104,6 +105,24 @@ test_conformance() {
     dotnet test tests/conformance/OciRuntime.Conformance/OciRuntime.Conformance.csproj -v q -nologo
 }
 
+bench() {
+  local p need=()
+  for p in runc crun hyperfine time; do dpkg -s "$p" >/dev/null 2>&1 || need+=("$p"); done
+  if [ ${#need[@]} -gt 0 ]; then
+    apt-get -o DPkg::Lock::Timeout=600 update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y -qq --no-install-recommends "${need[@]}"
+  fi
+  say "benchmarks: ociruntime, crun, runc"
+  mkdir -p "$BUILD"
+  # crun 1.8 refuses a hybrid layout whose cgroup2 has a controller: all three get pure v1.
+  OCI_SANDBOX_UNIFIED=0 tests/sandbox/run-in-sandbox.sh tests/bench/bench.sh "$BUILD/bench.md"
+  # README.md keeps the latest table between the bench markers.
+  awk -v table="$BUILD/bench.md" '
+    /<!-- bench:start -->/ { print; while ((getline line < table) > 0) print line; skip = 1; next }
+    /<!-- bench:end -->/ { skip = 0 }
+    !skip { print }' README.md > "$BUILD/README.md.new" && mv "$BUILD/README.md.new" README.md
+}
+
 cmd=${1:-build}
 case "$cmd" in
   build)
@@ -128,6 +147,11 @@ case "$cmd" in
     [ ${#GROUP_FAILED[@]} -eq 0 ] || echo "failed groups: ${GROUP_FAILED[*]}"
     echo "$PASSED passed, $FAILED failed"
     [ ${#GROUP_FAILED[@]} -eq 0 ] && [ "$FAILED" -eq 0 ]
+    ;;
+  bench)
+    ensure_packages
+    build_runtime
+    bench
     ;;
   clean)
     rm -rf "$BUILD" "$OUT"

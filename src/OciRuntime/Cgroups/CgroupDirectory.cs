@@ -7,46 +7,51 @@ internal static class CgroupDirectory
 {
     public static void Write(string dir, string file, string value)
     {
-        string path = Path.Combine(dir, file);
-        try
-        {
-            File.WriteAllText(path, value);
-        }
-        catch (IOException e)
-        {
-            throw new RuntimeError($"cgroup: write \"{value}\" to {path}: {e.Message}");
-        }
+        string path = dir + "/" + file;
+        int err = SysFile.TryWrite(path, value);
+        if (err != 0)
+            throw new RuntimeError($"cgroup: write \"{value}\" to {path}: {LibC.StrError(err)}");
     }
 
-    public static IReadOnlyList<int> Procs(string dir)
+    public static string Read(string dir, string file)
     {
-        try
-        {
-            return File.ReadAllLines(Path.Combine(dir, "cgroup.procs"))
-                .Select(l => int.TryParse(l, out int p) ? p : 0).Where(p => p > 0).ToList();
-        }
-        catch (IOException)
-        {
-            return [];
-        }
+        string path = dir + "/" + file;
+        return SysFile.TryRead(path, out int err) ?? throw new RuntimeError($"cgroup: read {path}: {LibC.StrError(err)}");
     }
+
+    public static IReadOnlyList<int> Procs(string dir) =>
+        (SysFile.TryRead(dir + "/cgroup.procs", out _) ?? "")
+            .Split('\n', StringSplitOptions.RemoveEmptyEntries)
+            .Select(l => int.TryParse(l, out int p) ? p : 0).Where(p => p > 0).ToList();
 
     /// <summary>Creates the directory and any missing parents; returns the ones it created,
-    /// deepest last, so that only those are removed on failure.</summary>
+    /// parents first, so that only those are removed on failure.</summary>
     public static List<string> CreateAll(string dir)
     {
         var created = new List<string>();
-        var missing = new Stack<string>();
-        for (string? d = dir; d is not null && !Directory.Exists(d); d = Path.GetDirectoryName(d))
-            missing.Push(d);
-        while (missing.Count > 0)
-        {
-            string d = missing.Pop();
-            if (LibC.mkdir(d, 0b111_101_101) != 0 && LibC.Errno != LibC.EEXIST)
-                throw SyscallException.Last($"cgroup: mkdir {d}");
-            created.Add(d);
-        }
+        Make(dir, created);
         return created;
+    }
+
+    // mkdir first, and only on ENOENT make the parent: the usual case is a single syscall.
+    private static void Make(string dir, List<string> created)
+    {
+        const uint mode = 0b111_101_101; // 0755
+        if (LibC.mkdir(dir, mode) == 0)
+        {
+            created.Add(dir);
+            return;
+        }
+        int e = LibC.Errno;
+        if (e == LibC.EEXIST)
+            return;
+        if (e != LibC.ENOENT || Path.GetDirectoryName(dir) is not { } parent)
+            throw new SyscallException($"cgroup: mkdir {dir}", e);
+        Make(parent, created);
+        if (LibC.mkdir(dir, mode) == 0)
+            created.Add(dir);
+        else if (LibC.Errno != LibC.EEXIST)
+            throw SyscallException.Last($"cgroup: mkdir {dir}");
     }
 
     /// <summary>rmdir, retried briefly: a cgroup stays busy for a moment after its last process
@@ -55,16 +60,11 @@ internal static class CgroupDirectory
     {
         for (int attempt = 0; ; attempt++)
         {
-            try
-            {
-                if (Directory.Exists(dir))
-                    Directory.Delete(dir);
+            if (LibC.rmdir(dir) == 0 || LibC.Errno == LibC.ENOENT)
                 return;
-            }
-            catch (IOException) when (attempt < 50)
-            {
-                Thread.Sleep(10);
-            }
+            if (LibC.Errno != LibC.EBUSY || attempt >= 50)
+                throw SyscallException.Last($"cgroup: rmdir {dir}");
+            Thread.Sleep(10);
         }
     }
 }

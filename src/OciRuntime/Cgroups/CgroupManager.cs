@@ -1,5 +1,7 @@
 using OciRuntime.Planning;
 
+using OciRuntime.Linux;
+
 namespace OciRuntime.Cgroups;
 
 /// <summary>
@@ -69,9 +71,8 @@ internal sealed class CgroupManager
         string parent = Path.GetDirectoryName(dir)!;
         foreach (var f in new[] { "cpuset.cpus", "cpuset.mems" })
         {
-            string own = File.ReadAllText(Path.Combine(dir, f)).Trim();
-            if (own.Length == 0)
-                CgroupDirectory.Write(dir, f, File.ReadAllText(Path.Combine(parent, f)).Trim());
+            if (CgroupDirectory.Read(dir, f).Trim().Length == 0)
+                CgroupDirectory.Write(dir, f, CgroupDirectory.Read(parent, f).Trim());
         }
     }
 
@@ -106,7 +107,7 @@ internal sealed class CgroupManager
             {
                 CgroupDirectory.Remove(_created[i]);
             }
-            catch (IOException)
+            catch (SyscallException)
             {
             }
         }

@@ -15,7 +15,7 @@ internal static class CommandLine
     private static readonly OptionSpec[] GlobalOptions =
     [
         new("root", true), new("log", true), new("log-format", true), new("debug", false),
-        new("systemd-cgroup", false), new("criu", true), new("rootless", true),
+        new("systemd-cgroup", false), new("criu", true), new("rootless", true), new("trace", false),
         new("help", false, "h"), new("version", false, "v"),
     ];
 
@@ -85,6 +85,7 @@ internal static class CommandLine
             throw new UsageError($"--log-format: unknown format \"{format}\" (text or json)");
         Log.Json = format == "json";
         Log.DebugEnabled = global.Flag("debug");
+        StartupTrace.Enabled = global.Flag("trace");
     }
 
     private static string Help()
@@ -99,6 +100,7 @@ internal static class CommandLine
         sb.Append("   --log value         log file (default: stderr)\n");
         sb.Append("   --log-format value  text or json (default: text)\n");
         sb.Append("   --debug             log debug messages\n");
+        sb.Append("   --trace             log the duration of each start-up phase\n");
         sb.Append("   --systemd-cgroup    use systemd cgroups (not supported yet)\n");
         sb.Append("   --version, -v       print the version\n");
         return sb.ToString();

@@ -24,6 +24,8 @@ internal static class Log
 
     public static void Warn(string msg) => Write("warning", msg);
 
+    public static void Info(string msg) => Write("info", msg);
+
     public static void Debug(string msg)
     {
         if (DebugEnabled)

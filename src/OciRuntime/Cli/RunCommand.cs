@@ -34,6 +34,7 @@ internal sealed unsafe class RunCommand : Command
         try
         {
             Start(ctx, container);
+            StartupTrace.Mark("start");
             int status = 0;
             while (LibC.waitpid(pid, &status, LibC.__WALL) < 0)
             {

@@ -27,7 +27,8 @@ internal static class ContainerCreator
         var host = HostFactsReader.Read(needCgroups: true);
         string fifo = store.FifoOf(o.Id);
         var plan = Planner.PlanInit(new PlanRequest(o.Id, config, bundle, rootfs, fifo, o.NoPivot, o.PreserveFds, host,
-            HomeOf(config, rootfs), ParentMountOf(rootfs)));
+            HomeOf(config, rootfs), ParentMountOf(rootfs), Cli.StartupTrace.Enabled));
+        Cli.StartupTrace.Mark("plan");
         foreach (var w in plan.Warnings)
             Cli.Log.Warn(w);
         var cgroup = CgroupManager.ForNew(host, config.Linux?.CgroupsPath, o.Id, DeviceRules.From(config.Linux?.Resources?.Devices));
@@ -40,6 +41,7 @@ internal static class ContainerCreator
                 throw SyscallException.Last($"mkfifo {fifo}");
 
             cgroup.Create();
+            Cli.StartupTrace.Mark("cgroup");
             cgroupCreated = true;
             var launched = InitLauncher.Launch(plan, (tag, pid) =>
             {
@@ -96,11 +98,13 @@ internal static class ContainerCreator
     public static Spec.Spec LoadConfig(string bundle)
     {
         var config = ConfigLoader.Load(Path.Combine(bundle, "config.json"));
+        Cli.StartupTrace.Mark("parse config.json");
         var errors = SpecValidator.Validate(config);
         if (config.Process is null)
             errors = [.. errors, new SpecError("process", "required to create a container")];
         if (errors.Count > 0)
             throw new RuntimeError("config.json: " + string.Join("; ", errors.Select(e => e.ToString())));
+        Cli.StartupTrace.Mark("validate");
         return config;
     }
 

@@ -36,6 +36,7 @@ internal static unsafe class InitLauncher
             LibC.close(hostFd);
             throw new SyscallException("start the container's init", -spawned);
         }
+        Cli.StartupTrace.Mark("spawn executor");
 
         int initPid = spawned;
         try
@@ -75,7 +76,11 @@ internal static unsafe class InitLauncher
                     initPid = (int)msg.Arg;
                     break;
                 case ExecutorMessageType.Notify when (SyncTag)msg.Arg == SyncTag.Ready:
+                    Cli.StartupTrace.Mark("executor: process set up");
                     return;
+                case ExecutorMessageType.Notify:
+                    Cli.StartupTrace.Mark($"executor: {(SyncTag)msg.Arg}");
+                    break;
                 case ExecutorMessageType.Sync:
                     onSync((SyncTag)msg.Arg, initPid);
                     Reply(fd, ExecutorReply.Ok);

@@ -29,6 +29,11 @@ internal enum SyncTag : uint
     /// <summary>The executor has started and forked nothing yet: the host puts it in the
     /// container's cgroup, so that everything it creates starts there.</summary>
     PlaceInCgroup = 2,
+
+    /// <summary>--trace: the executor has finished a group of steps (40-49).</summary>
+    TraceNamespaces = 40,
+    TraceRootfs = 41,
+    TracePivot = 42,
 }
 
 /// <summary>One struct oci_msg from the sync socket.</summary>

@@ -16,7 +16,8 @@ internal sealed record PlanRequest(
     int PreserveFds,
     HostFacts Host,
     string Home = "/",
-    string? RootfsParentMount = null);
+    string? RootfsParentMount = null,
+    bool Trace = false);
 
 /// <summary>A config that is valid by the schema but cannot be carried out; names the field.</summary>
 internal sealed class PlanningException(string path, string message) : Exception($"{path}: {message}")

@@ -21,6 +21,7 @@ internal static class Planner
 
         // 1. Namespaces: join, create, and fork into a pid namespace (the child is pid 1).
         var ns = NamespacePlanner.Plan(req.Config, steps);
+        TraceMark(req, steps, SyncTag.TraceNamespaces);
 
         // 2. In the init: the host names of a new uts namespace.
         if (ns.NewUts)
@@ -37,5 +38,12 @@ internal static class Planner
         // 4. The process: session, limits, cwd, identity, capabilities; the wait for `start`; exec.
         ProcessPlanner.Plan(req, steps, warnings);
         return new ExecutionPlan(steps, warnings);
+    }
+
+    /// <summary>With --trace, the executor tells the host when a group of steps is done.</summary>
+    internal static void TraceMark(PlanRequest req, List<Step> steps, SyncTag tag)
+    {
+        if (req.Trace)
+            steps.Add(new NotifyStep(tag, "--trace"));
     }
 }

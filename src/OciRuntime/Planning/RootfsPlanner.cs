@@ -40,6 +40,8 @@ internal static class RootfsPlanner
         if (!DevBindMounted(mounts))
             DevicePlanner.Plan(config, steps);
 
+        Planner.TraceMark(req, steps, SyncTag.TraceRootfs);
+
         // Opened while the host's paths are still reachable; the init waits on it after pivot_root.
         steps.Add(new OpenFifoStep(req.ExecFifoPath, "exec fifo"));
 
@@ -68,6 +70,7 @@ internal static class RootfsPlanner
 
         if (config.Root?.Readonly == true)
             steps.Add(new RemountStep("/", MS_RDONLY, MountOpts.TargetInRoot, "root.readonly"));
+        Planner.TraceMark(req, steps, SyncTag.TracePivot);
     }
 
     /// <summary>With /dev bound from the host, its nodes are the host's: create none (as runc).</summary>

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using System.Text.RegularExpressions;
 
 namespace OciRuntime.Spec;
 
@@ -8,7 +7,7 @@ namespace OciRuntime.Spec;
 /// anything. Returns every error, not just the first, each naming the field as the JSON has it.
 /// Checks that need the host (does the path exist, is the kernel new enough) belong to the planner.
 /// </summary>
-public static partial class SpecValidator
+public static class SpecValidator
 {
     private static readonly string[] PropagationModes =
         ["shared", "slave", "private", "unbindable", "rshared", "rslave", "rprivate", "runbindable"];
@@ -31,11 +30,44 @@ public static partial class SpecValidator
     private static readonly string[] TimeClocks = ["monotonic", "boottime"];
     private static readonly string[] CapabilitySets = ["bounding", "effective", "inheritable", "permitted", "ambient"];
 
-    [GeneratedRegex(@"^1\.(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)(-[0-9A-Za-z.-]+)?(\+[0-9A-Za-z.-]+)?$")]
-    private static partial Regex OciVersionPattern();
+    // Hand-written matchers, not Regex: the regex engine costs milliseconds of start-up on
+    // every `create`, for two patterns this simple.
 
-    [GeneratedRegex(@"^[0-9, -]*$")]
-    private static partial Regex CpuListPattern();
+    /// <summary>A 1.x semantic version: "1.MINOR.PATCH", optional "-pre" and "+build".</summary>
+    internal static bool IsOciVersion(string v)
+    {
+        if (!v.StartsWith("1.", StringComparison.Ordinal))
+            return false;
+        int i = 2;
+        if (!Number(v, ref i) || i >= v.Length || v[i++] != '.' || !Number(v, ref i))
+            return false;
+        if (i < v.Length && v[i] == '-' && !Label(v, ref i))
+            return false;
+        if (i < v.Length && v[i] == '+' && !Label(v, ref i))
+            return false;
+        return i == v.Length;
+
+        // digits without a leading zero (0 alone is fine)
+        static bool Number(string s, ref int i)
+        {
+            int start = i;
+            while (i < s.Length && char.IsAsciiDigit(s[i]))
+                i++;
+            return i > start && (i - start == 1 || s[start] != '0');
+        }
+
+        // '-' or '+' then one or more of [0-9A-Za-z.-]
+        static bool Label(string s, ref int i)
+        {
+            int start = ++i;
+            while (i < s.Length && (char.IsAsciiLetterOrDigit(s[i]) || s[i] is '.' or '-'))
+                i++;
+            return i > start;
+        }
+    }
+
+    /// <summary>A cpu list as the kernel takes it: digits, ',', '-' and spaces.</summary>
+    internal static bool IsCpuList(string s) => s.All(c => char.IsAsciiDigit(c) || c is ',' or ' ' or '-');
 
     public static IReadOnlyList<SpecError> Validate(Spec spec) => Validate(spec, requireProcess: false);
 
@@ -77,7 +109,7 @@ public static partial class SpecValidator
     {
         if (string.IsNullOrEmpty(spec.OciVersion))
             errors.Add(new SpecError("ociVersion", "required"));
-        else if (!OciVersionPattern().IsMatch(spec.OciVersion))
+        else if (!IsOciVersion(spec.OciVersion))
             errors.Add(new SpecError("ociVersion",
                 $"unsupported version \"{spec.OciVersion}\" (expected a 1.x.y semantic version)"));
     }
@@ -169,9 +201,9 @@ public static partial class SpecValidator
         if (p.ExecCPUAffinity is { } aff)
         {
             string ap = F("execCPUAffinity");
-            if (aff.Initial is { } initial && !CpuListPattern().IsMatch(initial))
+            if (aff.Initial is { } initial && !IsCpuList(initial))
                 errors.Add(new SpecError(ap + ".initial", $"expected a CPU list such as \"0-3,7\", got \"{initial}\""));
-            if (aff.Final is { } final && !CpuListPattern().IsMatch(final))
+            if (aff.Final is { } final && !IsCpuList(final))
                 errors.Add(new SpecError(ap + ".final", $"expected a CPU list such as \"0-3,7\", got \"{final}\""));
         }
     }

@@ -1,0 +1,62 @@
+using System.Text;
+
+namespace OciRuntime.Linux;
+
+/// <summary>
+/// Whole-file reads and writes of small kernel files (cgroupfs, procfs) with plain open/read/write.
+/// FileStream would add an fstat, an flock for its sharing rules and buffering to every one of
+/// the dozens of cgroup files a container start touches.
+/// </summary>
+internal static unsafe class SysFile
+{
+    /// <summary>Writes <paramref name="value"/> in one write(2), as cgroupfs wants; returns 0 or errno.</summary>
+    public static int TryWrite(string path, string value)
+    {
+        int fd = LibC.open(path, LibC.O_WRONLY | LibC.O_CLOEXEC, 0);
+        if (fd < 0)
+            return LibC.Errno;
+        byte[] bytes = Encoding.UTF8.GetBytes(value);
+        int err = 0;
+        fixed (byte* p = bytes)
+        {
+            nint n;
+            while ((n = LibC.write(fd, p, bytes.Length)) < 0 && LibC.Errno == LibC.EINTR)
+            {
+            }
+            if (n < 0)
+                err = LibC.Errno;
+        }
+        LibC.close(fd);
+        return err;
+    }
+
+    /// <summary>The file's text (at most 64 KiB, plenty for a kernel attribute), or null with errno.</summary>
+    public static string? TryRead(string path, out int errno)
+    {
+        errno = 0;
+        int fd = LibC.open(path, LibC.O_RDONLY | LibC.O_CLOEXEC, 0);
+        if (fd < 0)
+        {
+            errno = LibC.Errno;
+            return null;
+        }
+        var buf = new byte[65536];
+        int total = 0;
+        fixed (byte* p = buf)
+        {
+            while (total < buf.Length)
+            {
+                nint n = LibC.read(fd, p + total, buf.Length - total);
+                if (n < 0 && LibC.Errno == LibC.EINTR)
+                    continue;
+                if (n < 0)
+                    errno = LibC.Errno;
+                if (n <= 0)
+                    break;
+                total += (int)n;
+            }
+        }
+        LibC.close(fd);
+        return errno == 0 ? Encoding.UTF8.GetString(buf, 0, total) : null;
+    }
+}
