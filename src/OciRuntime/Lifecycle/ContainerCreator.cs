@@ -45,7 +45,9 @@ internal static class ContainerCreator
             {
                 if (tag == Plan.SyncTag.PlaceInCgroup)
                     cgroup.AddProcess(pid);
-            });
+            }, (notifyFd, pid) => SeccompListener.Send(config.Linux!.Seccomp!.ListenerPath
+                    ?? throw new RuntimeError("linux.seccomp.listenerPath: required when SCMP_ACT_NOTIFY is used"), notifyFd,
+                SeccompListener.StateFor(o.Id, pid, bundle, config.Linux.Seccomp.ListenerMetadata, config.Annotations)));
             try
             {
                 var stat = ProcStat.Read(launched.InitPid)

@@ -44,7 +44,6 @@ internal static class SupportCheck
         Refuse(l.UidMappings is { Count: > 0 }, "linux.uidMappings", "user namespaces");
         Refuse(l.GidMappings is { Count: > 0 }, "linux.gidMappings", "user namespaces");
         Refuse(l.TimeOffsets is { Count: > 0 }, "linux.timeOffsets", "time namespaces");
-        Refuse(l.Seccomp is not null, "linux.seccomp", "seccomp");
         Refuse(l.Sysctl is { Count: > 0 }, "linux.sysctl", "sysctls");
         if (l.Resources is { } r)
         {

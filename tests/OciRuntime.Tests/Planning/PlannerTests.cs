@@ -225,7 +225,7 @@ public class PlannerTests
     }
 
     [Theory]
-    [InlineData("\"seccomp\": { \"defaultAction\": \"SCMP_ACT_ALLOW\" },", "linux.seccomp")]
+    [InlineData("\"intelRdt\": { },", "linux.intelRdt")]
     [InlineData("\"resources\": { \"memory\": { \"limit\": 1000000 } },", "linux.resources.memory")]
     [InlineData("\"resources\": { \"devices\": [], \"pids\": { \"limit\": 10 } },", "linux.resources.pids")]
     [InlineData("\"sysctl\": { \"net.ipv4.ip_forward\": \"1\" },", "linux.sysctl")]
