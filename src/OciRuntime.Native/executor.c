@@ -470,6 +470,15 @@ static void run_step(uint32_t op, struct plan_cursor *c)
     case OCI_OP_SECCOMP:
         op_seccomp(c);
         break;
+    case OCI_OP_PERSONALITY:
+        op_personality(c);
+        break;
+    case OCI_OP_IOPRIO:
+        op_ioprio(c);
+        break;
+    case OCI_OP_SCHED:
+        op_sched(c);
+        break;
     default:
         fail_err(EBADMSG, "decode plan");
     }

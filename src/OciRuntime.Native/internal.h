@@ -55,6 +55,11 @@ void op_move_root(void);
 void op_seccomp(struct plan_cursor *c);
 void load_seccomp_at_exec(void); /* the filter OCI_SECCOMP_AT_EXEC kept, if any */
 
+/* attrs.c: process attributes that survive execve */
+void op_personality(struct plan_cursor *c);
+void op_ioprio(struct plan_cursor *c);
+void op_sched(struct plan_cursor *c);
+
 /* executor.c */
 void reset_signal_handlers(void); /* every disposition to SIG_DFL; async-signal-safe */
 _Noreturn void run_plan(const struct plan_info *plan);

@@ -132,6 +132,13 @@ enum oci_plan_op {
      * sent to the host as OCI_MSG_SECCOMP_FD (SCM_RIGHTS), closed, and the executor waits for the
      * host's reply as in SYNC. */
     OCI_OP_SECCOMP = 31,
+    /* u32 persona: personality(persona) */
+    OCI_OP_PERSONALITY = 32,
+    /* u32 ioprio (class << 13 | level): ioprio_set(IOPRIO_WHO_PROCESS, 0, ioprio) */
+    OCI_OP_IOPRIO = 33,
+    /* u32 policy, u64 flags, u32 nice (an int), u32 priority, u64 runtime, u64 deadline,
+     * u64 period: sched_setattr(0, attr, 0) */
+    OCI_OP_SCHED = 34,
 };
 
 /* OCI_OP_SECCOMP opts */

@@ -49,3 +49,9 @@ internal static unsafe partial class LibC
     [LibraryImport(Lib, SetLastError = true)]
     public static partial long lseek(int fd, long offset, int whence);
 }
+
+internal static unsafe partial class LibC
+{
+    [LibraryImport(Lib, EntryPoint = "syscall", SetLastError = true)]
+    public static partial long syscall3(long number, long a1, long a2, long a3);
+}

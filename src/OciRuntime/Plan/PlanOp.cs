@@ -35,6 +35,9 @@ internal enum PlanOp : uint
     Exec = 29,
     WriteProc = 30,
     Seccomp = 31,
+    Personality = 32,
+    Ioprio = 33,
+    Sched = 34,
 }
 
 /// <summary>enum oci_seccomp_opts in plan.h.</summary>

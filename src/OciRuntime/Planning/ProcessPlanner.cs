@@ -32,6 +32,8 @@ internal static class ProcessPlanner
             steps.Add(new RlimitStep(res, r.Soft, r.Hard, r.Type!, $"process.rlimits[{i}]"));
         }
 
+        ProcessAttributesPlanner.PlanPrivileged(req, steps);
+
         steps.Add(new ChdirStep(string.IsNullOrEmpty(p.Cwd) ? "/" : p.Cwd, "process.cwd"));
         steps.Add(new UmaskStep(p.User?.Umask ?? DefaultUmask, "process.user.umask"));
 
@@ -67,6 +69,7 @@ internal static class ProcessPlanner
         var searchDirs = path.Split(':').Select(d => d.Length == 0 ? "." : d).ToList();
         steps.Add(new ResolveExecStep(p.Args[0], searchDirs, "process.args"));
 
+        ProcessAttributesPlanner.PlanLabels(req, steps);
         if (seccomp.Step is not null && seccomp.When == SeccompPlanner.Moment.BeforeReady)
             steps.Add(seccomp.Step);
         steps.Add(new NotifyStep(SyncTag.Ready, "create"));
