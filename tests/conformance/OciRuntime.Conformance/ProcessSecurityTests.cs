@@ -64,6 +64,25 @@ public sealed class ProcessSecurityTests : ConformanceTest
     }
 
     [Fact]
+    public void A_negative_oom_score_adj_needs_cap_sys_resource()
+    {
+        // Root here lacks CAP_SYS_RESOURCE, so lowering below the runtime's own minimum fails with a
+        // clear error and leaves nothing; where the runtime has it, the value must be applied.
+        var b = NewBundle().Probe("cat", "/proc/self/oom_score_adj");
+        b.Process["oomScoreAdj"] = -500;
+        string id = Rt.NewId();
+        var r = Rt.Run(b, id);
+        if (r.Ok)
+            Assert.Equal("-500\n", r.Stdout);
+        else
+        {
+            r.AssertStderrMentions("process.oomScoreAdj");
+            r.AssertStderrMentions("CAP_SYS_RESOURCE");
+        }
+        Scope.AssertNothingLeft([id]);
+    }
+
+    [Fact]
     public void Personality_linux32_shows_in_uname()
     {
         var b = NewBundle().Probe("uname");

@@ -183,8 +183,10 @@ public sealed class SeccompTests : ConformanceTest
         Scope.AssertNothingLeft([id]);
     }
 
-    [Fact]
-    public void Notify_sends_the_state_and_a_working_listener_fd()
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void Notify_sends_the_state_and_a_working_listener_fd(bool noNewPrivileges)
     {
         string sock = Path.Combine(Scope.NewDir("agent"), "agent.sock");
         using var listener = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
@@ -194,6 +196,7 @@ public sealed class SeccompTests : ConformanceTest
         var b = WithSeccomp(NewBundle().Probe("syscall", Getppid), "SCMP_ACT_ALLOW", Rule("SCMP_ACT_NOTIFY", "getppid"));
         b.Linux["seccomp"]!["listenerPath"] = sock;
         b.Linux["seccomp"]!["listenerMetadata"] = "meta-data";
+        b.Process["noNewPrivileges"] = noNewPrivileges;
         string id = Rt.NewId();
 
         string? json = null;
