@@ -12,8 +12,10 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <linux/mount.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -26,7 +28,7 @@
 #define SPAWN_STACK_SIZE (64 * 1024)
 
 struct spawn_args {
-    const char *exe;
+    int exe_fd;
     char *const *argv;
     char *const *envp;
     int plan_fd, sync_fd;
@@ -50,7 +52,7 @@ static int spawn_child(void *arg)
          * (in our copy of the table), then unblock what the caller had unblocked. */
         reset_signal_handlers();
         sigprocmask(SIG_SETMASK, &a->oldmask, NULL);
-        execve(a->exe, a->argv, a->envp);
+        syscall(SYS_execveat, a->exe_fd, "", a->argv, a->envp, AT_EMPTY_PATH);
     }
     a->err = errno ? errno : ENOEXEC;
     _exit(127);
@@ -66,10 +68,30 @@ int oci_spawn_executor(const char *exe, int plan_fd, int sync_fd)
     char *argv[] = { arg0, arg1, NULL };
     char *envp[] = { env, NULL };
 
-    void *stack = mmap(NULL, SPAWN_STACK_SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
-    if (stack == MAP_FAILED)
+    /* CVE-2019-5736: until it execs the container's program, the executor runs the runtime binary,
+     * and a process that can see it (a container sharing its pid namespace) could open
+     * /proc/<pid>/exe and, once the exec is done, reopen it for writing and replace the host's
+     * runtime. So the executor is started from a read-only detached bind of the binary: its exe
+     * link leads through a read-only mount that nobody else can reach or remount, and any open for
+     * writing fails with EROFS. Costs two syscalls, no copy and no memory (a sealed memfd copy
+     * would keep the whole binary in memory for every created container). */
+    int exe_fd = (int)syscall(SYS_open_tree, AT_FDCWD, exe, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
+    if (exe_fd < 0)
         return -errno;
-    struct spawn_args a = { .exe = exe, .argv = argv, .envp = envp, .plan_fd = plan_fd, .sync_fd = sync_fd };
+    struct mount_attr ro = { .attr_set = MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV };
+    if (syscall(SYS_mount_setattr, exe_fd, "", AT_EMPTY_PATH, &ro, sizeof ro) < 0) {
+        int err = errno;
+        close(exe_fd);
+        return -err;
+    }
+
+    void *stack = mmap(NULL, SPAWN_STACK_SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
+    if (stack == MAP_FAILED) {
+        int err = errno;
+        close(exe_fd);
+        return -err;
+    }
+    struct spawn_args a = { .exe_fd = exe_fd, .argv = argv, .envp = envp, .plan_fd = plan_fd, .sync_fd = sync_fd };
     /* Blocked until the child has reset its handlers (see spawn_child). */
     sigset_t all;
     sigfillset(&all);
@@ -78,6 +100,7 @@ int oci_spawn_executor(const char *exe, int plan_fd, int sync_fd)
     int err = errno;
     pthread_sigmask(SIG_SETMASK, &a.oldmask, NULL);
     munmap(stack, SPAWN_STACK_SIZE);
+    close(exe_fd);
     if (pid < 0)
         return -err;
     if (a.err != 0) {

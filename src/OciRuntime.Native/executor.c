@@ -288,6 +288,8 @@ static _Noreturn void op_exec(struct plan_cursor *c)
         for (rlim_t fd = keep; fd < max; fd++)
             fcntl((int)fd, F_SETFD, FD_CLOEXEC);
     }
+    /* Last before execve: the container's filter then sees only execve of the executor's calls. */
+    load_seccomp_at_exec();
 
     const char *path = g_exec.program[0] ? g_exec.program : argv[0];
     if (path)
@@ -464,6 +466,18 @@ static void run_step(uint32_t op, struct plan_cursor *c)
     case OCI_OP_WRITE_PROC:
         s1 = get_str(c);
         op_write_proc(s1, get_str(c));
+        break;
+    case OCI_OP_SECCOMP:
+        op_seccomp(c);
+        break;
+    case OCI_OP_PERSONALITY:
+        op_personality(c);
+        break;
+    case OCI_OP_IOPRIO:
+        op_ioprio(c);
+        break;
+    case OCI_OP_SCHED:
+        op_sched(c);
         break;
     default:
         fail_err(EBADMSG, "decode plan");

@@ -31,6 +31,8 @@ int send_msg(uint32_t type, uint32_t arg, int err, const char *what);
 _Noreturn void fail_err(int err, const char *what);
 _Noreturn void fail(const char *what); /* with errno */
 void sync_with_host(uint32_t tag);      /* SYNC: returns only on REPLY_OK */
+int send_fd_msg(uint32_t type, uint32_t arg, int fd); /* a message carrying fd (SCM_RIGHTS) */
+void wait_host_reply(void);             /* returns only on REPLY_OK */
 
 /* paths.c: every path is inside the root fd (RESOLVE_IN_ROOT), never a host path. */
 int in_root_open(const char *path, int flags);            /* fd, or -1 with errno */
@@ -48,6 +50,15 @@ void op_remount(const char *path, uint64_t flags, uint32_t opts);
 void op_mask(const char *path, const char *null_device);
 void op_pivot_root(void);
 void op_move_root(void);
+
+/* seccomp.c */
+void op_seccomp(struct plan_cursor *c);
+void load_seccomp_at_exec(void); /* the filter OCI_SECCOMP_AT_EXEC kept, if any */
+
+/* attrs.c: process attributes that survive execve */
+void op_personality(struct plan_cursor *c);
+void op_ioprio(struct plan_cursor *c);
+void op_sched(struct plan_cursor *c);
 
 /* executor.c */
 void reset_signal_handlers(void); /* every disposition to SIG_DFL; async-signal-safe */

@@ -11,6 +11,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/openat2.h>
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
@@ -190,9 +191,22 @@ static int readonly_tmpfs(void)
     return mnt;
 }
 
+/* Masking follows no symlink at all (ELOOP): a masked path that an image turned into a symlink
+ * would hide something else than the config names, and a /dev/null symlink could bind any file
+ * over it (CVE-2025-31133). */
+static int open_no_symlinks(const char *path)
+{
+    struct open_how how = { .flags = O_PATH | O_CLOEXEC, .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_SYMLINKS };
+    int fd, tries = 0;
+    do
+        fd = (int)syscall(SYS_openat2, g_exec.root_fd, path, &how, sizeof how);
+    while (fd < 0 && (errno == EAGAIN || errno == EINTR) && ++tries < 16);
+    return fd;
+}
+
 void op_mask(const char *path, const char *null_device)
 {
-    int fd = in_root_open(path, O_PATH);
+    int fd = open_no_symlinks(path);
     if (fd < 0) {
         if (errno == ENOENT)
             return;
@@ -208,7 +222,7 @@ void op_mask(const char *path, const char *null_device)
         close(mnt);
     } else {
         /* The container's /dev/null could be anything the image put there: check it is 1:3. */
-        int null_fd = in_root_open(null_device, O_PATH);
+        int null_fd = open_no_symlinks(null_device);
         if (null_fd < 0)
             fail("openat2 null device");
         struct stat nst;

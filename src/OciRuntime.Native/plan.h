@@ -122,6 +122,28 @@ enum oci_plan_op {
     OCI_OP_EXEC = 29,
     /* str path (in root), str value: write value to a file below /proc/sys (sysctl) */
     OCI_OP_WRITE_PROC = 30,
+    /* u32 flags (SECCOMP_FILTER_FLAG_*), u32 opts (OCI_SECCOMP_*), u32list program: a classic BPF
+     * program, two u32 per instruction (code | jt << 16 | jf << 24, then k), which is the memory
+     * layout of struct sock_filter on a little-endian machine. Without OCI_SECCOMP_AT_EXEC:
+     * seccomp(SECCOMP_SET_MODE_FILTER, flags, prog) now. With it: kept, and loaded by EXEC after
+     * it has reset signals and fd flags, right before execve, so that the program's filter sees
+     * as few of the executor's own syscalls as possible. With SECCOMP_FILTER_FLAG_NEW_LISTENER in
+     * flags (never with AT_EXEC: the host is gone by then): the notify fd the kernel returns is
+     * sent to the host as OCI_MSG_SECCOMP_FD (SCM_RIGHTS), closed, and the executor waits for the
+     * host's reply as in SYNC. */
+    OCI_OP_SECCOMP = 31,
+    /* u32 persona: personality(persona) */
+    OCI_OP_PERSONALITY = 32,
+    /* u32 ioprio (class << 13 | level): ioprio_set(IOPRIO_WHO_PROCESS, 0, ioprio) */
+    OCI_OP_IOPRIO = 33,
+    /* u32 policy, u64 flags, u32 nice (an int), u32 priority, u64 runtime, u64 deadline,
+     * u64 period: sched_setattr(0, attr, 0) */
+    OCI_OP_SCHED = 34,
+};
+
+/* OCI_OP_SECCOMP opts */
+enum oci_seccomp_opts {
+    OCI_SECCOMP_AT_EXEC = 1u << 0,
 };
 
 /* OCI_OP_MOUNT / OCI_OP_PROPAGATE / OCI_OP_REMOUNT opts */
@@ -154,6 +176,9 @@ enum oci_msg_type {
     OCI_MSG_SYNC = 2,
     OCI_MSG_NOTIFY = 3,
     OCI_MSG_ERROR = 4,
+    /* arg: step index; one fd in an SCM_RIGHTS control message: the seccomp notify fd.
+     * The host replies as to OCI_MSG_SYNC once it has passed the fd on. */
+    OCI_MSG_SECCOMP_FD = 15,
 };
 
 /* host -> executor: one u32 in reply to OCI_MSG_SYNC */

@@ -93,6 +93,10 @@ const char *plan_schema(uint32_t op)
     case OCI_OP_RESOLVE_EXEC: return "sL";
     case OCI_OP_EXEC: return "uLL";
     case OCI_OP_WRITE_PROC: return "ss";
+    case OCI_OP_SECCOMP: return "uuU";
+    case OCI_OP_PERSONALITY: return "u";
+    case OCI_OP_IOPRIO: return "u";
+    case OCI_OP_SCHED: return "uQuuQQQ";
     default: return NULL;
     }
 }

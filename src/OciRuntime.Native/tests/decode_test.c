@@ -111,6 +111,13 @@ static size_t build_full(struct enc *e)
     s_resolve_exec(e, "sh", dirs);
     s_exec(e, 3, argv, envp);
     s_2str(e, OCI_OP_WRITE_PROC, "/proc/sys/net/ipv4/ip_forward", "1");
+    /* seccomp: flags, opts, a 2-instruction program as u32 pairs (ld arch; ret allow) */
+    step_begin(e, OCI_OP_SECCOMP); enc_u32(e, 8); enc_u32(e, OCI_SECCOMP_AT_EXEC); enc_u32(e, 4);
+    enc_u32(e, 0x20); enc_u32(e, 4); enc_u32(e, 0x06); enc_u32(e, 0x7fff0000); step_end(e);
+    s_u32(e, OCI_OP_PERSONALITY, 8);
+    s_u32(e, OCI_OP_IOPRIO, 2u << 13 | 4);
+    step_begin(e, OCI_OP_SCHED); enc_u32(e, 3); enc_u64(e, 1); enc_u32(e, 5); enc_u32(e, 0);
+    enc_u64(e, 0); enc_u64(e, 0); enc_u64(e, 0); step_end(e);
     return enc_finish(e);
 }
 
@@ -139,7 +146,7 @@ static void test_valid(void)
     struct plan_info info;
     uint32_t bad;
     CHECK(validate(e.buf, n, &info, &bad) == 0, "full plan rejected at step %u", bad);
-    CHECK(info.step_count == 30, "step_count %u", info.step_count);
+    CHECK(info.step_count == e.steps, "step_count %u, want %u", info.step_count, e.steps);
     CHECK(info.max_exec_ptrs == 4 + 3, "max_exec_ptrs %zu", info.max_exec_ptrs);
     free(e.buf);
 
@@ -181,13 +188,15 @@ static void test_header(void)
     expect_bad("shorter than a header", p, 15, OCI_STEP_NONE);
     expect_bad("empty buffer", p, 0, OCI_STEP_NONE);
 
-    put32(p + 12, 31);
-    expect_bad("more steps than present", p, n, 30);
-    put32(p + 12, 29);
+    /* build_full has one step per opcode: counted by the encoder, so new opcodes need no edit here. */
+    uint32_t all = e.steps;
+    put32(p + 12, all + 1);
+    expect_bad("more steps than present", p, n, all);
+    put32(p + 12, all - 1);
     expect_bad("fewer steps than present (trailing bytes)", p, n, OCI_STEP_NONE);
     put32(p + 12, 0xFFFFFFFF);
     expect_bad("step_count 0xFFFFFFFF", p, n, OCI_STEP_NONE);
-    put32(p + 12, 30);
+    put32(p + 12, all);
 
     /* Step 0's payload_size made to reach past the plan, by one and by a wrapping amount. */
     uint32_t size0 = (uint32_t)(p[20] | p[21] << 8);

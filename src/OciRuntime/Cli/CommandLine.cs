@@ -23,6 +23,7 @@ internal static class CommandLine
     [
         new CreateCommand(), new StartCommand(), new RunCommand(), new StateCommand(), new KillCommand(),
         new DeleteCommand(), new ListCommand(), new SpecCommand(), new PlanCommand(),
+        new FeaturesCommand(),
     ];
 
     public static int Run(string[] args)

@@ -46,8 +46,14 @@ internal static class ContainerCreator
             var launched = InitLauncher.Launch(plan, (tag, pid) =>
             {
                 if (tag == Plan.SyncTag.PlaceInCgroup)
+                {
                     cgroup.AddProcess(pid);
-            });
+                    if (config.Process?.OomScoreAdj is { } oom)
+                        OomScoreAdj.Apply(pid, oom);
+                }
+            }, (notifyFd, pid) => SeccompListener.Send(config.Linux!.Seccomp!.ListenerPath
+                    ?? throw new RuntimeError("linux.seccomp.listenerPath: required when SCMP_ACT_NOTIFY is used"), notifyFd,
+                SeccompListener.StateFor(o.Id, pid, bundle, config.Linux.Seccomp.ListenerMetadata, config.Annotations)));
             try
             {
                 var stat = ProcStat.Read(launched.InitPid)

@@ -18,7 +18,8 @@ internal static unsafe class InitLauncher
     private const string SelfExe = "/proc/self/exe";
 
     /// <param name="onSync">does the host's part at each SYNC step: (tag, pid of the executor)</param>
-    public static LaunchedInit Launch(ExecutionPlan plan, Action<SyncTag, int> onSync)
+    /// <param name="onSeccompFd">passes the seccomp notify fd on: (fd, pid of the init); the fd is closed afterwards</param>
+    public static LaunchedInit Launch(ExecutionPlan plan, Action<SyncTag, int> onSync, Action<int, int>? onSeccompFd = null)
     {
         int planFd = WritePlan(plan.Encode());
         int* sv = stackalloc int[2];
@@ -41,7 +42,7 @@ internal static unsafe class InitLauncher
         int initPid = spawned;
         try
         {
-            Follow(plan, hostFd, ref initPid, onSync);
+            Follow(plan, hostFd, ref initPid, onSync, onSeccompFd);
             return new LaunchedInit(initPid, spawned);
         }
         catch
@@ -55,12 +56,28 @@ internal static unsafe class InitLauncher
         }
     }
 
-    private static void Follow(ExecutionPlan plan, int fd, ref int initPid, Action<SyncTag, int> onSync)
+    private static void Follow(ExecutionPlan plan, int fd, ref int initPid, Action<SyncTag, int> onSync, Action<int, int>? onSeccompFd)
     {
         byte* buf = stackalloc byte[ExecutorMessage.Size];
         while (true)
         {
-            nint n = LibC.recv(fd, buf, ExecutorMessage.Size, 0);
+            nint n = SyncSocket.Receive(fd, buf, ExecutorMessage.Size, out int passedFd);
+            if (passedFd >= 0)
+            {
+                try
+                {
+                    var m = n == ExecutorMessage.Size ? ExecutorMessage.Decode(new ReadOnlySpan<byte>(buf, (int)n)) : default;
+                    if (m.Type != ExecutorMessageType.SeccompFd)
+                        throw new RuntimeError($"unexpected fd with message {m.Type} from the container's init");
+                    (onSeccompFd ?? throw new RuntimeError("the container's init sent a seccomp fd nobody asked for"))(passedFd, initPid);
+                }
+                finally
+                {
+                    LibC.close(passedFd);
+                }
+                Reply(fd, ExecutorReply.Ok);
+                continue;
+            }
             if (n < 0)
             {
                 if (LibC.Errno == LibC.EINTR)

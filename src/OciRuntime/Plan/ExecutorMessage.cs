@@ -10,6 +10,8 @@ internal enum ExecutorMessageType : uint
     Sync = 2,
     Notify = 3,
     Error = 4,
+    /// <summary>Carries the seccomp notify fd (SCM_RIGHTS); Arg is the step index. Answered like Sync.</summary>
+    SeccompFd = 15,
 }
 
 /// <summary>What the host answers to a Sync message (enum oci_reply).</summary>

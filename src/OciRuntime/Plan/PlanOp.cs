@@ -34,6 +34,18 @@ internal enum PlanOp : uint
     ResolveExec = 28,
     Exec = 29,
     WriteProc = 30,
+    Seccomp = 31,
+    Personality = 32,
+    Ioprio = 33,
+    Sched = 34,
+}
+
+/// <summary>enum oci_seccomp_opts in plan.h.</summary>
+[Flags]
+internal enum SeccompOpts : uint
+{
+    None = 0,
+    AtExec = 1u << 0,
 }
 
 /// <summary>enum oci_mount_opts in plan.h.</summary>

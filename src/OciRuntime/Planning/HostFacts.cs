@@ -21,8 +21,10 @@ internal sealed record CgroupHierarchy(string MountPoint, string FsType, string 
 /// host and built by hand in unit tests, which keeps the planner free of I/O.
 /// </summary>
 /// <param name="RuntimeBoundingSet">the capability bounding set the runtime itself runs with</param>
+/// <param name="AppArmor">AppArmor is enabled in the kernel</param>
+/// <param name="Selinux">SELinux is enabled in the kernel (selinuxfs mounted)</param>
 internal sealed record HostFacts(CgroupMode CgroupMode, IReadOnlyList<CgroupHierarchy> CgroupHierarchies,
-    ulong RuntimeBoundingSet)
+    ulong RuntimeBoundingSet, bool AppArmor = false, bool Selinux = false)
 {
     public const ulong AllCapabilities = (1UL << 41) - 1;
 }

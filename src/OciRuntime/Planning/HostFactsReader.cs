@@ -6,9 +6,10 @@ internal static class HostFactsReader
     public static HostFacts Read(bool needCgroups)
     {
         ulong bounding = ParseCapBnd(File.ReadAllText("/proc/self/status"));
-        if (!needCgroups)
-            return new HostFacts(CgroupMode.Unified, [], bounding);
-        return Parse(File.ReadAllText("/proc/self/mountinfo"), File.ReadAllText("/proc/self/cgroup"), bounding);
+        var facts = !needCgroups
+            ? new HostFacts(CgroupMode.Unified, [], bounding)
+            : Parse(File.ReadAllText("/proc/self/mountinfo"), File.ReadAllText("/proc/self/cgroup"), bounding);
+        return facts with { AppArmor = Security.Lsm.AppArmorEnabled(), Selinux = Security.Lsm.SelinuxEnabled() };
     }
 
     public static ulong ParseCapBnd(string status)

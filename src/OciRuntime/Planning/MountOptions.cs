@@ -61,6 +61,9 @@ internal sealed record MountOptions(ulong Flags, ulong Propagation, string Data,
         "rsymfollow",
     ];
 
+    /// <summary>Every option carried out (flags and propagation), for `features`.</summary>
+    public static IEnumerable<string> Supported => FlagTable.Keys.Concat(PropagationTable.Keys).Order(StringComparer.Ordinal);
+
     public static MountOptions Parse(IReadOnlyList<string>? options, string fieldPath)
     {
         ulong flags = 0, propagation = 0;

@@ -12,6 +12,7 @@ internal static class Planner
     public static ExecutionPlan PlanInit(PlanRequest req)
     {
         SupportCheck.ThrowIfUnsupported(req.Config);
+        ProcessAttributesPlanner.CheckMountLabel(req);
         var steps = new List<Step>();
         var warnings = new List<string>();
 

@@ -32,10 +32,15 @@ internal static class ProcessPlanner
             steps.Add(new RlimitStep(res, r.Soft, r.Hard, r.Type!, $"process.rlimits[{i}]"));
         }
 
+        ProcessAttributesPlanner.PlanPrivileged(req, steps);
+
         steps.Add(new ChdirStep(string.IsNullOrEmpty(p.Cwd) ? "/" : p.Cwd, "process.cwd"));
         steps.Add(new UmaskStep(p.User?.Umask ?? DefaultUmask, "process.user.umask"));
 
         var caps = p.Capabilities is null ? null : CapabilitySets.From(p.Capabilities, req.Host.RuntimeBoundingSet);
+        var seccomp = req.Config.Linux?.Seccomp is { } sc ? SeccompPlanner.Plan(sc, p.NoNewPrivileges == true, warnings) : default;
+        if (seccomp.Step is not null && seccomp.When == SeccompPlanner.Moment.BeforeCapabilityDrop)
+            steps.Add(seccomp.Step);
         if (caps is not null)
             steps.Add(new CapsBoundingStep(caps.Bounding, "process.capabilities.bounding"));
 
@@ -56,12 +61,17 @@ internal static class ProcessPlanner
         }
         if (p.NoNewPrivileges == true)
             steps.Add(new NoNewPrivsStep("process.noNewPrivileges"));
+        if (seccomp.Step is not null && seccomp.When == SeccompPlanner.Moment.AtExec)
+            steps.Add(seccomp.Step);
 
         var env = p.Env ?? [];
         string path = env.LastOrDefault(e => e.StartsWith("PATH=", StringComparison.Ordinal))?[5..] ?? DefaultPath;
         var searchDirs = path.Split(':').Select(d => d.Length == 0 ? "." : d).ToList();
         steps.Add(new ResolveExecStep(p.Args[0], searchDirs, "process.args"));
 
+        ProcessAttributesPlanner.PlanLabels(req, steps);
+        if (seccomp.Step is not null && seccomp.When == SeccompPlanner.Moment.BeforeReady)
+            steps.Add(seccomp.Step);
         steps.Add(new NotifyStep(SyncTag.Ready, "create"));
         steps.Add(new WaitFifoStep("start"));
         steps.Add(new ExecStep((uint)(3 + req.PreserveFds), p.Args, WithHome(env, req.Home), "process.args"));

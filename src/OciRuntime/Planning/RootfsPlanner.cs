@@ -55,6 +55,9 @@ internal static class RootfsPlanner
         steps.Add(new PropagateStep("/", rootPropagation, MountOpts.TargetInRoot, "linux.rootfsPropagation"));
         steps.AddRange(propagation);
 
+        // Through the container's own /proc, before /proc/sys becomes read-only below (as runc).
+        SysctlPlanner.Plan(config, steps);
+
         var readonlyPaths = linux?.ReadonlyPaths ?? [];
         for (int i = 0; i < readonlyPaths.Count; i++)
         {

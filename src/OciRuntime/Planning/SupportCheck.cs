@@ -13,12 +13,6 @@ internal static class SupportCheck
         if (p is not null)
         {
             Refuse(p.Terminal == true, "process.terminal", "a terminal (with --console-socket)");
-            Refuse(p.ApparmorProfile is { Length: > 0 }, "process.apparmorProfile", "AppArmor profiles");
-            Refuse(p.SelinuxLabel is { Length: > 0 }, "process.selinuxLabel", "SELinux labels");
-            Refuse(p.OomScoreAdj is not null, "process.oomScoreAdj", "oomScoreAdj");
-            Refuse(p.IoPriority is not null, "process.ioPriority", "ioPriority");
-            Refuse(p.Scheduler is not null, "process.scheduler", "scheduler");
-            Refuse(p.ExecCPUAffinity is not null, "process.execCPUAffinity", "execCPUAffinity");
         }
 
         var h = c.Hooks;
@@ -44,8 +38,6 @@ internal static class SupportCheck
         Refuse(l.UidMappings is { Count: > 0 }, "linux.uidMappings", "user namespaces");
         Refuse(l.GidMappings is { Count: > 0 }, "linux.gidMappings", "user namespaces");
         Refuse(l.TimeOffsets is { Count: > 0 }, "linux.timeOffsets", "time namespaces");
-        Refuse(l.Seccomp is not null, "linux.seccomp", "seccomp");
-        Refuse(l.Sysctl is { Count: > 0 }, "linux.sysctl", "sysctls");
         if (l.Resources is { } r)
         {
             // Only device rules are applied so far; every other resource is refused by name.
@@ -59,8 +51,6 @@ internal static class SupportCheck
             Refuse(r.Unified is { Count: > 0 }, "linux.resources.unified", "unified cgroup v2 settings");
         }
         Refuse(l.IntelRdt is not null, "linux.intelRdt", "Intel RDT");
-        Refuse(l.Personality is not null, "linux.personality", "personality");
-        Refuse(l.MountLabel is { Length: > 0 }, "linux.mountLabel", "SELinux mount labels");
         Refuse(l.MemoryPolicy is not null, "linux.memoryPolicy", "memory policies");
         Refuse(l.NetDevices is { Count: > 0 }, "linux.netDevices", "network devices");
     }

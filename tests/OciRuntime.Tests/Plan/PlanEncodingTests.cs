@@ -80,9 +80,14 @@ public class PlanEncodingTests
         foreach (var o in Enum.GetValues<MountOpts>().Where(o => o != MountOpts.None))
             Assert.Equal(mnt[o.ToString().ToUpperInvariant()], (uint)o);
 
-        var msgs = Regex.Matches(header, @"OCI_MSG_(\w+) = (\d+),").ToDictionary(m => m.Groups[1].Value, m => uint.Parse(m.Groups[2].Value));
+        var msgs = Regex.Matches(header, @"OCI_MSG_(\w+) = (\d+),").ToDictionary(m => m.Groups[1].Value.Replace("_", ""), m => uint.Parse(m.Groups[2].Value));
         foreach (var t in Enum.GetValues<ExecutorMessageType>())
             Assert.Equal(msgs[t.ToString().ToUpperInvariant()], (uint)t);
+
+        var seccompOpts = Regex.Matches(header, @"OCI_SECCOMP_(\w+) = 1u << (\d+),")
+            .ToDictionary(m => m.Groups[1].Value.Replace("_", ""), m => 1u << int.Parse(m.Groups[2].Value));
+        foreach (var o in Enum.GetValues<SeccompOpts>().Where(o => o != SeccompOpts.None))
+            Assert.Equal(seccompOpts[o.ToString().ToUpperInvariant()], (uint)o);
 
         Assert.Matches($@"OCI_PLAN_MAGIC 0x{PlanFormat.Magic:X8}u", header);
         Assert.Contains($"#define OCI_EXECUTOR_ENV \"{PlanFormat.ExecutorEnv}\"", header);

@@ -216,7 +216,6 @@ public class PlannerTests
 
     [Theory]
     [InlineData("\"terminal\": true,", "process.terminal")]
-    [InlineData("\"oomScoreAdj\": 100,", "process.oomScoreAdj")]
     public void Unsupported_process_fields_are_refused_by_name(string field, string path)
     {
         var e = Assert.Throws<PlanningException>(() => PlanOf(Minimal.Replace("\"args\"", field + " \"args\"")));
@@ -225,10 +224,10 @@ public class PlannerTests
     }
 
     [Theory]
-    [InlineData("\"seccomp\": { \"defaultAction\": \"SCMP_ACT_ALLOW\" },", "linux.seccomp")]
+    [InlineData("\"intelRdt\": { },", "linux.intelRdt")]
     [InlineData("\"resources\": { \"memory\": { \"limit\": 1000000 } },", "linux.resources.memory")]
     [InlineData("\"resources\": { \"devices\": [], \"pids\": { \"limit\": 10 } },", "linux.resources.pids")]
-    [InlineData("\"sysctl\": { \"net.ipv4.ip_forward\": \"1\" },", "linux.sysctl")]
+    [InlineData("\"netDevices\": { \"eth0\": { } },", "linux.netDevices")]
     public void Unsupported_linux_fields_are_refused_by_name(string field, string path)
     {
         var e = Assert.Throws<PlanningException>(() => PlanOf(Minimal.Replace("\"namespaces\"", field + " \"namespaces\"")));

@@ -32,6 +32,8 @@
  *   probe pid                 pid= ppid=
  *   probe nnp                 nnp= (NoNewPrivs: 0 or 1)
  *   probe sigs                SigPnd ShdPnd SigBlk SigIgn SigCgt (hex, from /proc/self/status)
+ *   probe syscall NR [ARG...] syscall(NR, ARGs) (decimal or 0x hex, up to 6): result=N or error=
+ *   probe uname               sysname= machine= (as uname(2) reports them, so personality shows)
  */
 #define _GNU_SOURCE
 #include <dirent.h>
@@ -46,6 +48,7 @@
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
+#include <sys/syscall.h>
 #include <sys/types.h>
 #include <sys/utsname.h>
 #include <time.h>
@@ -566,6 +569,23 @@ int main(int argc, char **argv)
             print_error(errno);
         else
             printf("nnp=%d\n", v);
+    } else if (strcmp(cmd, "syscall") == 0) {
+        if (argc < 3 || argc > 9)
+            usage();
+        long a[6] = {0};
+        for (int i = 3; i < argc; i++)
+            a[i - 3] = (long)strtoull(argv[i], NULL, 0);
+        long r = syscall(strtol(argv[2], NULL, 0), a[0], a[1], a[2], a[3], a[4], a[5]);
+        if (r < 0)
+            print_error(errno);
+        else
+            printf("result=%ld\n", r);
+    } else if (strcmp(cmd, "uname") == 0) {
+        struct utsname u;
+        if (uname(&u) < 0)
+            print_error(errno);
+        else
+            printf("sysname=%s\nmachine=%s\n", u.sysname, u.machine);
     } else if (strcmp(cmd, "sigs") == 0) {
         static const char *const keys[] = {"SigPnd", "ShdPnd", "SigBlk", "SigIgn", "SigCgt", NULL};
         status_fields(keys);

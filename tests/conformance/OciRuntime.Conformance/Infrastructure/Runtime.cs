@@ -170,7 +170,7 @@ public sealed class Runtime
         LogFile = Path.Combine(scope.Dir, "runtime.log");
     }
 
-    public string Binary { get; }
+    public string Binary { get; set; }
 
     /// <summary>The --root state dir of this test.</summary>
     public string Root { get; }

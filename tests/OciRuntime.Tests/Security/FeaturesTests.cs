@@ -1,0 +1,45 @@
+using OciRuntime.Cli;
+using OciRuntime.Spec;
+using Xunit;
+
+namespace OciRuntime.Tests.Security;
+
+/// <summary>`features` lists only what this build carries out.</summary>
+public class FeaturesTests
+{
+    private static readonly Features F = FeaturesCommand.Build();
+
+    [Fact]
+    public void Versions_and_refused_features()
+    {
+        Assert.Equal("1.3.0", F.OciVersionMax);
+        Assert.Empty(F.Hooks!); // hooks are refused so far
+        Assert.DoesNotContain("user", F.Linux!.Namespaces!);
+        Assert.DoesNotContain("time", F.Linux.Namespaces!);
+        Assert.DoesNotContain("idmap", F.MountOptions!);
+        Assert.DoesNotContain("tmpcopyup", F.MountOptions!);
+        Assert.False(F.Linux.MountExtensions!.IdMap!.Enabled);
+        Assert.False(F.Linux.IntelRdt!.Enabled);
+    }
+
+    [Fact]
+    public void Seccomp_lists_what_kernel_and_libseccomp_support()
+    {
+        var s = F.Linux!.Seccomp!;
+        Assert.True(s.Enabled);
+        Assert.Equal(SeccompNames.Actions, s.Actions!); // kernel 6.18 knows them all
+        Assert.Equal(SeccompNames.Operators, s.Operators!);
+        Assert.Contains("SCMP_ARCH_X86_64", s.Archs!);
+        Assert.Contains("SCMP_ARCH_X32", s.Archs!);
+        Assert.Equal(SeccompNames.Flags, s.KnownFlags!);
+        Assert.Subset(s.KnownFlags!.ToHashSet(), s.SupportedFlags!.ToHashSet());
+        Assert.Contains("SECCOMP_FILTER_FLAG_TSYNC", s.SupportedFlags!);
+        Assert.Matches(@"^\d+\.\d+\.\d+$", F.Annotations!["io.github.seccomp.libseccomp.version"]);
+    }
+
+    [Fact]
+    public void Every_listed_capability_is_known()
+    {
+        Assert.All(F.Linux!.Capabilities!, c => Assert.True(Capabilities.TryGetNumber(c, out _), c));
+    }
+}
