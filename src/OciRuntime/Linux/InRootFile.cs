@@ -38,21 +38,7 @@ internal static unsafe partial class InRootFile
                 return null;
             try
             {
-                var buf = new byte[MaxBytes];
-                int total = 0;
-                fixed (byte* b = buf)
-                {
-                    while (total < buf.Length)
-                    {
-                        nint n = LibC.read(fd, b + total, buf.Length - total);
-                        if (n < 0 && LibC.Errno == LibC.EINTR)
-                            continue;
-                        if (n <= 0)
-                            break;
-                        total += (int)n;
-                    }
-                }
-                return Encoding.UTF8.GetString(buf, 0, total);
+                return SysFile.ReadToEnd(fd, MaxBytes, out _);
             }
             finally
             {

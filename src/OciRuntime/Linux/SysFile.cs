@@ -40,7 +40,17 @@ internal static unsafe class SysFile
             errno = LibC.Errno;
             return null;
         }
-        var buf = new byte[65536];
+        string? text = ReadToEnd(fd, 65536, out errno);
+        LibC.close(fd);
+        return text;
+    }
+
+    /// <summary>Reads an open fd to its end (at most <paramref name="max"/> bytes) as UTF-8;
+    /// null with errno on a read error.</summary>
+    public static string? ReadToEnd(int fd, int max, out int errno)
+    {
+        errno = 0;
+        var buf = new byte[max];
         int total = 0;
         fixed (byte* p = buf)
         {
@@ -56,7 +66,6 @@ internal static unsafe class SysFile
                 total += (int)n;
             }
         }
-        LibC.close(fd);
         return errno == 0 ? Encoding.UTF8.GetString(buf, 0, total) : null;
     }
 }
