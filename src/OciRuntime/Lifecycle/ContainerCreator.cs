@@ -105,7 +105,7 @@ internal static class ContainerCreator
     }
 
     /// <summary>Written next to its final name and renamed, so a reader never sees a partial pid.</summary>
-    private static void WritePidFile(string path, int pid)
+    internal static void WritePidFile(string path, int pid)
     {
         string full = Path.GetFullPath(path);
         string tmp = Path.Combine(Path.GetDirectoryName(full)!, "." + Path.GetFileName(full) + ".tmp");

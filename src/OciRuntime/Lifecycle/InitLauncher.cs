@@ -18,7 +18,10 @@ internal static unsafe class InitLauncher
     private const string SelfExe = "/proc/self/exe";
 
     /// <param name="onSync">does the host's part at each SYNC step: (tag, pid of the executor)</param>
-    public static LaunchedInit Launch(ExecutionPlan plan, Action<SyncTag, int> onSync)
+    /// <param name="untilExec">after Ready, go on until the sync socket closes (the program was
+    /// exec'd: the socket is close-on-exec) or an error arrives (the exec failed). For `exec`,
+    /// whose plan has no wait for `start` after Ready.</param>
+    public static LaunchedInit Launch(ExecutionPlan plan, Action<SyncTag, int> onSync, bool untilExec = false)
     {
         int planFd = WritePlan(plan.Encode());
         int* sv = stackalloc int[2];
@@ -40,7 +43,7 @@ internal static unsafe class InitLauncher
         int initPid = spawned;
         try
         {
-            Follow(plan, hostFd, ref initPid, onSync);
+            Follow(plan, hostFd, ref initPid, onSync, untilExec);
             return new LaunchedInit(initPid, spawned);
         }
         catch
@@ -54,9 +57,10 @@ internal static unsafe class InitLauncher
         }
     }
 
-    private static void Follow(ExecutionPlan plan, int fd, ref int initPid, Action<SyncTag, int> onSync)
+    private static void Follow(ExecutionPlan plan, int fd, ref int initPid, Action<SyncTag, int> onSync, bool untilExec)
     {
         byte* buf = stackalloc byte[ExecutorMessage.Size];
+        bool ready = false;
         while (true)
         {
             nint n = LibC.recv(fd, buf, ExecutorMessage.Size, 0);
@@ -67,7 +71,13 @@ internal static unsafe class InitLauncher
                 throw SyscallException.Last("read from the container's init");
             }
             if (n == 0)
-                throw new RuntimeError("the container's init exited before it was ready");
+            {
+                if (ready)
+                    return;
+                throw new RuntimeError(untilExec
+                    ? "the process exited before it was ready"
+                    : "the container's init exited before it was ready");
+            }
             var msg = ExecutorMessage.Decode(new ReadOnlySpan<byte>(buf, (int)n));
             switch (msg.Type)
             {
@@ -75,7 +85,10 @@ internal static unsafe class InitLauncher
                     initPid = (int)msg.Arg;
                     break;
                 case ExecutorMessageType.Notify when (SyncTag)msg.Arg == SyncTag.Ready:
-                    return;
+                    if (!untilExec)
+                        return;
+                    ready = true;
+                    break;
                 case ExecutorMessageType.Sync:
                     onSync((SyncTag)msg.Arg, initPid);
                     Reply(fd, ExecutorReply.Ok);

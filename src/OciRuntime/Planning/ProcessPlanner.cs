@@ -18,6 +18,19 @@ internal static class ProcessPlanner
     public static void Plan(PlanRequest req, List<Step> steps, List<string> warnings)
     {
         var p = req.Config.Process ?? throw new PlanningException("process", "required to create a container");
+        var env = PlanUpToExec(p, req.Host, steps, warnings);
+        steps.Add(new NotifyStep(SyncTag.Ready, "create"));
+        steps.Add(new WaitFifoStep("start"));
+        steps.Add(new ExecStep((uint)(3 + req.PreserveFds), p.Args!, WithHome(env, req.Home), "process.args"));
+    }
+
+    /// <summary>
+    /// What every process of a container goes through, the init (`create`) and an `exec`'d one
+    /// alike, up to the exec: session, limits, cwd, umask, bounding set, identity, capabilities,
+    /// no_new_privs, and the program looked up. Returns the environment to exec with.
+    /// </summary>
+    public static List<string> PlanUpToExec(Spec.Process p, HostFacts host, List<Step> steps, List<string> warnings)
+    {
         if (p.Args is not { Count: > 0 })
             throw new PlanningException("process.args", "must name the program to run");
 
@@ -35,7 +48,7 @@ internal static class ProcessPlanner
         steps.Add(new ChdirStep(string.IsNullOrEmpty(p.Cwd) ? "/" : p.Cwd, "process.cwd"));
         steps.Add(new UmaskStep(p.User?.Umask ?? DefaultUmask, "process.user.umask"));
 
-        var caps = p.Capabilities is null ? null : CapabilitySets.From(p.Capabilities, req.Host.RuntimeBoundingSet);
+        var caps = p.Capabilities is null ? null : CapabilitySets.From(p.Capabilities, host.RuntimeBoundingSet);
         if (caps is not null)
             steps.Add(new CapsBoundingStep(caps.Bounding, "process.capabilities.bounding"));
 
@@ -61,14 +74,11 @@ internal static class ProcessPlanner
         string path = env.LastOrDefault(e => e.StartsWith("PATH=", StringComparison.Ordinal))?[5..] ?? DefaultPath;
         var searchDirs = path.Split(':').Select(d => d.Length == 0 ? "." : d).ToList();
         steps.Add(new ResolveExecStep(p.Args[0], searchDirs, "process.args"));
-
-        steps.Add(new NotifyStep(SyncTag.Ready, "create"));
-        steps.Add(new WaitFifoStep("start"));
-        steps.Add(new ExecStep((uint)(3 + req.PreserveFds), p.Args, WithHome(env, req.Home), "process.args"));
+        return env;
     }
 
     /// <summary>HOME is set when the config leaves it out, as runc does.</summary>
-    private static List<string> WithHome(List<string> env, string home)
+    public static List<string> WithHome(List<string> env, string home)
     {
         if (env.Any(e => e.StartsWith("HOME=", StringComparison.Ordinal)))
             return env;
