@@ -93,6 +93,10 @@ const char *plan_schema(uint32_t op)
     case OCI_OP_RESOLVE_EXEC: return "sL";
     case OCI_OP_EXEC: return "uLL";
     case OCI_OP_WRITE_PROC: return "ss";
+    case OCI_OP_RECV_CONSOLE: return "u";
+    case OCI_OP_CREATE_PTY: return "suu";
+    case OCI_OP_BIND_CONSOLE: return "s";
+    case OCI_OP_SET_CTTY: return "";
     default: return NULL;
     }
 }

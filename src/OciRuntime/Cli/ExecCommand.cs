@@ -30,14 +30,12 @@ internal sealed unsafe class ExecCommand : Command
         var args = a.Positionals.Skip(1).ToList();
         if (args.Count > 0 && args[0] == "--")
             args.RemoveAt(0);
-        if (a.Get("console-socket") is not null)
-            throw new RuntimeError("--console-socket: terminals are not supported yet by ociruntime");
 
         // The container must exist before its config or the process file is looked at.
         var record = ctx.Store.Load(id);
         var process = ProcessOf(a, args, record.Bundle);
         var launched = ContainerExec.Start(ctx.Store, new ExecOptions(id, process, a.Int("preserve-fds", 0),
-            a.Flag("ignore-paused"), a.All("cgroup")));
+            a.Flag("ignore-paused"), a.All("cgroup"), a.Get("console-socket")));
         InitLauncher.ReapSpawned(launched);
         int pid = launched.InitPid;
         Log.Debug($"exec in container {id}: pid {pid}");

@@ -5,7 +5,8 @@ using OciRuntime.Spec;
 
 namespace OciRuntime.Lifecycle;
 
-internal sealed record CreateOptions(string Id, string Bundle, string? PidFile, bool NoPivot, int PreserveFds);
+internal sealed record CreateOptions(string Id, string Bundle, string? PidFile, bool NoPivot, int PreserveFds,
+    string? ConsoleSocket = null);
 
 /// <summary>
 /// `create`: config → plan → init waiting on the exec fifo → state.json. Anything that fails
@@ -32,6 +33,7 @@ internal static class ContainerCreator
             Cli.Log.Warn(w);
         var cgroup = CgroupManager.ForNew(host, config.Linux?.CgroupsPath, o.Id, DeviceRules.From(config.Linux?.Resources?.Devices));
 
+        using var console = ConsoleSocket.Open(o.ConsoleSocket, config.Process?.Terminal == true);
         store.CreateDir(o.Id);
         bool cgroupCreated = false;
         try
@@ -45,7 +47,7 @@ internal static class ContainerCreator
             {
                 if (tag == Plan.SyncTag.PlaceInCgroup)
                     cgroup.AddProcess(pid);
-            });
+            }, consoleSocket: console?.Fd ?? -1);
             try
             {
                 var stat = ProcStat.Read(launched.InitPid)

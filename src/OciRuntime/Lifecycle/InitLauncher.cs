@@ -21,7 +21,10 @@ internal static unsafe class InitLauncher
     /// <param name="untilExec">after Ready, go on until the sync socket closes (the program was
     /// exec'd: the socket is close-on-exec) or an error arrives (the exec failed). For `exec`,
     /// whose plan has no wait for `start` after Ready.</param>
-    public static LaunchedInit Launch(ExecutionPlan plan, Action<SyncTag, int> onSync, bool untilExec = false)
+    /// <param name="consoleSocket">the --console-socket connection, handed to the executor at its
+    /// ConsoleSocket sync; -1 without a terminal</param>
+    public static LaunchedInit Launch(ExecutionPlan plan, Action<SyncTag, int> onSync, bool untilExec = false,
+        int consoleSocket = -1)
     {
         int planFd = WritePlan(plan.Encode());
         int* sv = stackalloc int[2];
@@ -43,7 +46,7 @@ internal static unsafe class InitLauncher
         int initPid = spawned;
         try
         {
-            Follow(plan, hostFd, ref initPid, onSync, untilExec);
+            Follow(plan, hostFd, ref initPid, onSync, untilExec, consoleSocket);
             return new LaunchedInit(initPid, spawned);
         }
         catch
@@ -57,7 +60,8 @@ internal static unsafe class InitLauncher
         }
     }
 
-    private static void Follow(ExecutionPlan plan, int fd, ref int initPid, Action<SyncTag, int> onSync, bool untilExec)
+    private static void Follow(ExecutionPlan plan, int fd, ref int initPid, Action<SyncTag, int> onSync, bool untilExec,
+        int consoleSocket)
     {
         byte* buf = stackalloc byte[ExecutorMessage.Size];
         bool ready = false;
@@ -88,6 +92,13 @@ internal static unsafe class InitLauncher
                     if (!untilExec)
                         return;
                     ready = true;
+                    break;
+                case ExecutorMessageType.Sync when (SyncTag)msg.Arg == SyncTag.ConsoleSocket:
+                    if (consoleSocket < 0)
+                        throw new RuntimeError("the plan asks for a console socket, and there is none");
+                    int err = HostFds.oci_send_fd(fd, consoleSocket, (uint)ExecutorReply.Ok);
+                    if (err < 0)
+                        throw new SyscallException("send the console socket to the container's init", -err);
                     break;
                 case ExecutorMessageType.Sync:
                     onSync((SyncTag)msg.Arg, initPid);

@@ -29,6 +29,9 @@ internal enum SyncTag : uint
     /// <summary>The executor has started and forked nothing yet: the host puts it in the
     /// container's cgroup, so that everything it creates starts there.</summary>
     PlaceInCgroup = 2,
+
+    /// <summary>The host answers with the --console-socket connection attached (SCM_RIGHTS).</summary>
+    ConsoleSocket = 20,
 }
 
 /// <summary>One struct oci_msg from the sync socket.</summary>

@@ -34,6 +34,12 @@ internal enum PlanOp : uint
     ResolveExec = 28,
     Exec = 29,
     WriteProc = 30,
+
+    // terminals (40-49)
+    RecvConsole = 40,
+    CreatePty = 41,
+    BindConsole = 42,
+    SetCtty = 43,
 }
 
 /// <summary>enum oci_mount_opts in plan.h.</summary>

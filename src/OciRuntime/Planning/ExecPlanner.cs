@@ -49,6 +49,13 @@ internal static class ExecPlanner
         if (forkNeeded)
             steps.Add(new ForkStep("the container's pid namespace"));
 
+        if (req.Process.Terminal == true)
+        {
+            // The pty comes from the container's devpts: resolved in the root we joined.
+            steps.Add(new OpenRootStep("/", "the container's root"));
+            TerminalPlanner.PlanPty(req.Process, bindConsole: false, steps);
+        }
+
         var env = ProcessPlanner.PlanUpToExec(req.Process, req.Host, steps, warnings);
         // Ready before the exec: from here on the host waits for EOF (the exec succeeded) or an error.
         steps.Add(new NotifyStep(SyncTag.Ready, "exec"));

@@ -35,6 +35,8 @@ internal static class ProcessPlanner
             throw new PlanningException("process.args", "must name the program to run");
 
         steps.Add(new SetsidStep("process"));
+        if (p.Terminal == true)
+            steps.Add(new SetCttyStep("process.terminal"));
 
         var rlimits = p.Rlimits ?? [];
         for (int i = 0; i < rlimits.Count; i++)

@@ -12,7 +12,6 @@ internal static class SupportCheck
         var p = c.Process;
         if (p is not null)
         {
-            Refuse(p.Terminal == true, "process.terminal", "a terminal (with --console-socket)");
             Refuse(p.ApparmorProfile is { Length: > 0 }, "process.apparmorProfile", "AppArmor profiles");
             Refuse(p.SelinuxLabel is { Length: > 0 }, "process.selinuxLabel", "SELinux labels");
             Refuse(p.OomScoreAdj is not null, "process.oomScoreAdj", "oomScoreAdj");

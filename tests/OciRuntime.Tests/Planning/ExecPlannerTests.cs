@@ -144,3 +144,43 @@ public class ExecPlannerTests
         Assert.Equal("process.args", e.Path);
     }
 }
+
+public class TerminalPlannerTests
+{
+    [Fact]
+    public void Create_makes_the_pty_after_the_root_binds_console_and_sets_ctty_after_setsid()
+    {
+        var plan = PlanOf(Minimal.Replace("\"args\": [\"/bin/sh\"]", "\"terminal\": true, \"consoleSize\": { \"height\": 24, \"width\": 80 }, \"args\": [\"/bin/sh\"]"));
+        int pivot = plan.IndexOf<PivotRootStep>();
+        int recv = plan.IndexOf<RecvConsoleStep>();
+        int pty = plan.IndexOf<CreatePtyStep>();
+        int console = plan.IndexOf<BindConsoleStep>();
+        int setsid = plan.IndexOf<SetsidStep>();
+        int ctty = plan.IndexOf<SetCttyStep>();
+        Assert.True(pivot < recv && recv < pty && pty < console && console < setsid && setsid + 1 == ctty,
+            plan.Describe());
+        Assert.Equal(new CreatePtyStep("/dev/pts/ptmx", 24, 80, "process.terminal"), plan.Steps[pty]);
+        Assert.Equal(new BindConsoleStep("/dev/console", "process.terminal"), plan.Steps[console]);
+        Assert.Equal(new RecvConsoleStep(SyncTag.ConsoleSocket, "--console-socket"), plan.Steps[recv]);
+        Assert.True(ctty < plan.IndexOf<WaitFifoStep>());
+    }
+
+    [Fact]
+    public void No_terminal_steps_without_a_terminal()
+    {
+        var plan = PlanOf(Minimal);
+        Assert.DoesNotContain(plan.Steps, s => s is RecvConsoleStep or CreatePtyStep or BindConsoleStep or SetCttyStep);
+    }
+
+    [Fact]
+    public void Exec_tty_makes_the_pty_in_the_joined_root_without_console()
+    {
+        var p = ConfigLoader.ParseProcess("""{ "terminal": true, "args": ["sh"], "cwd": "/" }"""u8);
+        var plan = ExecPlanner.PlanExec(new ExecPlanRequest(p, 7, ["mount", "pid"], HybridHost));
+        int mnt = plan.Steps.ToList().FindLastIndex(s => s is SetnsStep);
+        int root = plan.IndexOf<OpenRootStep>();
+        Assert.True(mnt < root && root < plan.IndexOf<CreatePtyStep>() && plan.IndexOf<CreatePtyStep>() < plan.IndexOf<SetCttyStep>());
+        Assert.Equal(new OpenRootStep("/", "the container's root"), plan.Steps[root]);
+        Assert.Empty(plan.StepsOf<BindConsoleStep>());
+    }
+}

@@ -215,7 +215,6 @@ public class PlannerTests
     }
 
     [Theory]
-    [InlineData("\"terminal\": true,", "process.terminal")]
     [InlineData("\"oomScoreAdj\": 100,", "process.oomScoreAdj")]
     public void Unsupported_process_fields_are_refused_by_name(string field, string path)
     {
