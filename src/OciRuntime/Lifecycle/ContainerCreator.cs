@@ -47,6 +47,8 @@ internal static class ContainerCreator
             {
                 if (tag == Plan.SyncTag.PlaceInCgroup)
                     cgroup.AddProcess(pid);
+                else if (tag == Plan.SyncTag.CreateHooks)
+                    RunCreateHooks(config, o.Id, bundle, rootfs, pid);
             }, consoleSocket: console?.Fd ?? -1);
             try
             {
@@ -62,6 +64,7 @@ internal static class ContainerCreator
                     Created = DateTime.UtcNow,
                     Annotations = config.Annotations,
                     CgroupDirectories = new Dictionary<string, string>(cgroup.Directories),
+                    Hooks = config.Hooks,
                 };
                 store.Save(record);
                 if (o.PidFile is not null)
@@ -82,6 +85,20 @@ internal static class ContainerCreator
             store.Remove(o.Id);
             throw;
         }
+    }
+
+    /// <summary>runtime-spec: prestart and createRuntime in the runtime's namespaces, then
+    /// createContainer in the container's, all after its environment exists and before pivot_root.</summary>
+    private static void RunCreateHooks(Spec.Spec config, string id, string bundle, string rootfs, int pid)
+    {
+        var state = new StateOutput
+        {
+            Id = id, Pid = pid, Status = ContainerStatus.Creating.Name(), Bundle = bundle, Rootfs = rootfs,
+            Created = DateTime.UtcNow.ToString("yyyy-MM-ddTHH:mm:ss.fffffffZ"), Annotations = config.Annotations,
+        };
+        HookRunner.Run("prestart", config.Hooks?.Prestart, state);
+        HookRunner.Run("createRuntime", config.Hooks?.CreateRuntime, state);
+        HookRunner.Run("createContainer", config.Hooks?.CreateContainer, state, nsOfPid: pid);
     }
 
     public static string ParentMountOf(string rootfs) =>

@@ -61,7 +61,7 @@ internal static class ContainerExec
 
     /// <summary>The namespaces of the init that are not the runtime's own (a container that shares
     /// the host's network namespace has nothing to join there).</summary>
-    private static List<string> NamespacesToJoin(int initPid)
+    public static List<string> NamespacesToJoin(int initPid)
     {
         var join = new List<string>();
         foreach (var type in ExecPlanner.JoinOrder)

@@ -13,3 +13,15 @@ internal static partial class HostFds
     [LibraryImport("libociexec")]
     public static partial int oci_send_fd(int sock, int fd, uint reply);
 }
+
+/// <summary>Hook processes (src/OciRuntime.Native/host_hooks.c).</summary>
+internal static unsafe partial class HookSpawn
+{
+    /// <summary>vfork+execve of a hook with stdin_fd as its stdin, after joining the namespaces
+    /// (paths, NULL-terminated list, may be null); its pid or -errno.</summary>
+    [LibraryImport("libociexec", StringMarshalling = StringMarshalling.Utf8)]
+    public static partial int oci_spawn_hook(string path, byte** argv, byte** envp, int stdinFd, byte** nsPaths);
+
+    [LibraryImport("libc", SetLastError = true)]
+    public static partial long lseek(int fd, long offset, int whence);
+}

@@ -20,17 +20,6 @@ internal static class SupportCheck
             Refuse(p.ExecCPUAffinity is not null, "process.execCPUAffinity", "execCPUAffinity");
         }
 
-        var h = c.Hooks;
-        if (h is not null)
-        {
-            Refuse(h.Prestart is { Count: > 0 }, "hooks.prestart", "hooks");
-            Refuse(h.CreateRuntime is { Count: > 0 }, "hooks.createRuntime", "hooks");
-            Refuse(h.CreateContainer is { Count: > 0 }, "hooks.createContainer", "hooks");
-            Refuse(h.StartContainer is { Count: > 0 }, "hooks.startContainer", "hooks");
-            Refuse(h.Poststart is { Count: > 0 }, "hooks.poststart", "hooks");
-            Refuse(h.Poststop is { Count: > 0 }, "hooks.poststop", "hooks");
-        }
-
         var l = c.Linux;
         if (l is null)
             return;

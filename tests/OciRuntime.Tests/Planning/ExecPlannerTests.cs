@@ -184,3 +184,24 @@ public class TerminalPlannerTests
         Assert.Empty(plan.StepsOf<BindConsoleStep>());
     }
 }
+
+public class HookPlannerTests
+{
+    [Fact]
+    public void Create_hooks_stop_the_init_after_the_mounts_and_before_the_root_moves()
+    {
+        var plan = PlanOf(Minimal.Replace("\"linux\":", "\"hooks\": { \"createRuntime\": [ { \"path\": \"/bin/true\" } ] }, \"linux\":"));
+        int sync = plan.Steps.ToList().FindIndex(s => s is SyncStep { Tag: SyncTag.CreateHooks });
+        Assert.True(sync > plan.Steps.ToList().FindLastIndex(s => s is MknodStep or SymlinkStep)); // devices exist
+        Assert.Equal(sync + 1, plan.IndexOf<OpenFifoStep>());
+        Assert.True(sync < plan.IndexOf<PivotRootStep>());
+        Assert.True(sync > plan.IndexOf<ForkStep>()); // the state carries the init's pid
+    }
+
+    [Fact]
+    public void No_stop_without_create_hooks()
+    {
+        var plan = PlanOf(Minimal.Replace("\"linux\":", "\"hooks\": { \"poststop\": [ { \"path\": \"/bin/true\" } ] }, \"linux\":"));
+        Assert.DoesNotContain(plan.Steps, s => s is SyncStep { Tag: SyncTag.CreateHooks });
+    }
+}
