@@ -25,9 +25,13 @@ internal static class ContainerCreator
         if (!Directory.Exists(rootfs))
             throw new RuntimeError($"root.path: {rootfs}: no such directory");
 
+        int listenFds = InheritedFds.ListenFdsOfThisProcess();
+        if (listenFds > 0)
+            config.Process!.Env = InheritedFds.WithListenEnv(config.Process.Env, listenFds);
+
         var host = HostFactsReader.Read(needCgroups: true);
         string fifo = store.FifoOf(o.Id);
-        var plan = Planner.PlanInit(new PlanRequest(o.Id, config, bundle, rootfs, fifo, o.NoPivot, o.PreserveFds, host,
+        var plan = Planner.PlanInit(new PlanRequest(o.Id, config, bundle, rootfs, fifo, o.NoPivot, listenFds + o.PreserveFds, host,
             HomeOf(config, rootfs), ParentMountOf(rootfs)));
         foreach (var w in plan.Warnings)
             Cli.Log.Warn(w);

@@ -20,14 +20,19 @@ internal static class ContainerExec
         var container = Container.Load(store, o.Id);
         EnsureCanExec(container, o.IgnorePaused);
         var record = container.Record;
+        RefuseWhatExecDoesNotApply(record.Bundle);
 
         var errors = Spec.SpecValidator.ValidateProcess(o.Process);
         if (errors.Count > 0)
             throw new RuntimeError("process: " + string.Join("; ", errors.Select(e => e.ToString())));
 
+        int listenFds = InheritedFds.ListenFdsOfThisProcess();
+        if (listenFds > 0)
+            o.Process.Env = InheritedFds.WithListenEnv(o.Process.Env, listenFds);
+
         var host = HostFactsReader.Read(needCgroups: false);
         var plan = ExecPlanner.PlanExec(new ExecPlanRequest(o.Process, record.Pid, NamespacesToJoin(record.Pid), host,
-            HomeOf(o.Process, record.Rootfs), o.PreserveFds));
+            HomeOf(o.Process, record.Rootfs), listenFds + o.PreserveFds));
         foreach (var w in plan.Warnings)
             Cli.Log.Warn(w);
 
@@ -57,6 +62,16 @@ internal static class ContainerExec
             default:
                 throw new RuntimeError($"cannot exec in container \"{container.Id}\": it is {status.Name()}");
         }
+    }
+
+    /// <summary>A container-wide restriction that exec does not carry over to the new process yet
+    /// must stop the exec rather than let a process run outside it (once create supports
+    /// linux.seccomp, the exec plan has to load the same filter).</summary>
+    private static void RefuseWhatExecDoesNotApply(string bundle)
+    {
+        string path = Path.Combine(bundle, "config.json");
+        if (File.Exists(path) && Spec.ConfigLoader.Load(path).Linux?.Seccomp is not null)
+            throw new RuntimeError("linux.seccomp: exec does not apply the container's seccomp filter yet, so it refuses to run a process outside it");
     }
 
     /// <summary>The namespaces of the init that are not the runtime's own (a container that shares

@@ -177,4 +177,23 @@ public sealed class ExecTests : ConformanceTest
         var (id, _, _) = Running();
         Exec(id).AssertFailed().AssertStderrMentions("command");
     }
+
+    [Fact]
+    public void Exec_refuses_to_run_outside_a_seccomp_filter_it_cannot_apply()
+    {
+        var (id, _, b) = Running();
+        // create refuses linux.seccomp today; a config that gains it later must not let exec escape it.
+        b.Linux["seccomp"] = new System.Text.Json.Nodes.JsonObject { ["defaultAction"] = "SCMP_ACT_ALLOW" };
+        b.Save();
+        Exec(id, "/bin/true").AssertFailed().AssertStderrMentions("linux.seccomp");
+    }
+
+    [Fact]
+    public void Exec_into_a_container_sharing_the_host_pid_namespace()
+    {
+        var (id, _, _) = Running(b => b.RemoveNamespace("pid"));
+        var p = Exec(id, "/probe", "ns").AssertOk().Probe;
+        Assert.Equal(HostState.ReadNsLink(Environment.ProcessId, "pid"), p.Get("ns.pid"));
+        Assert.Equal(5, Exec(id, "/probe", "exit", "5").ExitCode);
+    }
 }
