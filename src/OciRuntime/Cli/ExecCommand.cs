@@ -34,8 +34,10 @@ internal sealed unsafe class ExecCommand : Command
         // The container must exist before its config or the process file is looked at.
         var record = ctx.Store.Load(id);
         var process = ProcessOf(a, args, record.Bundle);
+        // A terminal without --console-socket: attach it to ours, as `run` does.
+        using var terminal = CallerTerminal.ForRun(process.Terminal == true, a.Get("console-socket"), a.Flag("detach"));
         var launched = ContainerExec.Start(ctx.Store, new ExecOptions(id, process, a.Int("preserve-fds", 0),
-            a.Flag("ignore-paused"), a.All("cgroup"), a.Get("console-socket")));
+            a.Flag("ignore-paused"), a.All("cgroup"), a.Get("console-socket"), terminal?.ConsoleFd ?? -1));
         InitLauncher.ReapSpawned(launched);
         int pid = launched.InitPid;
         Log.Debug($"exec in container {id}: pid {pid}");
@@ -55,6 +57,7 @@ internal sealed unsafe class ExecCommand : Command
         }
         if (a.Flag("detach"))
             return 0;
+        terminal?.Attach();
 
         using var forwarding = SignalForwarding.To(pid);
         int status = 0;

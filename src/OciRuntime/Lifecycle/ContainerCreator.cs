@@ -5,8 +5,10 @@ using OciRuntime.Spec;
 
 namespace OciRuntime.Lifecycle;
 
+/// <param name="ConsoleFd">a console socket already connected (`run` attached to the caller's
+/// terminal), used instead of <paramref name="ConsoleSocket"/>; -1: none</param>
 internal sealed record CreateOptions(string Id, string Bundle, string? PidFile, bool NoPivot, int PreserveFds,
-    string? ConsoleSocket = null);
+    string? ConsoleSocket = null, int ConsoleFd = -1);
 
 /// <summary>
 /// `create`: config → plan → init waiting on the exec fifo → state.json. Anything that fails
@@ -37,7 +39,8 @@ internal static class ContainerCreator
             Cli.Log.Warn(w);
         var cgroup = CgroupManager.ForNew(host, config.Linux?.CgroupsPath, o.Id, DeviceRules.From(config.Linux?.Resources?.Devices));
 
-        using var console = ConsoleSocket.Open(o.ConsoleSocket, config.Process?.Terminal == true);
+        using var console = o.ConsoleFd >= 0 ? null : ConsoleSocket.Open(o.ConsoleSocket, config.Process?.Terminal == true);
+        int consoleFd = o.ConsoleFd >= 0 ? o.ConsoleFd : console?.Fd ?? -1;
         store.CreateDir(o.Id);
         bool cgroupCreated = false;
         try
@@ -53,7 +56,7 @@ internal static class ContainerCreator
                     cgroup.AddProcess(pid);
                 else if (tag == Plan.SyncTag.CreateHooks)
                     RunCreateHooks(config, o.Id, bundle, rootfs, pid);
-            }, consoleSocket: console?.Fd ?? -1);
+            }, consoleSocket: consoleFd);
             try
             {
                 var stat = ProcStat.Read(launched.InitPid)

@@ -6,7 +6,7 @@ namespace OciRuntime.Lifecycle;
 
 /// <param name="Cgroups">`--cgroup` values: "[controller[,controller]:]sub-cgroup" of the container's cgroup</param>
 internal sealed record ExecOptions(string Id, Spec.Process Process, int PreserveFds, bool IgnorePaused,
-    IReadOnlyList<string> Cgroups, string? ConsoleSocket = null);
+    IReadOnlyList<string> Cgroups, string? ConsoleSocket = null, int ConsoleFd = -1);
 
 /// <summary>
 /// `exec`: a new process in a running container, planned by <see cref="ExecPlanner"/> and started
@@ -37,12 +37,13 @@ internal static class ContainerExec
             Cli.Log.Warn(w);
 
         var cgroup = CgroupManager.ForExisting(CgroupDirectories(record.CgroupDirectories, o.Cgroups));
-        using var console = ConsoleSocket.Open(o.ConsoleSocket, o.Process.Terminal == true);
+        using var console = o.ConsoleFd >= 0 ? null : ConsoleSocket.Open(o.ConsoleSocket, o.Process.Terminal == true);
         return InitLauncher.Launch(plan, (tag, pid) =>
         {
             if (tag == Plan.SyncTag.PlaceInCgroup)
                 cgroup.AddProcess(pid);
-        }, untilExec: true, consoleSocket: console?.Fd ?? -1);
+        }, untilExec: true,
+            consoleSocket: o.ConsoleFd >= 0 ? o.ConsoleFd : console?.Fd ?? -1);
     }
 
     /// <summary>The one place that says in which states a container takes an exec.</summary>

@@ -25,3 +25,22 @@ internal static unsafe partial class HookSpawn
     [LibraryImport("libc", SetLastError = true)]
     public static partial long lseek(int fd, long offset, int whence);
 }
+
+/// <summary>The caller's terminal, for `run` attached to it (src/OciRuntime.Native/host_fds.c).</summary>
+internal static unsafe partial class TtyNative
+{
+    [LibraryImport("libociexec")]
+    public static partial int oci_recv_fd(int sock);
+
+    [LibraryImport("libociexec")]
+    public static partial int oci_tty_raw(int fd, byte* saved, int size);
+
+    [LibraryImport("libociexec")]
+    public static partial int oci_tty_restore(int fd, byte* saved);
+
+    [LibraryImport("libociexec")]
+    public static partial int oci_copy_winsize(int from, int to);
+
+    [LibraryImport("libc")]
+    public static partial int isatty(int fd);
+}

@@ -142,4 +142,75 @@ public sealed class TerminalTests : ConformanceTest
         Rt.Create(b, id, "--console-socket", recv.Socket).AssertFailed().AssertStderrMentions("terminal");
         Rt.State(id).AssertFailed();
     }
+
+    [Fact]
+    public void Run_without_console_socket_attaches_to_the_callers_terminal()
+    {
+        var b = NewBundle().Args("/bin/sh", "-c", "read line; echo got:$line; tty; exit 3");
+        b.Process["terminal"] = true;
+        b.Save();
+        string id = Rt.NewId();
+        // `script` runs the runtime on a terminal of its own and feeds it our input.
+        string cmd = string.Join(' ', new[] { Rt.Binary }.Concat(Rt.GlobalArgs).Concat(["run", "--bundle", b.Dir, id])
+            .Select(a => "'" + a.Replace("'", "'\\''") + "'"));
+        var psi = new ProcessStartInfo("script")
+        {
+            RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
+        };
+        foreach (var a in new[] { "-qec", cmd, "/dev/null" })
+            psi.ArgumentList.Add(a);
+        psi.Environment[HostState.TagVariable] = Scope.Tag;
+        using var p = Process.Start(psi)!;
+        p.StandardInput.Write("hello\n");
+        p.StandardInput.Flush();
+        bool exited = p.WaitForExit(30000);
+        if (!exited)
+            p.Kill(entireProcessTree: true);
+        string output = p.StandardOutput.ReadToEnd();
+        Scope.Log($"$ script -qec {cmd}\nexit {(exited ? p.ExitCode : -1)}\n{output}\n{p.StandardError.ReadToEnd()}");
+        Assert.True(exited, "run attached to a terminal did not end");
+        Assert.Contains("got:hello", output);
+        Assert.Contains("/dev/pts/", output);
+        Assert.Equal(3, p.ExitCode);
+    }
+
+    [Fact]
+    public void Run_with_a_terminal_not_started_from_one_fails_clearly()
+    {
+        var b = NewBundle().Args("/bin/true");
+        b.Process["terminal"] = true;
+        Rt.Run(b).AssertFailed().AssertStderrMentions("console-socket");
+    }
+
+    [Fact]
+    public void Exec_tty_without_console_socket_attaches_to_the_callers_terminal_and_follows_its_size()
+    {
+        var b = NewBundle().Probe("sleep", "60");
+        string id = Rt.NewId();
+        Rt.CreateAndStart(b, id);
+        string cmd = string.Join(' ', new[] { Rt.Binary }.Concat(Rt.GlobalArgs)
+            .Concat(["exec", "--tty", id, "/bin/sh", "-c", "read line; echo exec-got:$line; stty size; exit 4"])
+            .Select(a => "'" + a.Replace("'", "'\\''") + "'"));
+        // The outer terminal gets a known size first; the container's pty must copy it.
+        string outer = "stty rows 33 cols 77; exec " + cmd;
+        var psi = new ProcessStartInfo("script")
+        {
+            RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
+        };
+        foreach (var a in new[] { "-qec", outer, "/dev/null" })
+            psi.ArgumentList.Add(a);
+        psi.Environment[HostState.TagVariable] = Scope.Tag;
+        using var p = Process.Start(psi)!;
+        p.StandardInput.Write("hi\n");
+        p.StandardInput.Flush();
+        bool exited = p.WaitForExit(30000);
+        if (!exited)
+            p.Kill(entireProcessTree: true);
+        string output = p.StandardOutput.ReadToEnd();
+        Scope.Log($"$ script -qec {outer}\nexit {(exited ? p.ExitCode : -1)}\n{output}\n{p.StandardError.ReadToEnd()}");
+        Assert.True(exited, "exec attached to a terminal did not end");
+        Assert.Contains("exec-got:hi", output);
+        Assert.Contains("33 77", output);
+        Assert.Equal(4, p.ExitCode);
+    }
 }
