@@ -83,8 +83,17 @@ internal sealed unsafe class Container(StateStore store, ContainerRecord record)
         if (n != 1)
             throw new SyscallException($"write {fifo}", err);
         File.Delete(fifo);
-        // poststart: after the user's program started, before `start` returns; a failure fails `start`.
-        HookRunner.Run("poststart", Record.Hooks?.Poststart, State(ContainerStatus.Running));
+        // poststart: after the user's program started, before `start` returns; a failure fails
+        // `start` and stops the container (as runc: the caller is told the start did not work).
+        try
+        {
+            HookRunner.Run("poststart", Record.Hooks?.Poststart, State(ContainerStatus.Running));
+        }
+        catch (RuntimeError)
+        {
+            LibC.kill(Record.Pid, 9);
+            throw;
+        }
     }
 
     public void Kill(int signal)

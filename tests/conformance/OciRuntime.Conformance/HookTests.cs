@@ -147,6 +147,7 @@ public sealed class HookTests : ConformanceTest
         string id = Rt.NewId();
         Rt.Create(b, id).AssertOk();
         Rt.StartContainer(id).AssertFailed().AssertStderrMentions("hooks.poststart[0]");
+        Rt.WaitForStatus(id, "stopped");
     }
 
     [Fact]
