@@ -43,6 +43,7 @@ internal static class ContainerCreator
         int consoleFd = o.ConsoleFd >= 0 ? o.ConsoleFd : console?.Fd ?? -1;
         store.CreateDir(o.Id);
         bool cgroupCreated = false;
+        bool hooksStarted = false;
         try
         {
             if (LibC.mkfifo(fifo, 0b110_010_010) != 0) // 0622, as runc
@@ -55,7 +56,10 @@ internal static class ContainerCreator
                 if (tag == Plan.SyncTag.PlaceInCgroup)
                     cgroup.AddProcess(pid);
                 else if (tag == Plan.SyncTag.CreateHooks)
+                {
+                    hooksStarted = true;
                     RunCreateHooks(config, o.Id, bundle, rootfs, pid);
+                }
             }, consoleSocket: consoleFd);
             try
             {
@@ -90,6 +94,14 @@ internal static class ContainerCreator
             if (cgroupCreated)
                 cgroup.Destroy();
             store.Remove(o.Id);
+            // Once the create hooks have run, a failed create goes on as a delete would
+            // (runtime-spec lifecycle): the poststop hooks run, their failures only warned about.
+            if (hooksStarted)
+                HookRunner.Run("poststop", config.Hooks?.Poststop, new StateOutput
+                {
+                    Id = o.Id, Status = ContainerStatus.Stopped.Name(), Bundle = bundle, Rootfs = rootfs,
+                    Annotations = config.Annotations,
+                }, warnOnly: true);
             throw;
         }
     }

@@ -196,4 +196,29 @@ public sealed class ExecTests : ConformanceTest
         Assert.Equal(HostState.ReadNsLink(Environment.ProcessId, "pid"), p.Get("ns.pid"));
         Assert.Equal(5, Exec(id, "/probe", "exit", "5").ExitCode);
     }
+
+    [Fact]
+    public void Exec_cgroup_flag_joins_an_existing_sub_cgroup()
+    {
+        var (id, initPid, _) = Running();
+        // The init's memory cgroup as the host sees it, and a sub-cgroup below it.
+        string line = File.ReadAllLines($"/proc/{initPid}/cgroup").Single(l => l.Split(':')[1].Split(',').Contains("memory"));
+        string sub = Path.Combine("/sys/fs/cgroup/memory" + line.Split(':', 3)[2], "sub");
+        Directory.CreateDirectory(sub);
+        try
+        {
+            string pidFile = Path.Combine(Scope.Dir, "exec.pid");
+            Exec("--detach", "--pid-file", pidFile, "--cgroup", "memory:sub", id, "/probe", "sleep", "60").AssertOk();
+            int pid = int.Parse(File.ReadAllText(pidFile).Trim());
+            string mine = File.ReadAllLines($"/proc/{pid}/cgroup").Single(l => l.Split(':')[1].Split(',').Contains("memory"));
+            Assert.EndsWith("/sub", mine);
+            Exec("--cgroup", "memory:missing", id, "/bin/true").AssertFailed().AssertStderrMentions("no such cgroup");
+            Rt.Delete(id, force: true);
+            HostState.WaitDead(pid, TimeSpan.FromSeconds(5));
+        }
+        finally
+        {
+            HostState.RemoveCgroupDirs([sub]);
+        }
+    }
 }

@@ -178,4 +178,22 @@ public sealed class HookTests : ConformanceTest
         Assert.Contains("hooks.poststop[0]", File.ReadAllText(Rt.LogFile));
         Rt.State(id).AssertFailed();
     }
+
+    [Fact]
+    public void Failed_create_hook_still_runs_poststop()
+    {
+        string host = HostRecorder();
+        var b = NewBundle().Args("/bin/true");
+        b.Config["hooks"] = new JsonObject
+        {
+            ["createRuntime"] = new JsonArray(new JsonObject { ["path"] = "/bin/false" }),
+            ["poststop"] = new JsonArray(HookEntry(host, "poststop")),
+        };
+        string id = Rt.NewId();
+        Rt.Create(b, id).AssertFailed().AssertStderrMentions("hooks.createRuntime[0]");
+        var state = JsonNode.Parse(File.ReadAllText(Path.Combine(Scope.Dir, "poststop.json")))!.AsObject();
+        Assert.Equal("stopped", (string?)state["status"]);
+        Assert.Equal(id, (string?)state["id"]);
+        Rt.State(id).AssertFailed();
+    }
 }
