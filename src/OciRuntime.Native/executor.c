@@ -479,6 +479,20 @@ static void run_step(uint32_t op, struct plan_cursor *c)
     case OCI_OP_SCHED:
         op_sched(c);
         break;
+    case OCI_OP_RECV_CONSOLE:
+        op_recv_console(get_u32(c));
+        break;
+    case OCI_OP_CREATE_PTY:
+        s1 = get_str(c);
+        u1 = get_u32(c), u2 = get_u32(c);
+        op_create_pty(s1, u1, u2);
+        break;
+    case OCI_OP_BIND_CONSOLE:
+        op_bind_console(get_str(c));
+        break;
+    case OCI_OP_SET_CTTY:
+        op_set_ctty();
+        break;
     default:
         fail_err(EBADMSG, "decode plan");
     }

@@ -19,6 +19,8 @@ struct exec_state {
     uint32_t step;          /* index of the step being run, reported with every error */
     int root_fd;            /* OPEN_ROOT; -1 before (openat2 then fails with EBADF) */
     int fifo_fd;            /* OPEN_FIFO */
+    int console_sock;       /* RECV_CONSOLE; -1 before and after CREATE_PTY */
+    int pty_peer;           /* CREATE_PTY's peer (the container's terminal); -1 before */
     char program[PATH_MAX]; /* RESOLVE_EXEC's result; empty means argv[0] */
     const char **ptrs;      /* room for argv + envp of the largest EXEC, mapped before step 0 */
     size_t nptrs;
@@ -59,6 +61,11 @@ void load_seccomp_at_exec(void); /* the filter OCI_SECCOMP_AT_EXEC kept, if any 
 void op_personality(struct plan_cursor *c);
 void op_ioprio(struct plan_cursor *c);
 void op_sched(struct plan_cursor *c);
+/* terminal.c */
+void op_recv_console(uint32_t tag);
+void op_create_pty(const char *ptmx, uint32_t rows, uint32_t cols);
+void op_bind_console(const char *path);
+void op_set_ctty(void);
 
 /* executor.c */
 void reset_signal_handlers(void); /* every disposition to SIG_DFL; async-signal-safe */

@@ -139,6 +139,24 @@ enum oci_plan_op {
     /* u32 policy, u64 flags, u32 nice (an int), u32 priority, u64 runtime, u64 deadline,
      * u64 period: sched_setattr(0, attr, 0) */
     OCI_OP_SCHED = 34,
+    /* ---- terminals (40-49) ---- */
+    /* u32 tag: send MSG_SYNC(tag); the host's reply carries one fd (SCM_RIGHTS), the console
+     * socket, kept for CREATE_PTY. A reply without an fd, or not REPLY_OK, ends the executor. */
+    OCI_OP_RECV_CONSOLE = 40,
+    /* str ptmx (in root), u32 rows, u32 cols: open ptmx inside the root, check with fstatfs that
+     * it is on devpts, unlock it, open its peer with TIOCGPTPEER (checked devpts too), set the
+     * window size when rows and cols are not 0, send the master over the console socket with
+     * SCM_RIGHTS (the message data is the string "/dev/ptmx"), close the master and the socket,
+     * and keep the peer for BIND_CONSOLE and SET_CTTY. */
+    OCI_OP_CREATE_PTY = 41,
+    /* str path (in root): bind-mount the kept pty peer onto path (created as an empty file when
+     * missing), through the peer's fd (open_tree), after checking again that it is a devpts
+     * character device: the node mounted is the pty, never a path an image could swap. */
+    OCI_OP_BIND_CONSOLE = 42,
+    /* (none): make the kept pty peer stdin/stdout/stderr and the controlling terminal of the
+     * session (TIOCSCTTY; SETSID must come before). */
+    OCI_OP_SET_CTTY = 43,
+
 };
 
 /* OCI_OP_SECCOMP opts */

@@ -97,6 +97,10 @@ const char *plan_schema(uint32_t op)
     case OCI_OP_PERSONALITY: return "u";
     case OCI_OP_IOPRIO: return "u";
     case OCI_OP_SCHED: return "uQuuQQQ";
+    case OCI_OP_RECV_CONSOLE: return "u";
+    case OCI_OP_CREATE_PTY: return "suu";
+    case OCI_OP_BIND_CONSOLE: return "s";
+    case OCI_OP_SET_CTTY: return "";
     default: return NULL;
     }
 }

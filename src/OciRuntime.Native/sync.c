@@ -12,7 +12,8 @@
 
 _Static_assert(sizeof(struct oci_msg) == 64, "struct oci_msg is 64 bytes on the C# side");
 
-struct exec_state g_exec = { .sync_fd = -1, .step = OCI_STEP_NONE, .root_fd = -1, .fifo_fd = -1 };
+struct exec_state g_exec = { .sync_fd = -1, .step = OCI_STEP_NONE, .root_fd = -1, .fifo_fd = -1,
+                             .console_sock = -1, .pty_peer = -1 };
 
 int send_msg(uint32_t type, uint32_t arg, int err, const char *what)
 {

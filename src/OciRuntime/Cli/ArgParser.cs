@@ -10,10 +10,21 @@ internal sealed record OptionSpec(string Name, bool TakesValue, params string[] 
 internal sealed class ParsedArgs
 {
     private readonly Dictionary<string, string> _values = [];
+    private readonly Dictionary<string, List<string>> _all = [];
     public List<string> Positionals { get; } = [];
 
-    public void Set(string name, string value) => _values[name] = value;
+    public void Set(string name, string value)
+    {
+        _values[name] = value;
+        if (!_all.TryGetValue(name, out var list))
+            _all[name] = list = [];
+        list.Add(value);
+    }
+
     public string? Get(string name) => _values.GetValueOrDefault(name);
+
+    /// <summary>Every value of a repeatable option (`--env A --env B`), in order.</summary>
+    public IReadOnlyList<string> All(string name) => _all.TryGetValue(name, out var l) ? l : [];
     public bool Flag(string name) => _values.TryGetValue(name, out var v) && v != "false";
 
     public int Int(string name, int fallback)

@@ -15,6 +15,9 @@ internal abstract class Command
     public virtual IReadOnlyList<OptionSpec> Options => [];
     public virtual int MinArgs => 1;
     public virtual int MaxArgs => 1;
+    /// <summary>Options end at the first argument, so the rest (a command line to run, as in
+    /// `exec ID sh -c ...`) is passed on untouched.</summary>
+    public virtual bool OptionsEndAtFirstArgument => false;
 
     public abstract int Run(ParsedArgs args, GlobalContext ctx);
 

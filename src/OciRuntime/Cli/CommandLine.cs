@@ -22,7 +22,7 @@ internal static class CommandLine
     private static readonly Command[] Commands =
     [
         new CreateCommand(), new StartCommand(), new RunCommand(), new StateCommand(), new KillCommand(),
-        new DeleteCommand(), new ListCommand(), new SpecCommand(), new PlanCommand(),
+        new DeleteCommand(), new ListCommand(), new SpecCommand(), new PlanCommand(), new ExecCommand(),
         new FeaturesCommand(),
     ];
 
@@ -47,7 +47,10 @@ internal static class CommandLine
             var cmd = Commands.FirstOrDefault(c => c.Name == args[i])
                 ?? throw new UsageError($"no such command: {args[i]}");
             var parsed = new ParsedArgs();
-            ArgParser.Parse(args, i + 1, [.. cmd.Options, .. GlobalOptions], parsed, stopAtPositional: false);
+            int end = ArgParser.Parse(args, i + 1, [.. cmd.Options, .. GlobalOptions], parsed,
+                stopAtPositional: cmd.OptionsEndAtFirstArgument);
+            if (end < args.Length)
+                parsed.Positionals.AddRange(args[end..]);
             // Global options given after the command name count too.
             foreach (var g in GlobalOptions)
                 if (parsed.Get(g.Name) is { } v)

@@ -6,7 +6,7 @@ internal sealed class CreateCommand : Command
 {
     public override string Name => "create";
     public override string Summary => "create a container: everything is set up, and the process waits for `start`";
-    public override string Usage => "[--bundle DIR] [--pid-file FILE] [--no-pivot] [--preserve-fds N] <container-id>";
+    public override string Usage => "[--bundle DIR] [--pid-file FILE] [--console-socket SOCK] [--no-pivot] [--preserve-fds N] <container-id>";
 
     internal static readonly OptionSpec[] CreateOptions =
     [
@@ -25,10 +25,8 @@ internal sealed class CreateCommand : Command
 
     internal static Lifecycle.CreateOptions Parse(ParsedArgs a)
     {
-        if (a.Get("console-socket") is not null)
-            throw new RuntimeError("--console-socket: terminals are not supported yet by ociruntime");
         // --no-new-keyring needs no action: ociruntime never creates a session keyring.
         return new Lifecycle.CreateOptions(Id(a), a.Get("bundle") ?? ".", a.Get("pid-file"),
-            a.Flag("no-pivot"), a.Int("preserve-fds", 0));
+            a.Flag("no-pivot"), a.Int("preserve-fds", 0), a.Get("console-socket"));
     }
 }

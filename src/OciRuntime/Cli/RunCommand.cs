@@ -14,12 +14,18 @@ internal sealed unsafe class RunCommand : Command
 
     public override int Run(ParsedArgs a, GlobalContext ctx)
     {
-        var (container, launched) = ContainerCreator.Create(ctx.Store, CreateCommand.Parse(a));
+        var options = CreateCommand.Parse(a);
+        // A terminal without --console-socket: attach it to ours, as runc does.
+        using var terminal = CallerTerminal.ForRun(TerminalWanted(options.Bundle), options.ConsoleSocket, a.Flag("detach"));
+        if (terminal is not null)
+            options = options with { ConsoleFd = terminal.ConsoleFd };
+        var (container, launched) = ContainerCreator.Create(ctx.Store, options);
         if (a.Flag("detach"))
         {
             Start(ctx, container);
             return 0;
         }
+        terminal?.Attach();
 
         // The init is our child (the executor forks it with CLONE_PARENT): forward the signals a
         // user sends to `run` to it, and collect its exit status.
@@ -49,6 +55,19 @@ internal sealed unsafe class RunCommand : Command
         {
             foreach (var r in registrations)
                 r.Dispose();
+        }
+    }
+
+    /// <summary>process.terminal of the bundle's config (validated again by create).</summary>
+    private static bool TerminalWanted(string bundle)
+    {
+        try
+        {
+            return Spec.ConfigLoader.Load(Path.Combine(Path.GetFullPath(bundle), "config.json")).Process?.Terminal == true;
+        }
+        catch (Exception e) when (e is Spec.ConfigException or IOException)
+        {
+            return false; // create reports it
         }
     }
 

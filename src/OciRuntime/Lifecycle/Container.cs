@@ -53,6 +53,17 @@ internal sealed unsafe class Container(StateStore store, ContainerRecord record)
             throw new RuntimeError(status == ContainerStatus.Stopped
                 ? $"cannot start container \"{Id}\": it has stopped"
                 : $"cannot start container \"{Id}\": it is already {status.Name()}");
+        // startContainer: in the container's namespaces, before the user's program runs. A
+        // failure stops the container (runtime-spec lifecycle).
+        try
+        {
+            HookRunner.Run("startContainer", Record.Hooks?.StartContainer, State(ContainerStatus.Created), nsOfPid: Record.Pid);
+        }
+        catch (RuntimeError)
+        {
+            LibC.kill(Record.Pid, 9);
+            throw;
+        }
         string fifo = store.FifoOf(Id);
         int fd = LibC.open(fifo, LibC.O_WRONLY | LibC.O_NONBLOCK | LibC.O_CLOEXEC, 0);
         if (fd < 0)
@@ -72,6 +83,17 @@ internal sealed unsafe class Container(StateStore store, ContainerRecord record)
         if (n != 1)
             throw new SyscallException($"write {fifo}", err);
         File.Delete(fifo);
+        // poststart: after the user's program started, before `start` returns; a failure fails
+        // `start` and stops the container (as runc: the caller is told the start did not work).
+        try
+        {
+            HookRunner.Run("poststart", Record.Hooks?.Poststart, State(ContainerStatus.Running));
+        }
+        catch (RuntimeError)
+        {
+            LibC.kill(Record.Pid, 9);
+            throw;
+        }
     }
 
     public void Kill(int signal)
@@ -103,6 +125,8 @@ internal sealed unsafe class Container(StateStore store, ContainerRecord record)
         KillRemaining();
         Cgroup.Destroy();
         store.Remove(Id);
+        // poststop: after the container is gone, before `delete` returns; failures are warnings.
+        HookRunner.Run("poststop", Record.Hooks?.Poststop, State(ContainerStatus.Stopped), warnOnly: true);
     }
 
     private Cgroups.CgroupManager Cgroup => Cgroups.CgroupManager.ForExisting(Record.CgroupDirectories);

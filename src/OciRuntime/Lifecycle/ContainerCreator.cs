@@ -5,7 +5,10 @@ using OciRuntime.Spec;
 
 namespace OciRuntime.Lifecycle;
 
-internal sealed record CreateOptions(string Id, string Bundle, string? PidFile, bool NoPivot, int PreserveFds);
+/// <param name="ConsoleFd">a console socket already connected (`run` attached to the caller's
+/// terminal), used instead of <paramref name="ConsoleSocket"/>; -1: none</param>
+internal sealed record CreateOptions(string Id, string Bundle, string? PidFile, bool NoPivot, int PreserveFds,
+    string? ConsoleSocket = null, int ConsoleFd = -1);
 
 /// <summary>
 /// `create`: config → plan → init waiting on the exec fifo → state.json. Anything that fails
@@ -24,17 +27,24 @@ internal static class ContainerCreator
         if (!Directory.Exists(rootfs))
             throw new RuntimeError($"root.path: {rootfs}: no such directory");
 
+        int listenFds = InheritedFds.ListenFdsOfThisProcess();
+        if (listenFds > 0)
+            config.Process!.Env = InheritedFds.WithListenEnv(config.Process.Env, listenFds);
+
         var host = HostFactsReader.Read(needCgroups: true);
         string fifo = store.FifoOf(o.Id);
-        var plan = Planner.PlanInit(new PlanRequest(o.Id, config, bundle, rootfs, fifo, o.NoPivot, o.PreserveFds, host,
+        var plan = Planner.PlanInit(new PlanRequest(o.Id, config, bundle, rootfs, fifo, o.NoPivot, listenFds + o.PreserveFds, host,
             HomeOf(config, rootfs), ParentMountOf(rootfs), Cli.StartupTrace.Enabled));
         Cli.StartupTrace.Mark("plan");
         foreach (var w in plan.Warnings)
             Cli.Log.Warn(w);
         var cgroup = CgroupManager.ForNew(host, config.Linux?.CgroupsPath, o.Id, DeviceRules.From(config.Linux?.Resources?.Devices));
 
+        using var console = o.ConsoleFd >= 0 ? null : ConsoleSocket.Open(o.ConsoleSocket, config.Process?.Terminal == true);
+        int consoleFd = o.ConsoleFd >= 0 ? o.ConsoleFd : console?.Fd ?? -1;
         store.CreateDir(o.Id);
         bool cgroupCreated = false;
+        bool hooksStarted = false;
         try
         {
             if (LibC.mkfifo(fifo, 0b110_010_010) != 0) // 0622, as runc
@@ -51,9 +61,15 @@ internal static class ContainerCreator
                     if (config.Process?.OomScoreAdj is { } oom)
                         OomScoreAdj.Apply(pid, oom);
                 }
+                else if (tag == Plan.SyncTag.CreateHooks)
+                {
+                    hooksStarted = true;
+                    RunCreateHooks(config, o.Id, bundle, rootfs, pid);
+                }
             }, (notifyFd, pid) => SeccompListener.Send(config.Linux!.Seccomp!.ListenerPath
                     ?? throw new RuntimeError("linux.seccomp.listenerPath: required when SCMP_ACT_NOTIFY is used"), notifyFd,
-                SeccompListener.StateFor(o.Id, pid, bundle, config.Linux.Seccomp.ListenerMetadata, config.Annotations)));
+                SeccompListener.StateFor(o.Id, pid, bundle, config.Linux.Seccomp.ListenerMetadata, config.Annotations)),
+                consoleSocket: consoleFd);
             try
             {
                 var stat = ProcStat.Read(launched.InitPid)
@@ -68,6 +84,7 @@ internal static class ContainerCreator
                     Created = DateTime.UtcNow,
                     Annotations = config.Annotations,
                     CgroupDirectories = new Dictionary<string, string>(cgroup.Directories),
+                    Hooks = config.Hooks,
                 };
                 store.Save(record);
                 if (o.PidFile is not null)
@@ -86,8 +103,30 @@ internal static class ContainerCreator
             if (cgroupCreated)
                 cgroup.Destroy();
             store.Remove(o.Id);
+            // Once the create hooks have run, a failed create goes on as a delete would
+            // (runtime-spec lifecycle): the poststop hooks run, their failures only warned about.
+            if (hooksStarted)
+                HookRunner.Run("poststop", config.Hooks?.Poststop, new StateOutput
+                {
+                    Id = o.Id, Status = ContainerStatus.Stopped.Name(), Bundle = bundle, Rootfs = rootfs,
+                    Annotations = config.Annotations,
+                }, warnOnly: true);
             throw;
         }
+    }
+
+    /// <summary>runtime-spec: prestart and createRuntime in the runtime's namespaces, then
+    /// createContainer in the container's, all after its environment exists and before pivot_root.</summary>
+    private static void RunCreateHooks(Spec.Spec config, string id, string bundle, string rootfs, int pid)
+    {
+        var state = new StateOutput
+        {
+            Id = id, Pid = pid, Status = ContainerStatus.Creating.Name(), Bundle = bundle, Rootfs = rootfs,
+            Created = DateTime.UtcNow.ToString("yyyy-MM-ddTHH:mm:ss.fffffffZ"), Annotations = config.Annotations,
+        };
+        HookRunner.Run("prestart", config.Hooks?.Prestart, state);
+        HookRunner.Run("createRuntime", config.Hooks?.CreateRuntime, state);
+        HookRunner.Run("createContainer", config.Hooks?.CreateContainer, state, nsOfPid: pid);
     }
 
     public static string ParentMountOf(string rootfs) =>
@@ -115,7 +154,7 @@ internal static class ContainerCreator
     }
 
     /// <summary>Written next to its final name and renamed, so a reader never sees a partial pid.</summary>
-    private static void WritePidFile(string path, int pid)
+    internal static void WritePidFile(string path, int pid)
     {
         string full = Path.GetFullPath(path);
         string tmp = Path.Combine(Path.GetDirectoryName(full)!, "." + Path.GetFileName(full) + ".tmp");

@@ -16,6 +16,10 @@ internal sealed class ContainerRecord
     [JsonPropertyName("annotations")] public Dictionary<string, string>? Annotations { get; set; }
     /// <summary>hierarchy mount point → the container's cgroup directory in it.</summary>
     [JsonPropertyName("cgroupDirectories")] public Dictionary<string, string>? CgroupDirectories { get; set; }
+    /// <summary>config.json's hooks, kept for `start` (startContainer, poststart) and `delete` (poststop).</summary>
+    [JsonPropertyName("hooks")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public Spec.Hooks? Hooks { get; set; }
 }
 
 /// <summary>The runtime-spec state (plus runc's rootfs, created, owner) printed by `state` and `list`.</summary>

@@ -19,7 +19,13 @@ internal static unsafe class InitLauncher
 
     /// <param name="onSync">does the host's part at each SYNC step: (tag, pid of the executor)</param>
     /// <param name="onSeccompFd">passes the seccomp notify fd on: (fd, pid of the init); the fd is closed afterwards</param>
-    public static LaunchedInit Launch(ExecutionPlan plan, Action<SyncTag, int> onSync, Action<int, int>? onSeccompFd = null)
+    /// <param name="untilExec">after Ready, go on until the sync socket closes (the program was
+    /// exec'd: the socket is close-on-exec) or an error arrives (the exec failed). For `exec`,
+    /// whose plan has no wait for `start` after Ready.</param>
+    /// <param name="consoleSocket">the --console-socket connection, handed to the executor at its
+    /// ConsoleSocket sync; -1 without a terminal</param>
+    public static LaunchedInit Launch(ExecutionPlan plan, Action<SyncTag, int> onSync, Action<int, int>? onSeccompFd = null,
+        bool untilExec = false, int consoleSocket = -1)
     {
         int planFd = WritePlan(plan.Encode());
         int* sv = stackalloc int[2];
@@ -42,7 +48,7 @@ internal static unsafe class InitLauncher
         int initPid = spawned;
         try
         {
-            Follow(plan, hostFd, ref initPid, onSync, onSeccompFd);
+            Follow(plan, hostFd, ref initPid, onSync, onSeccompFd, untilExec, consoleSocket);
             return new LaunchedInit(initPid, spawned);
         }
         catch
@@ -56,9 +62,11 @@ internal static unsafe class InitLauncher
         }
     }
 
-    private static void Follow(ExecutionPlan plan, int fd, ref int initPid, Action<SyncTag, int> onSync, Action<int, int>? onSeccompFd)
+    private static void Follow(ExecutionPlan plan, int fd, ref int initPid, Action<SyncTag, int> onSync,
+        Action<int, int>? onSeccompFd, bool untilExec, int consoleSocket)
     {
         byte* buf = stackalloc byte[ExecutorMessage.Size];
+        bool ready = false;
         while (true)
         {
             nint n = SyncSocket.Receive(fd, buf, ExecutorMessage.Size, out int passedFd);
@@ -85,7 +93,13 @@ internal static unsafe class InitLauncher
                 throw SyscallException.Last("read from the container's init");
             }
             if (n == 0)
-                throw new RuntimeError("the container's init exited before it was ready");
+            {
+                if (ready)
+                    return;
+                throw new RuntimeError(untilExec
+                    ? "the process exited before it was ready"
+                    : "the container's init exited before it was ready");
+            }
             var msg = ExecutorMessage.Decode(new ReadOnlySpan<byte>(buf, (int)n));
             switch (msg.Type)
             {
@@ -94,9 +108,19 @@ internal static unsafe class InitLauncher
                     break;
                 case ExecutorMessageType.Notify when (SyncTag)msg.Arg == SyncTag.Ready:
                     Cli.StartupTrace.Mark("executor: process set up");
-                    return;
+                    if (!untilExec)
+                        return;
+                    ready = true;
+                    break;
                 case ExecutorMessageType.Notify:
                     Cli.StartupTrace.Mark($"executor: {(SyncTag)msg.Arg}");
+                    break;
+                case ExecutorMessageType.Sync when (SyncTag)msg.Arg == SyncTag.ConsoleSocket:
+                    if (consoleSocket < 0)
+                        throw new RuntimeError("the plan asks for a console socket, and there is none");
+                    int err = HostFds.oci_send_fd(fd, consoleSocket, (uint)ExecutorReply.Ok);
+                    if (err < 0)
+                        throw new SyscallException("send the console socket to the container's init", -err);
                     break;
                 case ExecutorMessageType.Sync:
                     onSync((SyncTag)msg.Arg, initPid);

@@ -19,6 +19,7 @@ internal static unsafe partial class LibC
     public const int F_SEAL_SEAL = 1, F_SEAL_SHRINK = 2, F_SEAL_GROW = 4, F_SEAL_WRITE = 8;
     public const int WNOHANG = 1, __WALL = 0x40000000;
     public const int EINTR = 4, ESRCH = 3, ENOENT = 2, EEXIST = 17, ENXIO = 6, EAGAIN = 11, ECHILD = 10, EBUSY = 16;
+    public const int ENOTSOCK = 88;
     public const int POLLIN = 1;
 
     [LibraryImport(Lib, SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]

@@ -36,6 +36,13 @@ internal enum SyncTag : uint
     TraceNamespaces = 40,
     TraceRootfs = 41,
     TracePivot = 42,
+    /// <summary>The host answers with the --console-socket connection attached (SCM_RIGHTS).</summary>
+    ConsoleSocket = 20,
+
+    /// <summary>The container's environment exists, before pivot_root: the host runs the
+    /// prestart and createRuntime hooks, and the createContainer hooks in the container's
+    /// namespaces.</summary>
+    CreateHooks = 21,
 }
 
 /// <summary>One struct oci_msg from the sync socket.</summary>

@@ -38,6 +38,12 @@ internal enum PlanOp : uint
     Personality = 32,
     Ioprio = 33,
     Sched = 34,
+    // terminals (40-49)
+    RecvConsole = 40,
+    CreatePty = 41,
+    BindConsole = 42,
+    SetCtty = 43,
+
 }
 
 /// <summary>enum oci_seccomp_opts in plan.h.</summary>

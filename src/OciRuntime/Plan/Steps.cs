@@ -250,3 +250,33 @@ internal sealed record WriteProcStep(string Path, string Value, string Origin) :
     public override void EncodePayload(PlanWriter w) { w.Str(Path); w.Str(Value); }
     public override string Describe() => $"write \"{Value}\" to <root>{Path}";
 }
+
+internal sealed record RecvConsoleStep(SyncTag Tag, string Origin) : Step(Origin)
+{
+    public override PlanOp Op => PlanOp.RecvConsole;
+    public override void EncodePayload(PlanWriter w) => w.U32((uint)Tag);
+    public override string Describe() => "receive the console socket from the runtime";
+}
+
+internal sealed record CreatePtyStep(string Ptmx, uint Rows, uint Cols, string Origin) : Step(Origin)
+{
+    public override PlanOp Op => PlanOp.CreatePty;
+    public override void EncodePayload(PlanWriter w) { w.Str(Ptmx); w.U32(Rows); w.U32(Cols); }
+    public override string Describe() =>
+        $"create a pty from <root>{Ptmx} (devpts checked) and send its master to the console socket" +
+        (Rows != 0 && Cols != 0 ? $", size {Cols}x{Rows}" : "");
+}
+
+internal sealed record BindConsoleStep(string Path, string Origin) : Step(Origin)
+{
+    public override PlanOp Op => PlanOp.BindConsole;
+    public override void EncodePayload(PlanWriter w) => w.Str(Path);
+    public override string Describe() => $"bind the pty (devpts checked) onto <root>{Path}";
+}
+
+internal sealed record SetCttyStep(string Origin) : Step(Origin)
+{
+    public override PlanOp Op => PlanOp.SetCtty;
+    public override void EncodePayload(PlanWriter w) { }
+    public override string Describe() => "make the pty stdio and the controlling terminal";
+}

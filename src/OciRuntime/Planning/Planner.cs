@@ -35,6 +35,8 @@ internal static class Planner
 
         // 3. The root filesystem, mounts, devices; pivot_root; masked and read-only paths.
         RootfsPlanner.Plan(req, steps);
+        HookPlanner.Plan(req.Config, steps);
+        TerminalPlanner.PlanPty(req.Config.Process!, bindConsole: true, steps);
 
         // 4. The process: session, limits, cwd, identity, capabilities; the wait for `start`; exec.
         ProcessPlanner.Plan(req, steps, warnings);

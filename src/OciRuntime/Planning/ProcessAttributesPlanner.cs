@@ -12,10 +12,9 @@ internal static class ProcessAttributesPlanner
 {
     private const uint PerLinux = 0, PerLinux32 = 8;
 
-    public static void PlanPrivileged(PlanRequest req, List<Step> steps)
+    public static void PlanPrivileged(Spec.Process p, Spec.Linux? linux, List<Step> steps)
     {
-        var p = req.Config.Process!;
-        if (req.Config.Linux?.Personality is { } pers)
+        if (linux?.Personality is { } pers)
         {
             if (pers.Flags is { Count: > 0 })
                 throw new PlanningException("linux.personality.flags", "runtime-spec v1.3.0 defines no personality flags");
@@ -76,18 +75,17 @@ internal static class ProcessAttributesPlanner
 
     /// <summary>The exec labels: written to /proc/self/attr of the container's own procfs, so the
     /// next execve (the container's program) runs under them.</summary>
-    public static void PlanLabels(PlanRequest req, List<Step> steps)
+    public static void PlanLabels(Spec.Process p, HostFacts host, List<Step> steps)
     {
-        var p = req.Config.Process!;
         if (p.ApparmorProfile is { Length: > 0 } profile)
         {
-            if (!req.Host.AppArmor)
+            if (!host.AppArmor)
                 throw new PlanningException("process.apparmorProfile", $"AppArmor is not enabled on this host, so profile \"{profile}\" cannot be applied");
             steps.Add(new WriteProcStep("/proc/self/attr/apparmor/exec", "exec " + profile, "process.apparmorProfile"));
         }
         if (p.SelinuxLabel is { Length: > 0 } label)
         {
-            if (!req.Host.Selinux)
+            if (!host.Selinux)
                 throw new PlanningException("process.selinuxLabel", $"SELinux is not enabled on this host, so label \"{label}\" cannot be applied");
             steps.Add(new WriteProcStep("/proc/self/attr/exec", label, "process.selinuxLabel"));
         }

@@ -18,10 +18,28 @@ internal static class ProcessPlanner
     public static void Plan(PlanRequest req, List<Step> steps, List<string> warnings)
     {
         var p = req.Config.Process ?? throw new PlanningException("process", "required to create a container");
+        var env = PlanUpToExec(p, req.Config.Linux, req.Host, steps, warnings);
+        steps.Add(new NotifyStep(SyncTag.Ready, "create"));
+        steps.Add(new WaitFifoStep("start"));
+        steps.Add(new ExecStep((uint)(3 + req.PreserveFds), p.Args!, WithHome(env, req.Home), "process.args"));
+    }
+
+    /// <summary>
+    /// What every process of a container goes through, the init (`create`) and an `exec`'d one
+    /// alike, up to the exec: session, limits, attributes, cwd, umask, seccomp, bounding set,
+    /// identity, capabilities, no_new_privs, the program looked up, and the LSM labels. Returns
+    /// the environment to exec with. <paramref name="linux"/> is the container's: its seccomp
+    /// filter and personality apply to every process in it.
+    /// </summary>
+    public static List<string> PlanUpToExec(Spec.Process p, Spec.Linux? linux, HostFacts host, List<Step> steps,
+        List<string> warnings)
+    {
         if (p.Args is not { Count: > 0 })
             throw new PlanningException("process.args", "must name the program to run");
 
         steps.Add(new SetsidStep("process"));
+        if (p.Terminal == true)
+            steps.Add(new SetCttyStep("process.terminal"));
 
         var rlimits = p.Rlimits ?? [];
         for (int i = 0; i < rlimits.Count; i++)
@@ -32,13 +50,13 @@ internal static class ProcessPlanner
             steps.Add(new RlimitStep(res, r.Soft, r.Hard, r.Type!, $"process.rlimits[{i}]"));
         }
 
-        ProcessAttributesPlanner.PlanPrivileged(req, steps);
+        ProcessAttributesPlanner.PlanPrivileged(p, linux, steps);
 
         steps.Add(new ChdirStep(string.IsNullOrEmpty(p.Cwd) ? "/" : p.Cwd, "process.cwd"));
         steps.Add(new UmaskStep(p.User?.Umask ?? DefaultUmask, "process.user.umask"));
 
-        var caps = p.Capabilities is null ? null : CapabilitySets.From(p.Capabilities, req.Host.RuntimeBoundingSet);
-        var seccomp = req.Config.Linux?.Seccomp is { } sc ? SeccompPlanner.Plan(sc, p.NoNewPrivileges == true, warnings) : default;
+        var caps = p.Capabilities is null ? null : CapabilitySets.From(p.Capabilities, host.RuntimeBoundingSet);
+        var seccomp = linux?.Seccomp is { } sc ? SeccompPlanner.Plan(sc, p.NoNewPrivileges == true, warnings) : default;
         if (seccomp.Step is not null && seccomp.When == SeccompPlanner.Moment.BeforeCapabilityDrop)
             steps.Add(seccomp.Step);
         if (caps is not null)
@@ -69,16 +87,14 @@ internal static class ProcessPlanner
         var searchDirs = path.Split(':').Select(d => d.Length == 0 ? "." : d).ToList();
         steps.Add(new ResolveExecStep(p.Args[0], searchDirs, "process.args"));
 
-        ProcessAttributesPlanner.PlanLabels(req, steps);
+        ProcessAttributesPlanner.PlanLabels(p, host, steps);
         if (seccomp.Step is not null && seccomp.When == SeccompPlanner.Moment.BeforeReady)
             steps.Add(seccomp.Step);
-        steps.Add(new NotifyStep(SyncTag.Ready, "create"));
-        steps.Add(new WaitFifoStep("start"));
-        steps.Add(new ExecStep((uint)(3 + req.PreserveFds), p.Args, WithHome(env, req.Home), "process.args"));
+        return env;
     }
 
     /// <summary>HOME is set when the config leaves it out, as runc does.</summary>
-    private static List<string> WithHome(List<string> env, string home)
+    public static List<string> WithHome(List<string> env, string home)
     {
         if (env.Any(e => e.StartsWith("HOME=", StringComparison.Ordinal)))
             return env;

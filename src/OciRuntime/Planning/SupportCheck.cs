@@ -9,23 +9,6 @@ internal static class SupportCheck
 {
     public static void ThrowIfUnsupported(Spec.Spec c)
     {
-        var p = c.Process;
-        if (p is not null)
-        {
-            Refuse(p.Terminal == true, "process.terminal", "a terminal (with --console-socket)");
-        }
-
-        var h = c.Hooks;
-        if (h is not null)
-        {
-            Refuse(h.Prestart is { Count: > 0 }, "hooks.prestart", "hooks");
-            Refuse(h.CreateRuntime is { Count: > 0 }, "hooks.createRuntime", "hooks");
-            Refuse(h.CreateContainer is { Count: > 0 }, "hooks.createContainer", "hooks");
-            Refuse(h.StartContainer is { Count: > 0 }, "hooks.startContainer", "hooks");
-            Refuse(h.Poststart is { Count: > 0 }, "hooks.poststart", "hooks");
-            Refuse(h.Poststop is { Count: > 0 }, "hooks.poststop", "hooks");
-        }
-
         var l = c.Linux;
         if (l is null)
             return;

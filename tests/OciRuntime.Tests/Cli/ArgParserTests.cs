@@ -51,3 +51,26 @@ public class ArgParserTests
         Assert.Equal("x", p.Get("bundle"));
     }
 }
+
+public class ArgParserRepeatTests
+{
+    [Fact]
+    public void Repeated_options_keep_every_value_in_order()
+    {
+        var p = new ParsedArgs();
+        ArgParser.Parse(["-e", "A=1", "--env=B=2", "x"], 0, [new OptionSpec("env", true, "e")], p, stopAtPositional: false);
+        Assert.Equal(["A=1", "B=2"], p.All("env"));
+        Assert.Equal("B=2", p.Get("env"));
+        Assert.Empty(p.All("other"));
+    }
+
+    [Fact]
+    public void Stopping_at_the_first_argument_leaves_the_rest_untouched()
+    {
+        var p = new ParsedArgs();
+        string[] args = ["-d", "ct1", "sh", "-c", "echo"];
+        int end = ArgParser.Parse(args, 0, [new OptionSpec("detach", false, "d")], p, stopAtPositional: true);
+        Assert.Equal(1, end);
+        Assert.True(p.Flag("detach"));
+    }
+}

@@ -215,15 +215,6 @@ public class PlannerTests
     }
 
     [Theory]
-    [InlineData("\"terminal\": true,", "process.terminal")]
-    public void Unsupported_process_fields_are_refused_by_name(string field, string path)
-    {
-        var e = Assert.Throws<PlanningException>(() => PlanOf(Minimal.Replace("\"args\"", field + " \"args\"")));
-        Assert.Equal(path, e.Path);
-        Assert.Contains("not supported yet", e.Message);
-    }
-
-    [Theory]
     [InlineData("\"intelRdt\": { },", "linux.intelRdt")]
     [InlineData("\"resources\": { \"memory\": { \"limit\": 1000000 } },", "linux.resources.memory")]
     [InlineData("\"resources\": { \"devices\": [], \"pids\": { \"limit\": 10 } },", "linux.resources.pids")]

@@ -1,0 +1,120 @@
+/*
+ * host_fds.c - host side (called from C#): the --console-socket connection, and passing an fd to
+ * the executor with SCM_RIGHTS in reply to its SYNC. Plain C because .NET's socket API neither
+ * exposes SCM_RIGHTS nor hands out a raw fd it will not close behind our back.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <sys/ioctl.h>
+#include <termios.h>
+#include <unistd.h>
+
+/* A connected SOCK_STREAM unix socket (O_CLOEXEC), or -errno; -ENOTSOCK when path is not a socket. */
+int oci_connect_unix(const char *path)
+{
+    struct sockaddr_un a = { .sun_family = AF_UNIX };
+    if (path == NULL || strlen(path) >= sizeof a.sun_path)
+        return -ENAMETOOLONG;
+    struct stat st;
+    if (stat(path, &st) < 0)
+        return -errno;
+    if (!S_ISSOCK(st.st_mode))
+        return -ENOTSOCK;
+    strcpy(a.sun_path, path);
+    int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (fd < 0)
+        return -errno;
+    int r;
+    do
+        r = connect(fd, (struct sockaddr *)&a, sizeof a);
+    while (r < 0 && errno == EINTR);
+    if (r < 0) {
+        int e = errno;
+        close(fd);
+        return -e;
+    }
+    return fd;
+}
+
+/* Sends the u32 reply with fd attached; 0 or -errno. */
+int oci_send_fd(int sock, int fd, uint32_t reply)
+{
+    struct iovec iov = { &reply, sizeof reply };
+    union {
+        char buf[CMSG_SPACE(sizeof(int))];
+        struct cmsghdr align;
+    } ctl;
+    memset(&ctl, 0, sizeof ctl);
+    struct msghdr m = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = ctl.buf, .msg_controllen = sizeof ctl.buf };
+    struct cmsghdr *c = CMSG_FIRSTHDR(&m);
+    c->cmsg_level = SOL_SOCKET;
+    c->cmsg_type = SCM_RIGHTS;
+    c->cmsg_len = CMSG_LEN(sizeof(int));
+    memcpy(CMSG_DATA(c), &fd, sizeof fd);
+    ssize_t n;
+    do
+        n = sendmsg(sock, &m, MSG_NOSIGNAL);
+    while (n < 0 && errno == EINTR);
+    return n == (ssize_t)sizeof reply ? 0 : n < 0 ? -errno : -EIO;
+}
+
+/* Receives one fd (SCM_RIGHTS, close-on-exec) from a stream socket; the fd or -errno. */
+int oci_recv_fd(int sock)
+{
+    char data[256];
+    struct iovec iov = { data, sizeof data };
+    union {
+        char buf[CMSG_SPACE(sizeof(int))];
+        struct cmsghdr align;
+    } ctl;
+    memset(&ctl, 0, sizeof ctl);
+    struct msghdr m = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = ctl.buf, .msg_controllen = sizeof ctl.buf };
+    ssize_t n;
+    do
+        n = recvmsg(sock, &m, MSG_CMSG_CLOEXEC);
+    while (n < 0 && errno == EINTR);
+    if (n < 0)
+        return -errno;
+    struct cmsghdr *c = CMSG_FIRSTHDR(&m);
+    if (n == 0 || c == NULL || c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS ||
+        c->cmsg_len != CMSG_LEN(sizeof(int)))
+        return -EBADMSG;
+    int fd;
+    memcpy(&fd, CMSG_DATA(c), sizeof fd);
+    return fd;
+}
+
+/* The caller's terminal in raw mode (as a terminal emulator attached to the container's pty);
+ * the previous settings go to saved (at least sizeof(struct termios) bytes). 0 or -errno. */
+int oci_tty_raw(int fd, void *saved, int size)
+{
+    struct termios t;
+    if (size < (int)sizeof t)
+        return -EINVAL;
+    if (tcgetattr(fd, &t) < 0)
+        return -errno;
+    memcpy(saved, &t, sizeof t);
+    cfmakeraw(&t);
+    return tcsetattr(fd, TCSANOW, &t) < 0 ? -errno : 0;
+}
+
+int oci_tty_restore(int fd, const void *saved)
+{
+    struct termios t;
+    memcpy(&t, saved, sizeof t);
+    return tcsetattr(fd, TCSANOW, &t) < 0 ? -errno : 0;
+}
+
+/* Window size of one terminal onto another (the caller's onto the container's pty). */
+int oci_copy_winsize(int from, int to)
+{
+    struct winsize ws;
+    if (ioctl(from, TIOCGWINSZ, &ws) < 0 || ioctl(to, TIOCSWINSZ, &ws) < 0)
+        return -errno;
+    return 0;
+}

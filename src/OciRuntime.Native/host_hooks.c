@@ -1,0 +1,76 @@
+/*
+ * host_hooks.c - host side (called from C#): start one hook process. vfork+execve, because the
+ * .NET process must not fork a child that runs managed code, and System.Diagnostics.Process would
+ * install a SIGCHLD handler that reaps the children the runtime waits for itself.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "internal.h"
+
+#define HOOK_STACK_SIZE (64 * 1024)
+
+struct hook_args {
+    const char *path;
+    char *const *argv, *const *envp;
+    const char *const *ns_paths; /* NULL-terminated; joined in this order before execve */
+    int stdin_fd;
+    sigset_t oldmask;
+    volatile int err;
+};
+
+/* On the caller's memory (CLONE_VM|CLONE_VFORK): async-signal-safe calls only. No CLONE_FS, so
+ * joining a mount namespace is allowed here. */
+static int hook_child(void *arg)
+{
+    struct hook_args *a = arg;
+    reset_signal_handlers();
+    for (const char *const *p = a->ns_paths; p && *p; p++) {
+        int fd = open(*p, O_RDONLY | O_CLOEXEC);
+        if (fd < 0 || setns(fd, 0) < 0)
+            goto out;
+        close(fd);
+    }
+    if (dup2(a->stdin_fd, 0) < 0)
+        goto out;
+    sigprocmask(SIG_SETMASK, &a->oldmask, NULL);
+    /* The runtime's own fds (all close-on-exec in .NET) must not reach the hook; 1 and 2 are the runtime's. */
+    syscall(SYS_close_range, 3, ~0U, 4 /* CLOSE_RANGE_CLOEXEC */);
+    execve(a->path, a->argv, a->envp);
+out:
+    a->err = errno ? errno : ENOEXEC;
+    _exit(127);
+}
+
+/* The hook's pid, or -errno (the execve's or a setns's). */
+int oci_spawn_hook(const char *path, char *const *argv, char *const *envp, int stdin_fd, const char *const *ns_paths)
+{
+    if (path == NULL || argv == NULL || envp == NULL || stdin_fd < 0)
+        return -EINVAL;
+    void *stack = mmap(NULL, HOOK_STACK_SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
+    if (stack == MAP_FAILED)
+        return -errno;
+    struct hook_args a = { .path = path, .argv = argv, .envp = envp, .ns_paths = ns_paths, .stdin_fd = stdin_fd };
+    sigset_t all;
+    sigfillset(&all);
+    pthread_sigmask(SIG_SETMASK, &all, &a.oldmask);
+    int pid = clone(hook_child, (char *)stack + HOOK_STACK_SIZE, CLONE_VM | CLONE_VFORK | SIGCHLD, &a);
+    int err = errno;
+    pthread_sigmask(SIG_SETMASK, &a.oldmask, NULL);
+    munmap(stack, HOOK_STACK_SIZE);
+    if (pid < 0)
+        return -err;
+    if (a.err != 0) {
+        while (waitpid(pid, NULL, 0) < 0 && errno == EINTR) {
+        }
+        return -a.err;
+    }
+    return pid;
+}

@@ -1,0 +1,158 @@
+/*
+ * terminal.c - process.terminal: the console socket handed over by the host, the pty made in the
+ * container's own devpts, /dev/console, and the controlling terminal.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/magic.h>
+#include <linux/mount.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/statfs.h>
+#include <sys/syscall.h>
+#include <sys/sysmacros.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include "internal.h"
+#include "plan.h"
+
+#ifndef TIOCGPTPEER
+#define TIOCGPTPEER _IO('T', 0x41)
+#endif
+
+/* Unix98 pty slaves: majors 136-143 (UNIX98_PTY_SLAVE_MAJOR .. + 7). */
+static int is_devpts_pty(int fd)
+{
+    struct statfs sf;
+    struct stat st;
+    if (fstatfs(fd, &sf) < 0 || fstat(fd, &st) < 0)
+        return 0;
+    return sf.f_type == DEVPTS_SUPER_MAGIC && S_ISCHR(st.st_mode) && major(st.st_rdev) >= 136 && major(st.st_rdev) <= 143;
+}
+
+void op_recv_console(uint32_t tag)
+{
+    if (send_msg(OCI_MSG_SYNC, tag, 0, NULL) < 0)
+        _exit(1);
+    uint32_t reply = OCI_REPLY_ABORT;
+    struct iovec iov = { &reply, sizeof reply };
+    union {
+        char buf[CMSG_SPACE(sizeof(int))];
+        struct cmsghdr align;
+    } ctl;
+    memset(&ctl, 0, sizeof ctl);
+    struct msghdr m = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = ctl.buf, .msg_controllen = sizeof ctl.buf };
+    ssize_t n;
+    do
+        n = recvmsg(g_exec.sync_fd, &m, MSG_CMSG_CLOEXEC);
+    while (n < 0 && errno == EINTR);
+    if (n != (ssize_t)sizeof reply || reply != OCI_REPLY_OK)
+        _exit(1); /* as SYNC: the host knows why */
+    struct cmsghdr *c = CMSG_FIRSTHDR(&m);
+    if (c == NULL || c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS || c->cmsg_len != CMSG_LEN(sizeof(int)) ||
+        (m.msg_flags & MSG_CTRUNC))
+        fail_err(EBADMSG, "receive console socket");
+    int fd;
+    memcpy(&fd, CMSG_DATA(c), sizeof fd);
+    if (g_exec.console_sock >= 0)
+        close(g_exec.console_sock);
+    g_exec.console_sock = fd;
+}
+
+static void send_master(int master)
+{
+    static const char name[] = "/dev/ptmx";
+    struct iovec iov = { (void *)name, sizeof name - 1 };
+    union {
+        char buf[CMSG_SPACE(sizeof(int))];
+        struct cmsghdr align;
+    } ctl;
+    memset(&ctl, 0, sizeof ctl);
+    struct msghdr m = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = ctl.buf, .msg_controllen = sizeof ctl.buf };
+    struct cmsghdr *c = CMSG_FIRSTHDR(&m);
+    c->cmsg_level = SOL_SOCKET;
+    c->cmsg_type = SCM_RIGHTS;
+    c->cmsg_len = CMSG_LEN(sizeof(int));
+    memcpy(CMSG_DATA(c), &master, sizeof master);
+    ssize_t n;
+    do
+        n = sendmsg(g_exec.console_sock, &m, MSG_NOSIGNAL);
+    while (n < 0 && errno == EINTR);
+    if (n < 0)
+        fail("send pty master to the console socket");
+}
+
+void op_create_pty(const char *ptmx, uint32_t rows, uint32_t cols)
+{
+    if (g_exec.console_sock < 0)
+        fail_err(EBADF, "no console socket");
+    int master = in_root_open(ptmx, O_RDWR | O_NOCTTY);
+    if (master < 0)
+        fail("openat2 ptmx");
+    /* The container's devpts, not whatever an image put at that path. */
+    struct statfs sf;
+    if (fstatfs(master, &sf) < 0)
+        fail("fstatfs ptmx");
+    if (sf.f_type != DEVPTS_SUPER_MAGIC)
+        fail_err(EPERM, "verify ptmx is on devpts");
+    int unlock = 0;
+    if (ioctl(master, TIOCSPTLCK, &unlock) < 0)
+        fail("unlock pty");
+    int peer = ioctl(master, TIOCGPTPEER, O_RDWR | O_NOCTTY | O_CLOEXEC);
+    if (peer < 0)
+        fail("open pty peer");
+    if (!is_devpts_pty(peer))
+        fail_err(EPERM, "verify pty peer is a devpts inode");
+    if (rows != 0 && cols != 0) {
+        struct winsize ws = { .ws_row = (unsigned short)rows, .ws_col = (unsigned short)cols };
+        if (ioctl(master, TIOCSWINSZ, &ws) < 0)
+            fail("set window size");
+    }
+    send_master(master);
+    close(master);
+    close(g_exec.console_sock);
+    g_exec.console_sock = -1;
+    g_exec.pty_peer = peer;
+}
+
+void op_bind_console(const char *path)
+{
+    /* CVE-2025-52565: what is mounted is checked to be the devpts pty, and it is mounted from its
+     * fd, so nothing in the image can substitute another node for it. */
+    if (g_exec.pty_peer < 0 || !is_devpts_pty(g_exec.pty_peer))
+        fail_err(EPERM, "verify console is a devpts inode");
+    make_file(path);
+    int target = in_root_open(path, O_PATH | O_NOFOLLOW);
+    if (target < 0)
+        fail("openat2 console");
+    struct stat st;
+    if (fstat(target, &st) < 0)
+        fail("fstat console");
+    if (S_ISDIR(st.st_mode) || S_ISLNK(st.st_mode))
+        fail_err(EINVAL, "console target is not a file");
+    int tree = (int)syscall(SYS_open_tree, g_exec.pty_peer, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH);
+    if (tree < 0)
+        fail("open_tree pty");
+    if (syscall(SYS_move_mount, tree, "", target, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
+        fail("move_mount console");
+    close(tree);
+    close(target);
+}
+
+void op_set_ctty(void)
+{
+    int peer = g_exec.pty_peer;
+    if (peer < 0)
+        fail_err(EBADF, "no pty");
+    for (int fd = 0; fd <= 2; fd++)
+        if (dup2(peer, fd) < 0)
+            fail("dup2 pty");
+    if (ioctl(0, TIOCSCTTY, 0) < 0)
+        fail("set controlling terminal");
+    if (peer > 2)
+        close(peer);
+    g_exec.pty_peer = -1;
+}

@@ -1,0 +1,69 @@
+using OciRuntime.Linux;
+using OciRuntime.Plan;
+
+namespace OciRuntime.Planning;
+
+/// <summary>What `exec` plans from: the process to run, the running container's init (whose
+/// namespaces it joins), and which of those namespaces differ from the runtime's own (joining
+/// one's own user namespace is an error, and joining any other of one's own is pointless).</summary>
+/// <param name="JoinNamespaces">runtime-spec namespace types ("mount", "network", ...)</param>
+/// <param name="Home">the user's home in the container's /etc/passwd, for HOME when env lacks it</param>
+/// <param name="Linux">the container's linux section: its seccomp filter and personality apply to
+/// an exec'd process as to the init</param>
+internal sealed record ExecPlanRequest(
+    Spec.Process Process,
+    int InitPid,
+    IReadOnlyCollection<string> JoinNamespaces,
+    HostFacts Host,
+    string Home = "/",
+    int PreserveFds = 0,
+    Spec.Linux? Linux = null);
+
+/// <summary>
+/// The second kind of plan: a new process in a running container. It joins the container's
+/// cgroup, then every namespace of the container's init through /proc/PID/ns (user first, so the
+/// others are joined with its privileges; mount last, because after it the host's /proc is out of
+/// reach), forks so the pid and time namespaces apply, and then goes through exactly the process
+/// steps of `create` (ProcessPlanner), without the wait for `start`.
+/// </summary>
+internal static class ExecPlanner
+{
+    public static readonly string[] JoinOrder = ["user", "ipc", "uts", "network", "pid", "cgroup", "time", "mount"];
+
+    public static ExecutionPlan PlanExec(ExecPlanRequest req)
+    {
+        // The process fields this version cannot carry out are refused as for `create`.
+        SupportCheck.ThrowIfUnsupported(new Spec.Spec { Process = req.Process });
+        var steps = new List<Step>();
+        var warnings = new List<string>();
+
+        // Into the container's cgroup first, so the forked process starts there.
+        steps.Add(new SyncStep(SyncTag.PlaceInCgroup, "the container's cgroup"));
+
+        bool forkNeeded = false;
+        foreach (var type in JoinOrder)
+        {
+            if (!req.JoinNamespaces.Contains(type))
+                continue;
+            steps.Add(new SetnsStep(Namespaces.FlagOf(type), $"/proc/{req.InitPid}/ns/{Namespaces.ProcName(type)}",
+                $"the container's {type} namespace"));
+            forkNeeded |= type is "pid" or "time"; // both take effect only for children
+        }
+        if (forkNeeded)
+            steps.Add(new ForkStep("the container's pid namespace"));
+
+        if (req.Process.Terminal == true)
+        {
+            // The pty comes from the container's devpts: resolved in the root we joined.
+            steps.Add(new OpenRootStep("/", "the container's root"));
+            TerminalPlanner.PlanPty(req.Process, bindConsole: false, steps);
+        }
+
+        var env = ProcessPlanner.PlanUpToExec(req.Process, req.Linux, req.Host, steps, warnings);
+        // Ready before the exec: from here on the host waits for EOF (the exec succeeded) or an error.
+        steps.Add(new NotifyStep(SyncTag.Ready, "exec"));
+        steps.Add(new ExecStep((uint)(3 + req.PreserveFds), req.Process.Args!,
+            ProcessPlanner.WithHome(env, req.Home), "process.args"));
+        return new ExecutionPlan(steps, warnings);
+    }
+}

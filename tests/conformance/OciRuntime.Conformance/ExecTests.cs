@@ -1,0 +1,224 @@
+using Xunit;
+using Xunit.Abstractions;
+
+namespace OciRuntime.Conformance;
+
+/// <summary>`exec`: a new process joins a running container's namespaces, root, cgroup and
+/// identity; its exit status is exec's; wrong states and bad input fail cleanly.</summary>
+public sealed class ExecTests : ConformanceTest
+{
+    public ExecTests(ITestOutputHelper output) : base(output) { }
+
+    /// <summary>A started container whose init sleeps; returns its id and init pid.</summary>
+    private (string Id, int Pid, Bundle Bundle) Running(Action<Bundle>? change = null)
+    {
+        var b = NewBundle().Probe("sleep", "60");
+        b.Config["hostname"] = "exec-host";
+        change?.Invoke(b);
+        string id = Rt.NewId();
+        Rt.CreateAndStart(b, id);
+        return (id, Rt.Pid(id), b);
+    }
+
+    private RuntimeResult Exec(params string[] args) => Rt.Invoke(["exec", .. args]);
+
+    [Fact]
+    public void Exec_joins_every_namespace_of_the_init()
+    {
+        var (id, pid, _) = Running();
+        var p = Exec(id, "/probe", "ns").AssertOk().Probe;
+        foreach (var ns in new[] { "mnt", "pid", "net", "ipc", "uts", "cgroup", "user" })
+            Assert.Equal(HostState.ReadNsLink(pid, ns), p.Get("ns." + ns));
+        Assert.NotEqual(HostState.ReadNsLink(Environment.ProcessId, "mnt"), p.Get("ns.mnt"));
+    }
+
+    [Fact]
+    public void Exec_sees_the_containers_hostname_and_its_init_as_pid_1()
+    {
+        var (id, _, _) = Running();
+        Assert.Equal("exec-host", Exec(id, "/probe", "hostname").AssertOk().Probe.Get("hostname"));
+        var pids = Exec(id, "/probe", "pid").AssertOk().Probe;
+        Assert.NotEqual("1", pids.Get("pid"));
+        Assert.Equal("0", pids.Get("ppid")); // its parent (the runtime) is outside the namespace
+        var cmdline = Exec(id, "/probe", "cat", "/proc/1/cmdline").AssertOk().Stdout;
+        Assert.Contains("/probe", cmdline);
+        Assert.Contains("sleep", cmdline);
+    }
+
+    [Fact]
+    public void Exec_sees_the_containers_root_and_mounts()
+    {
+        var (id, _, b) = Running(b => b.AddMount("/mnt/scratch", "tmpfs", "tmpfs", "size=1m"));
+        File.WriteAllText(b.HostPath("/etc/marker"), "in the rootfs");
+        Assert.Contains("in the rootfs", Exec(id, "/bin/cat", "/etc/marker").AssertOk().Stdout);
+        var mount = Exec(id, "/probe", "mount", "/mnt/scratch").AssertOk().Probe;
+        Assert.Equal("tmpfs", mount.Get("fstype"));
+    }
+
+    [Fact]
+    public void Exec_runs_as_the_given_user_in_the_given_cwd_with_added_env()
+    {
+        var (id, _, _) = Running();
+        var p = Exec("--user", "1000:1000", "--additional-gids", "5", id, "/probe", "id").AssertOk().Probe;
+        Assert.Equal("1000", p.Get("uid"));
+        Assert.Equal("1000", p.Get("gid"));
+        Assert.Equal("5", p.Get("groups"));
+        Assert.Equal("/tmp", Exec("--cwd", "/tmp", id, "/probe", "cwd").AssertOk().Probe.Get("cwd"));
+        var env = Exec("-e", "FOO=bar", "--env", "BAZ=1", id, "/probe", "env").AssertOk().Probe;
+        Assert.Equal("bar", env.Get("FOO"));
+        Assert.Equal("1", env.Get("BAZ"));
+        Assert.Equal("/root", env.Get("HOME"));
+    }
+
+    [Fact]
+    public void Exec_without_flags_runs_as_the_containers_process_and_args_after_double_dash()
+    {
+        var (id, _, _) = Running(b => b.Process["user"] = new System.Text.Json.Nodes.JsonObject { ["uid"] = 1000, ["gid"] = 1000 });
+        var p = Exec(id, "--", "/probe", "id").AssertOk().Probe;
+        Assert.Equal("1000", p.Get("uid"));
+    }
+
+    [Fact]
+    public void Exec_gets_no_inheritable_capabilities_from_cap_flags()
+    {
+        var (id, _, _) = Running();
+        var caps = Exec("--cap", "CAP_SYS_ADMIN", id, "/probe", "caps").AssertOk().Probe;
+        Assert.Equal("0000000000000000", caps.Get("CapInh"));
+        Assert.Equal("0000000000000000", caps.Get("CapAmb"));
+        ulong eff = Convert.ToUInt64(caps.Get("CapEff"), 16);
+        Assert.NotEqual(0UL, eff & (1UL << 21)); // CAP_SYS_ADMIN
+    }
+
+    [Fact]
+    public void Exec_with_a_process_file()
+    {
+        var (id, _, _) = Running();
+        string file = Path.Combine(Scope.Dir, "process.json");
+        File.WriteAllText(file, """
+            { "args": ["/probe", "id"], "cwd": "/", "env": ["PATH=/bin"], "user": { "uid": 65534, "gid": 65534 },
+              "noNewPrivileges": true }
+            """);
+        var p = Exec("--process", file, id).AssertOk().Probe;
+        Assert.Equal("65534", p.Get("uid"));
+    }
+
+    [Fact]
+    public void Exec_exits_with_the_process_status()
+    {
+        var (id, _, _) = Running();
+        Assert.Equal(7, Exec(id, "/probe", "exit", "7").ExitCode);
+        Assert.Equal(0, Exec(id, "/bin/true").ExitCode);
+        Assert.Equal(137, Exec(id, "/bin/sh", "-c", "kill -KILL $$").ExitCode);
+    }
+
+    [Fact]
+    public void Exec_joins_the_containers_cgroup_and_detach_writes_the_pid_file()
+    {
+        var (id, initPid, _) = Running();
+        string pidFile = Path.Combine(Scope.Dir, "exec.pid");
+        Exec("--detach", "--pid-file", pidFile, id, "/probe", "sleep", "30").AssertOk();
+        int pid = int.Parse(File.ReadAllText(pidFile).Trim());
+        Assert.True(HostState.IsAlive(pid));
+        Assert.Equal(File.ReadAllText($"/proc/{initPid}/cgroup"), File.ReadAllText($"/proc/{pid}/cgroup"));
+        Assert.Equal(HostState.ReadNsLink(initPid, "pid"), HostState.ReadNsLink(pid, "pid"));
+        Rt.Delete(id, force: true).AssertOk();
+        Assert.True(HostState.WaitDead(pid, TimeSpan.FromSeconds(5)));
+    }
+
+    [Fact]
+    public void Missing_program_fails_clearly()
+    {
+        var (id, _, _) = Running();
+        Exec(id, "/no/such/program").AssertFailed().AssertStderrMentions("not found", "no such file");
+        Assert.Equal("running", (string?)Rt.StateJson(id)["status"]);
+    }
+
+    [Fact]
+    public void Exec_into_a_stopped_container_fails()
+    {
+        var b = NewBundle().Args("/bin/true");
+        string id = Rt.NewId();
+        Rt.CreateAndStart(b, id);
+        Rt.WaitForStatus(id, "stopped");
+        Exec(id, "/bin/true").AssertFailed().AssertStderrMentions("stopped");
+    }
+
+    [Fact]
+    public void Exec_into_a_created_container_fails()
+    {
+        var b = NewBundle().Probe("sleep", "60");
+        string id = Rt.NewId();
+        Rt.Create(b, id).AssertOk();
+        Exec(id, "/bin/true").AssertFailed().AssertStderrMentions("created");
+        Assert.Equal("created", (string?)Rt.StateJson(id)["status"]);
+    }
+
+    [Fact]
+    public void Exec_into_an_unknown_container_fails()
+    {
+        Exec("ct-no-such-container", "/bin/true").AssertFailed().AssertStderrMentions("does not exist");
+    }
+
+    [Fact]
+    public void Malformed_process_file_fails_naming_it()
+    {
+        var (id, _, _) = Running();
+        string file = Path.Combine(Scope.Dir, "bad-process.json");
+        File.WriteAllText(file, """{ "args": "not a list" }""");
+        Exec("--process", file, id).AssertFailed().AssertStderrMentions("args");
+        File.WriteAllText(file, """{ "args": ["/bin/true"], "cwd": "relative" }""");
+        Exec("--process", file, id).AssertFailed().AssertStderrMentions("cwd");
+        Exec("--process", Path.Combine(Scope.Dir, "missing.json"), id).AssertFailed().AssertStderrMentions("missing.json");
+    }
+
+    [Fact]
+    public void Exec_without_a_command_fails()
+    {
+        var (id, _, _) = Running();
+        Exec(id).AssertFailed().AssertStderrMentions("command");
+    }
+
+    [Fact]
+    public void Exec_refuses_to_run_outside_a_seccomp_filter_it_cannot_apply()
+    {
+        var (id, _, b) = Running();
+        // create refuses linux.seccomp today; a config that gains it later must not let exec escape it.
+        b.Linux["seccomp"] = new System.Text.Json.Nodes.JsonObject { ["defaultAction"] = "SCMP_ACT_ALLOW" };
+        b.Save();
+        Exec(id, "/bin/true").AssertFailed().AssertStderrMentions("linux.seccomp");
+    }
+
+    [Fact]
+    public void Exec_into_a_container_sharing_the_host_pid_namespace()
+    {
+        var (id, _, _) = Running(b => b.RemoveNamespace("pid"));
+        var p = Exec(id, "/probe", "ns").AssertOk().Probe;
+        Assert.Equal(HostState.ReadNsLink(Environment.ProcessId, "pid"), p.Get("ns.pid"));
+        Assert.Equal(5, Exec(id, "/probe", "exit", "5").ExitCode);
+    }
+
+    [Fact]
+    public void Exec_cgroup_flag_joins_an_existing_sub_cgroup()
+    {
+        var (id, initPid, _) = Running();
+        // The init's memory cgroup as the host sees it, and a sub-cgroup below it.
+        string line = File.ReadAllLines($"/proc/{initPid}/cgroup").Single(l => l.Split(':')[1].Split(',').Contains("memory"));
+        string sub = Path.Combine("/sys/fs/cgroup/memory" + line.Split(':', 3)[2], "sub");
+        Directory.CreateDirectory(sub);
+        try
+        {
+            string pidFile = Path.Combine(Scope.Dir, "exec.pid");
+            Exec("--detach", "--pid-file", pidFile, "--cgroup", "memory:sub", id, "/probe", "sleep", "60").AssertOk();
+            int pid = int.Parse(File.ReadAllText(pidFile).Trim());
+            string mine = File.ReadAllLines($"/proc/{pid}/cgroup").Single(l => l.Split(':')[1].Split(',').Contains("memory"));
+            Assert.EndsWith("/sub", mine);
+            Exec("--cgroup", "memory:missing", id, "/bin/true").AssertFailed().AssertStderrMentions("no such cgroup");
+            Rt.Delete(id, force: true);
+            HostState.WaitDead(pid, TimeSpan.FromSeconds(5));
+        }
+        finally
+        {
+            HostState.RemoveCgroupDirs([sub]);
+        }
+    }
+}
