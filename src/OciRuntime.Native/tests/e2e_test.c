@@ -567,11 +567,45 @@ static void test_root_checks(void)
     expect_error("mask with a fake /dev/null", &r, 6, EPERM, "verify /dev/null");
 }
 
+/* Terminal steps refuse to work on what they were not given (no fd, no pty). */
+static void test_terminal_errors(void)
+{
+    struct enc e;
+    struct result r;
+
+    enc_init(&e);
+    s_none(&e, OCI_OP_SET_CTTY);
+    CHECK(run(&e, 1, OCI_REPLY_OK, &r) == 0, "ctty: run");
+    expect_error("ctty without a pty", &r, 0, EBADF, "no pty");
+
+    enc_init(&e);
+    step_begin(&e, OCI_OP_CREATE_PTY);
+    enc_str(&e, "/dev/pts/ptmx");
+    enc_u32(&e, 0);
+    enc_u32(&e, 0);
+    step_end(&e);
+    CHECK(run(&e, 1, OCI_REPLY_OK, &r) == 0, "pty: run");
+    expect_error("pty without a console socket", &r, 0, EBADF, "no console socket");
+
+    enc_init(&e);
+    s_str(&e, OCI_OP_BIND_CONSOLE, "/dev/console");
+    CHECK(run(&e, 1, OCI_REPLY_OK, &r) == 0, "console: run");
+    expect_error("console without a devpts pty", &r, 0, EPERM, "verify console is a devpts inode");
+
+    /* The driver replies OK without attaching an fd: that is an error, not a silent -1. */
+    enc_init(&e);
+    s_u32(&e, OCI_OP_RECV_CONSOLE, 20);
+    CHECK(run(&e, 1, OCI_REPLY_OK, &r) == 0, "recv console: run");
+    CHECK(r.nmsgs == 2 && r.msgs[0].type == OCI_MSG_SYNC && r.msgs[0].arg == 20, "recv console: sync first");
+    expect_error("console reply without an fd", &r, 0, EBADMSG, "receive console socket");
+}
+
 int main(void)
 {
     alarm(60); /* a hang is a failure, not a stuck build */
     setvbuf(stdout, NULL, _IOLBF, 0);
     test_errors();
+    test_terminal_errors();
     if (geteuid() != 0) {
         printf("e2e: container scenarios skipped (not root)\n");
     } else if (make_rootfs() < 0) {

@@ -179,13 +179,21 @@ public sealed class ExecTests : ConformanceTest
     }
 
     [Fact]
-    public void Exec_refuses_to_run_outside_a_seccomp_filter_it_cannot_apply()
+    public void Exec_runs_inside_the_container_seccomp_filter()
     {
-        var (id, _, b) = Running();
-        // create refuses linux.seccomp today; a config that gains it later must not let exec escape it.
-        b.Linux["seccomp"] = new System.Text.Json.Nodes.JsonObject { ["defaultAction"] = "SCMP_ACT_ALLOW" };
-        b.Save();
-        Exec(id, "/bin/true").AssertFailed().AssertStderrMentions("linux.seccomp");
+        // getppid (x86_64 syscall 110) fails with ENOSYS (38) in the container: the exec'd
+        // process must be under the same filter as the init, never outside it.
+        var (id, _, _) = Running(b => b.Linux["seccomp"] = new System.Text.Json.Nodes.JsonObject
+        {
+            ["defaultAction"] = "SCMP_ACT_ALLOW",
+            ["syscalls"] = new System.Text.Json.Nodes.JsonArray(new System.Text.Json.Nodes.JsonObject
+            {
+                ["names"] = new System.Text.Json.Nodes.JsonArray("getppid"),
+                ["action"] = "SCMP_ACT_ERRNO",
+                ["errnoRet"] = 38,
+            }),
+        });
+        Assert.Equal("ENOSYS", Exec(id, "/probe", "syscall", "110").AssertOk().Probe.Get("error"));
     }
 
     [Fact]
