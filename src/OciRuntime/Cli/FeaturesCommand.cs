@@ -23,7 +23,7 @@ internal sealed class FeaturesCommand : Command
     {
         OciVersionMin = "1.0.0",
         OciVersionMax = BuildInfo.SpecVersion,
-        Hooks = [], // refused so far (Planning/SupportCheck.cs)
+        Hooks = ["prestart", "createRuntime", "createContainer", "startContainer", "poststart", "poststop"],
         MountOptions = [.. MountOptions.Supported],
         Linux = new FeaturesLinux
         {

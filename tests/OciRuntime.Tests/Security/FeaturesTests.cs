@@ -13,7 +13,7 @@ public class FeaturesTests
     public void Versions_and_refused_features()
     {
         Assert.Equal("1.3.0", F.OciVersionMax);
-        Assert.Empty(F.Hooks!); // hooks are refused so far
+        Assert.Equal(new[] { "prestart", "createRuntime", "createContainer", "startContainer", "poststart", "poststop" }, F.Hooks);
         Assert.DoesNotContain("user", F.Linux!.Namespaces!);
         Assert.DoesNotContain("time", F.Linux.Namespaces!);
         Assert.DoesNotContain("idmap", F.MountOptions!);
