@@ -105,7 +105,7 @@ internal sealed unsafe class Container(StateStore store, ContainerRecord record)
         store.Remove(Id);
     }
 
-    private Cgroups.CgroupManager Cgroup => Cgroups.CgroupManager.ForExisting(Record.CgroupDirectories);
+    public Cgroups.ICgroupManager Cgroup => Cgroups.CgroupManagers.ForExisting(Record.CgroupDirectories);
 
     private void KillRemaining()
     {

@@ -30,7 +30,7 @@ internal static class ContainerCreator
             HomeOf(config, rootfs), ParentMountOf(rootfs)));
         foreach (var w in plan.Warnings)
             Cli.Log.Warn(w);
-        var cgroup = CgroupManager.ForNew(host, config.Linux?.CgroupsPath, o.Id, DeviceRules.From(config.Linux?.Resources?.Devices));
+        var cgroup = CgroupManagers.ForNew(host, config.Linux?.CgroupsPath, o.Id, config.Linux?.Resources);
 
         store.CreateDir(o.Id);
         bool cgroupCreated = false;

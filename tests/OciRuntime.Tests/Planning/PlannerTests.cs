@@ -226,8 +226,6 @@ public class PlannerTests
 
     [Theory]
     [InlineData("\"seccomp\": { \"defaultAction\": \"SCMP_ACT_ALLOW\" },", "linux.seccomp")]
-    [InlineData("\"resources\": { \"memory\": { \"limit\": 1000000 } },", "linux.resources.memory")]
-    [InlineData("\"resources\": { \"devices\": [], \"pids\": { \"limit\": 10 } },", "linux.resources.pids")]
     [InlineData("\"sysctl\": { \"net.ipv4.ip_forward\": \"1\" },", "linux.sysctl")]
     public void Unsupported_linux_fields_are_refused_by_name(string field, string path)
     {
