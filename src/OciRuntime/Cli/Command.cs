@@ -15,6 +15,8 @@ internal abstract class Command
     public virtual IReadOnlyList<OptionSpec> Options => [];
     public virtual int MinArgs => 1;
     public virtual int MaxArgs => 1;
+    /// <summary>Arguments after the first positional are passed through untouched (ps's ps(1) options).</summary>
+    public virtual bool RawArgsAfterFirstPositional => false;
 
     public abstract int Run(ParsedArgs args, GlobalContext ctx);
 

@@ -29,6 +29,6 @@ internal sealed class CreateCommand : Command
             throw new RuntimeError("--console-socket: terminals are not supported yet by ociruntime");
         // --no-new-keyring needs no action: ociruntime never creates a session keyring.
         return new Lifecycle.CreateOptions(Id(a), a.Get("bundle") ?? ".", a.Get("pid-file"),
-            a.Flag("no-pivot"), a.Int("preserve-fds", 0));
+            a.Flag("no-pivot"), a.Int("preserve-fds", 0), a.Flag("systemd-cgroup"));
     }
 }

@@ -5,7 +5,7 @@ using OciRuntime.Spec;
 
 namespace OciRuntime.Lifecycle;
 
-internal sealed record CreateOptions(string Id, string Bundle, string? PidFile, bool NoPivot, int PreserveFds);
+internal sealed record CreateOptions(string Id, string Bundle, string? PidFile, bool NoPivot, int PreserveFds, bool SystemdCgroup = false);
 
 /// <summary>
 /// `create`: config → plan → init waiting on the exec fifo → state.json. Anything that fails
@@ -24,6 +24,8 @@ internal static class ContainerCreator
         if (!Directory.Exists(rootfs))
             throw new RuntimeError($"root.path: {rootfs}: no such directory");
 
+        if (o.SystemdCgroup)
+            SystemdCgroupPath.Refuse(config.Linux?.CgroupsPath, o.Id, Directory.Exists("/run/systemd/system"));
         var host = HostFactsReader.Read(needCgroups: true);
         string fifo = store.FifoOf(o.Id);
         var plan = Planner.PlanInit(new PlanRequest(o.Id, config, bundle, rootfs, fifo, o.NoPivot, o.PreserveFds, host,
