@@ -42,7 +42,32 @@ public class DeviceProgramTests
         return -1;
     }
 
-    private static ulong[] ProgramFor(params LinuxDeviceCgroup[] rules) => new DeviceProgram(DeviceRules.From([.. rules])).Instructions();
+    private static ulong[] ProgramFor(params LinuxDeviceCgroup[] rules)
+    {
+        var code = new DeviceProgram(DeviceRules.From([.. rules])).Instructions();
+        AssertEveryInstructionReachable(code);
+        return code;
+    }
+
+    /// <summary>The kernel's verifier refuses a program with an unreachable instruction.</summary>
+    private static void AssertEveryInstructionReachable(ulong[] code)
+    {
+        var seen = new HashSet<int>();
+        var todo = new Stack<int>([0]);
+        while (todo.Count > 0)
+        {
+            int pc = todo.Pop();
+            if (pc >= code.Length || !seen.Add(pc))
+                continue;
+            byte op = (byte)code[pc];
+            if (op == 0x95)
+                continue;
+            todo.Push(pc + 1);
+            if (op == 0x55)
+                todo.Push(pc + 1 + (short)(code[pc] >> 16));
+        }
+        Assert.Equal(Enumerable.Range(0, code.Length), seen.Order());
+    }
 
     [Fact]
     public void Deny_all_then_the_defaults_allows_only_the_defaults()
@@ -76,6 +101,14 @@ public class DeviceProgramTests
         Assert.Equal(0, Run(code, Char, Read, 1, 1));
         Assert.Equal(1, Run(code, Char, Read, 1, 2));
         Assert.Equal(1, Run(code, Block, Write, 8, 0));
+    }
+
+    [Fact]
+    public void Allow_all_alone_is_one_unconditional_answer()
+    {
+        var code = new DeviceProgram([new DeviceRule(true, 'a', null, null, "rwm")]).Instructions();
+        AssertEveryInstructionReachable(code);
+        Assert.Equal(1, Run(code, Block, Read, 8, 0));
     }
 
     [Fact]

@@ -41,7 +41,13 @@ internal sealed class DeviceProgram(List<DeviceRule> rules)
             Insn(LdxMemW, R6, R1, CtxMinor, 0),
         };
         for (int i = rules.Count - 1; i >= 0; i--)
-            code.AddRange(Block(rules[i]));
+        {
+            code.AddRange(Block(rules[i], out bool unconditional));
+            // The verifier refuses unreachable instructions: nothing may follow a rule that always
+            // answers (a leading "deny all", an "allow all").
+            if (unconditional)
+                return [.. code];
+        }
         code.Add(Insn(Mov64Imm, R0, 0, 0, 0));
         code.Add(Insn(Exit, 0, 0, 0, 0));
         return [.. code];
@@ -49,7 +55,7 @@ internal sealed class DeviceProgram(List<DeviceRule> rules)
 
     /// <summary>A rule matches when type, major and minor match (absent = any) and it covers every
     /// access asked for; then it answers 1 (allow) or 0 (deny).</summary>
-    private static List<ulong> Block(DeviceRule r)
+    private static List<ulong> Block(DeviceRule r, out bool unconditional)
     {
         // Conditions as (register, immediate) pairs that must be equal; jump offsets filled in after.
         var tests = new List<(byte Code, byte Reg, int Imm)>();
@@ -61,6 +67,7 @@ internal sealed class DeviceProgram(List<DeviceRule> rules)
             tests.Add((JneImm, R6, (int)mi));
         int bits = r.Type == 'a' ? AccMknod | AccRead | AccWrite : AccessBits(r.Access);
         bool partial = bits != (AccMknod | AccRead | AccWrite);
+        unconditional = tests.Count == 0 && !partial;
         // Instructions in the block: each test is one jump; the access check is mov, and, jump;
         // then mov r0, exit.
         int length = tests.Count + (partial ? 3 : 0) + 2;
