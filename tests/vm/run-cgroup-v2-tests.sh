@@ -17,7 +17,7 @@ export OCI_VM_FILTER=$FILTER OCI_VM_LOGGER=${OCI_VM_LOGGER:-} VM_ENV="OCI_VM_FIL
 exec "$ROOT/tests/vm/run-in-vm.sh" '
 set -e
 [ "$(stat -fc %T /sys/fs/cgroup)" = cgroup2fs ] || { echo "guest: /sys/fs/cgroup is not cgroup2" >&2; exit 1; }
-export OCI_SANDBOX=1 OCI_SANDBOX_RUN_ID=vm OCI_CONFORMANCE_TMP=$(mktemp -d /tmp/conformance.XXXXXX)
+export OCI_CALL_TIMEOUT=60 OCI_SANDBOX=1 OCI_SANDBOX_RUN_ID=vm OCI_CONFORMANCE_TMP=$(mktemp -d /tmp/conformance.XXXXXX)
 export OCI_RUNTIME=$PWD/out/ociruntime DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 echo "guest: kernel $(uname -r), controllers: $(cat /sys/fs/cgroup/cgroup.controllers)"
 dotnet test tests/conformance/OciRuntime.Conformance/OciRuntime.Conformance.csproj --no-build -v q -nologo --filter "$OCI_VM_FILTER" ${OCI_VM_LOGGER:-}
