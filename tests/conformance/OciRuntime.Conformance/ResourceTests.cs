@@ -69,6 +69,34 @@ public sealed class ResourceTests : ConformanceTest
         Assert.Contains(lines[1], new[] { "1024", "39" });
     }
 
+    private static bool HostIsCgroupV2 => File.Exists("/sys/fs/cgroup/cgroup.controllers");
+
+    [Fact]
+    public void Unified_keys_are_written_on_v2_and_refused_on_v1()
+    {
+        var b = NewBundle().Args("/bin/sh", "-c", "cat /sys/fs/cgroup/memory.high");
+        Resources(b)["unified"] = new JsonObject { ["memory.high"] = (50 << 20).ToString() };
+        if (HostIsCgroupV2)
+            Assert.Equal((50 << 20).ToString(), Rt.Run(b).AssertOk().Stdout.Trim());
+        else
+            Refused(b, "linux.resources.unified");
+    }
+
+    [Fact]
+    public void Hugepage_limit_is_applied_or_refused_naming_the_controller()
+    {
+        var b = NewBundle().Args("/bin/sh", "-c",
+            "cat /sys/fs/cgroup/hugetlb/hugetlb.2MB.limit_in_bytes 2>/dev/null || cat /sys/fs/cgroup/hugetlb.2MB.max");
+        Resources(b)["hugepageLimits"] = new JsonArray(new JsonObject { ["pageSize"] = "2MB", ["limit"] = 4 << 20 });
+        string id = Rt.NewId();
+        var r = Rt.Run(b, id);
+        if (r.ExitCode == 0)
+            Assert.Equal((4 << 20).ToString(), r.Stdout.Trim());
+        else
+            r.AssertStderrMentions("linux.resources.hugepageLimits[0]").AssertStderrMentions("hugetlb");
+        Scope.AssertNothingLeft([id]);
+    }
+
     // ---- bad input: nothing is left behind -----------------------------------------------------
 
     private void Refused(Bundle b, string field, params string[] alsoMentioned)
