@@ -29,16 +29,20 @@ internal sealed class EventsCommand : Command
         }
         var interval = Interval(a.Get("interval") ?? "5s");
         long ooms = c.Cgroup.OomKills();
-        while (c.Status != ContainerStatus.Stopped)
+        while (true)
         {
+            // The OOM count is read once more after the container stopped: an OOM kill is often
+            // what stopped it.
+            bool stopped = c.Status == ContainerStatus.Stopped;
             long now = c.Cgroup.OomKills();
             if (now > ooms)
                 Output.Out($"{{\"type\":\"oom\",\"id\":\"{JsonEncodedText.Encode(c.Id)}\"}}\n");
             ooms = now;
+            if (stopped)
+                return 0;
             Output.Out(Stats(c.Id, c.Cgroup.Stats()) + "\n");
             Thread.Sleep(interval);
         }
-        return 0;
     }
 
     /// <summary>Go duration syntax as runc takes it: "500ms", "5s", "1m", "1h"; a bare number is seconds.</summary>

@@ -86,6 +86,19 @@ public sealed class CgroupCommandConformanceTests : ConformanceTest
     }
 
     [Fact]
+    public void Events_stream_reports_an_oom_kill()
+    {
+        var b = NewBundle().Args("/bin/sh", "-c", "sleep 1; /probe alloc 512; sleep 1");
+        b.Linux["resources"]!["memory"] = new JsonObject { ["limit"] = 32 << 20, ["swap"] = 32 << 20 };
+        string id = RunDetached(b);
+        var lines = Rt.Invoke("events", "--interval", "200ms", id).AssertOk().Stdout
+            .Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonNode.Parse(l)!).ToList();
+        Assert.Contains(lines, l => (string?)l["type"] == "stats" && (string?)l["id"] == id);
+        Assert.Contains(lines, l => (string?)l["type"] == "oom" && (string?)l["id"] == id);
+        Remove(id);
+    }
+
+    [Fact]
     public void Ps_lists_the_container_processes()
     {
         string id = RunDetached(NewBundle().Probe("sleep", "30"));
