@@ -88,10 +88,19 @@ public sealed class CgroupCommandConformanceTests : ConformanceTest
     [Fact]
     public void Events_stream_reports_an_oom_kill()
     {
-        var b = NewBundle().Args("/bin/sh", "-c", "sleep 1; /probe alloc 512; sleep 1");
+        // The container waits for /tmp/go so that the OOM kill happens after `events` has read the
+        // count it compares against (it has once it printed its first stats line).
+        var b = NewBundle().Args("/bin/sh", "-c", "while [ ! -e /tmp/go ]; do sleep 0.1; done; /probe alloc 512; sleep 1");
+        Directory.CreateDirectory(Path.Combine(b.Rootfs, "tmp"));
+        b.Config["root"]!["readonly"] = false;
         b.Linux["resources"]!["memory"] = new JsonObject { ["limit"] = 32 << 20, ["swap"] = 32 << 20 };
         string id = RunDetached(b);
-        var lines = Rt.Invoke("events", "--interval", "200ms", id).AssertOk().Stdout
+        var events = Rt.Launch(new InvokeOptions(), "events", "--interval", "200ms", id);
+        var deadline = DateTime.UtcNow + TestEnv.CallTimeout;
+        while (!events.StdoutNow().Contains("\"stats\"") && DateTime.UtcNow < deadline)
+            Thread.Sleep(50);
+        File.WriteAllText(Path.Combine(b.Rootfs, "tmp", "go"), "");
+        var lines = events.Wait().AssertOk().Stdout
             .Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonNode.Parse(l)!).ToList();
         Assert.Contains(lines, l => (string?)l["type"] == "stats" && (string?)l["id"] == id);
         Assert.Contains(lines, l => (string?)l["type"] == "oom" && (string?)l["id"] == id);
