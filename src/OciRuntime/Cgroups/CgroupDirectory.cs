@@ -67,4 +67,20 @@ internal static class CgroupDirectory
             Thread.Sleep(10);
         }
     }
+
+    /// <summary>Removes directories this run created, deepest first, best effort (the error that
+    /// made us undo matters more than one that happens while undoing).</summary>
+    public static void RemoveAll(List<string> created)
+    {
+        for (int i = created.Count - 1; i >= 0; i--)
+        {
+            try
+            {
+                Remove(created[i]);
+            }
+            catch (SyscallException)
+            {
+            }
+        }
+    }
 }

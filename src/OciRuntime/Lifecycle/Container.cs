@@ -20,7 +20,9 @@ internal sealed unsafe class Container(StateStore store, ContainerRecord record)
         {
             if (!InitAlive())
                 return ContainerStatus.Stopped;
-            return File.Exists(store.FifoOf(Id)) ? ContainerStatus.Created : ContainerStatus.Running;
+            if (File.Exists(store.FifoOf(Id)))
+                return ContainerStatus.Created;
+            return Cgroup.IsFrozen() ? ContainerStatus.Paused : ContainerStatus.Running;
         }
     }
 
@@ -119,6 +121,9 @@ internal sealed unsafe class Container(StateStore store, ContainerRecord record)
         if (status != ContainerStatus.Stopped)
         {
             LibC.kill(Record.Pid, 9);
+            // A frozen v1 task cannot act on SIGKILL until it is thawed.
+            if (status == ContainerStatus.Paused)
+                Cgroup.Freeze(false);
             WaitForExit(TimeSpan.FromSeconds(10));
         }
         // Without a pid namespace of its own, the container's other processes outlive its init.
@@ -129,7 +134,7 @@ internal sealed unsafe class Container(StateStore store, ContainerRecord record)
         HookRunner.Run("poststop", Record.Hooks?.Poststop, State(ContainerStatus.Stopped), warnOnly: true);
     }
 
-    private Cgroups.CgroupManager Cgroup => Cgroups.CgroupManager.ForExisting(Record.CgroupDirectories);
+    public Cgroups.ICgroupManager Cgroup => Cgroups.CgroupManagers.ForExisting(Record.CgroupDirectories);
 
     private void KillRemaining()
     {

@@ -7,8 +7,9 @@ namespace OciRuntime.Lifecycle;
 
 /// <param name="ConsoleFd">a console socket already connected (`run` attached to the caller's
 /// terminal), used instead of <paramref name="ConsoleSocket"/>; -1: none</param>
+/// <param name="SystemdCgroup">--systemd-cgroup: linux.cgroupsPath is "slice:prefix:name"</param>
 internal sealed record CreateOptions(string Id, string Bundle, string? PidFile, bool NoPivot, int PreserveFds,
-    string? ConsoleSocket = null, int ConsoleFd = -1);
+    string? ConsoleSocket = null, int ConsoleFd = -1, bool SystemdCgroup = false);
 
 /// <summary>
 /// `create`: config → plan → init waiting on the exec fifo → state.json. Anything that fails
@@ -27,6 +28,8 @@ internal static class ContainerCreator
         if (!Directory.Exists(rootfs))
             throw new RuntimeError($"root.path: {rootfs}: no such directory");
 
+        if (o.SystemdCgroup)
+            SystemdCgroupPath.Refuse(config.Linux?.CgroupsPath, o.Id, Directory.Exists("/run/systemd/system"));
         int listenFds = InheritedFds.ListenFdsOfThisProcess();
         if (listenFds > 0)
             config.Process!.Env = InheritedFds.WithListenEnv(config.Process.Env, listenFds);
@@ -38,7 +41,7 @@ internal static class ContainerCreator
         Cli.StartupTrace.Mark("plan");
         foreach (var w in plan.Warnings)
             Cli.Log.Warn(w);
-        var cgroup = CgroupManager.ForNew(host, config.Linux?.CgroupsPath, o.Id, DeviceRules.From(config.Linux?.Resources?.Devices));
+        var cgroup = CgroupManagers.ForNew(host, config.Linux?.CgroupsPath, o.Id, config.Linux?.Resources);
 
         using var console = o.ConsoleFd >= 0 ? null : ConsoleSocket.Open(o.ConsoleSocket, config.Process?.Terminal == true);
         int consoleFd = o.ConsoleFd >= 0 ? o.ConsoleFd : console?.Fd ?? -1;

@@ -38,7 +38,7 @@ internal static class ContainerExec
         foreach (var w in plan.Warnings)
             Cli.Log.Warn(w);
 
-        var cgroup = CgroupManager.ForExisting(CgroupDirectories(record.CgroupDirectories, o.Cgroups));
+        var cgroup = CgroupManagers.ForExisting(CgroupDirectories(record.CgroupDirectories, o.Cgroups));
         using var console = o.ConsoleFd >= 0 ? null : ConsoleSocket.Open(o.ConsoleSocket, o.Process.Terminal == true);
         return InitLauncher.Launch(plan, (tag, pid) =>
         {

@@ -21,18 +21,7 @@ internal static class SupportCheck
         Refuse(l.UidMappings is { Count: > 0 }, "linux.uidMappings", "user namespaces");
         Refuse(l.GidMappings is { Count: > 0 }, "linux.gidMappings", "user namespaces");
         Refuse(l.TimeOffsets is { Count: > 0 }, "linux.timeOffsets", "time namespaces");
-        if (l.Resources is { } r)
-        {
-            // Only device rules are applied so far; every other resource is refused by name.
-            Refuse(r.Memory is not null, "linux.resources.memory", "memory limits");
-            Refuse(r.Cpu is not null, "linux.resources.cpu", "cpu limits");
-            Refuse(r.Pids is not null, "linux.resources.pids", "pids limits");
-            Refuse(r.BlockIO is not null, "linux.resources.blockIO", "block I/O limits");
-            Refuse(r.HugepageLimits is { Count: > 0 }, "linux.resources.hugepageLimits", "hugepage limits");
-            Refuse(r.Network is not null, "linux.resources.network", "network classes and priorities");
-            Refuse(r.Rdma is { Count: > 0 }, "linux.resources.rdma", "rdma limits");
-            Refuse(r.Unified is { Count: > 0 }, "linux.resources.unified", "unified cgroup v2 settings");
-        }
+        // linux.resources: every field is applied (Cgroups/); what a host lacks is refused there.
         Refuse(l.IntelRdt is not null, "linux.intelRdt", "Intel RDT");
         Refuse(l.MemoryPolicy is not null, "linux.memoryPolicy", "memory policies");
         Refuse(l.NetDevices is { Count: > 0 }, "linux.netDevices", "network devices");

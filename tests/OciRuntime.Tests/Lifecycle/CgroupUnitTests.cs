@@ -45,11 +45,11 @@ public class CgroupUnitTests
     }
 
     [Fact]
-    public void Device_rules_on_cgroup_v2_are_refused_until_the_ebpf_program_exists()
+    public void Cgroup_v2_gets_one_directory_and_a_device_program()
     {
         var host = new HostFacts(CgroupMode.Unified, [new CgroupHierarchy("/sys/fs/cgroup", "cgroup2", "", "/")], 0);
-        var rules = DeviceRules.From([new LinuxDeviceCgroup { Allow = false, Access = "rwm" }]);
-        Assert.Equal("linux.resources.devices", Assert.Throws<PlanningException>(() => CgroupManager.ForNew(host, null, "ct", rules)).Path);
-        Assert.Equal("/sys/fs/cgroup/ct", CgroupManager.ForNew(host, null, "ct", []).Directories["/sys/fs/cgroup"]);
+        var m = CgroupManagers.ForNew(host, null, "ct", new LinuxResources { Devices = [new LinuxDeviceCgroup { Allow = false, Access = "rwm" }] });
+        Assert.IsType<OciRuntime.Cgroups.V2.CgroupV2Manager>(m);
+        Assert.Equal("/sys/fs/cgroup/ct", Assert.Single(m.Directories).Value);
     }
 }

@@ -216,8 +216,6 @@ public class PlannerTests
 
     [Theory]
     [InlineData("\"intelRdt\": { },", "linux.intelRdt")]
-    [InlineData("\"resources\": { \"memory\": { \"limit\": 1000000 } },", "linux.resources.memory")]
-    [InlineData("\"resources\": { \"devices\": [], \"pids\": { \"limit\": 10 } },", "linux.resources.pids")]
     [InlineData("\"netDevices\": { \"eth0\": { } },", "linux.netDevices")]
     public void Unsupported_linux_fields_are_refused_by_name(string field, string path)
     {

@@ -34,6 +34,10 @@
  *   probe sigs                SigPnd ShdPnd SigBlk SigIgn SigCgt (hex, from /proc/self/status)
  *   probe syscall NR [ARG...] syscall(NR, ARGs) (decimal or 0x hex, up to 6): result=N or error=
  *   probe uname               sysname= machine= (as uname(2) reports them, so personality shows)
+ *   probe alloc MIB           allocate and touch MIB MiB, printing touched=N after each MiB
+ *   probe fork N              fork N children that wait; forked=K (and error= if one failed);
+ *                             the children are killed and reaped before it exits
+ *   probe spin SECONDS        burn cpu for SECONDS of wall-clock time
  */
 #define _GNU_SOURCE
 #include <dirent.h>
@@ -50,6 +54,7 @@
 #include <sys/sysmacros.h>
 #include <sys/syscall.h>
 #include <sys/types.h>
+#include <sys/wait.h>
 #include <sys/utsname.h>
 #include <time.h>
 #include <unistd.h>
@@ -449,6 +454,60 @@ static void cmd_sleep(const char *arg)
         ;
 }
 
+static void cmd_alloc(const char *arg)
+{
+    long mib = atol(arg);
+    for (long i = 0; i < mib; i++) {
+        char *p = malloc(1 << 20);
+        if (!p) {
+            print_error(errno);
+            return;
+        }
+        memset(p, 1, 1 << 20);
+        printf("touched=%ld\n", i + 1);
+        fflush(stdout);
+    }
+}
+
+static void cmd_fork(const char *arg)
+{
+    int n = atoi(arg), k = 0;
+    pid_t kids[1024];
+    if (n > 1024)
+        n = 1024;
+    for (; k < n; k++) {
+        pid_t p = fork();
+        if (p < 0) {
+            print_error(errno);
+            break;
+        }
+        if (p == 0) {
+            pause();
+            _exit(0);
+        }
+        kids[k] = p;
+    }
+    printf("forked=%d\n", k);
+    for (int i = 0; i < k; i++)
+        kill(kids[i], SIGKILL);
+    for (int i = 0; i < k; i++)
+        waitpid(kids[i], NULL, 0);
+}
+
+static void cmd_spin(const char *arg)
+{
+    double s = strtod(arg, NULL);
+    struct timespec start, now;
+    clock_gettime(CLOCK_MONOTONIC, &start);
+    volatile unsigned long x = 0;
+    do {
+        for (int i = 0; i < 100000; i++)
+            x++;
+        clock_gettime(CLOCK_MONOTONIC, &now);
+    } while ((double)(now.tv_sec - start.tv_sec) + (double)(now.tv_nsec - start.tv_nsec) / 1e9 < s);
+    printf("spun=1\n");
+}
+
 static volatile sig_atomic_t caught;
 
 static void on_signal(int sig)
@@ -589,6 +648,12 @@ int main(int argc, char **argv)
     } else if (strcmp(cmd, "sigs") == 0) {
         static const char *const keys[] = {"SigPnd", "ShdPnd", "SigBlk", "SigIgn", "SigCgt", NULL};
         status_fields(keys);
+    } else if (strcmp(cmd, "alloc") == 0 && argc == 3) {
+        cmd_alloc(argv[2]);
+    } else if (strcmp(cmd, "fork") == 0 && argc == 3) {
+        cmd_fork(argv[2]);
+    } else if (strcmp(cmd, "spin") == 0 && argc == 3) {
+        cmd_spin(argv[2]);
     } else {
         usage();
     }

@@ -109,6 +109,8 @@ public sealed class RuntimeInvocation
     public IReadOnlyList<string> Args { get; }
     public int Pid => _process.Id;
     public bool HasExited => _process.HasExited;
+    /// <summary>What it has printed so far.</summary>
+    public string StdoutNow() => ReadFile(_out);
 
     public RuntimeResult Wait(TimeSpan? timeout = null)
     {

@@ -1,0 +1,44 @@
+using OciRuntime.Planning;
+
+namespace OciRuntime.Cgroups;
+
+/// <summary>Writes mapped resources into a cgroup; a failure names the config field and the file.</summary>
+internal static class ResourceWriter
+{
+    /// <param name="dirOf">the directory holding a controller's files</param>
+    public static void Apply(IEnumerable<CgroupWrite> writes, Func<CgroupWrite, string> dirOf)
+    {
+        foreach (var w in writes)
+        {
+            var chosen = w;
+            string dir = dirOf(w);
+            while (!File.Exists(Path.Combine(dir, chosen.File)))
+            {
+                if (chosen.Fallback is null)
+                    throw new PlanningException(w.Field, Missing(w, dir));
+                chosen = chosen.Fallback;
+            }
+            string path = Path.Combine(dir, chosen.File);
+            try
+            {
+                File.WriteAllText(path, chosen.Value);
+            }
+            catch (IOException e)
+            {
+                throw new PlanningException(w.Field, $"write \"{chosen.Value}\" to {path}: {e.Message}");
+            }
+            catch (UnauthorizedAccessException e)
+            {
+                throw new PlanningException(w.Field, $"write \"{chosen.Value}\" to {path}: {e.Message}");
+            }
+        }
+    }
+
+    private static string Missing(CgroupWrite w, string dir)
+    {
+        var names = new List<string>();
+        for (var c = w; c is not null; c = c.Fallback)
+            names.Add(c.File);
+        return $"not supported by this host: {string.Join(" and ", names.Distinct())} missing in {dir}";
+    }
+}

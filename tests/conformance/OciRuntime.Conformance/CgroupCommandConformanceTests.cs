@@ -1,0 +1,136 @@
+using System.Text.Json.Nodes;
+using Xunit;
+using Xunit.Abstractions;
+
+namespace OciRuntime.Conformance;
+
+/// <summary>pause/resume, update, events and ps on a live container, in either cgroup mode.</summary>
+[Trait(Traits.Runtime, Traits.OciRuntimeOnly)]
+public sealed class CgroupCommandConformanceTests : ConformanceTest
+{
+    public CgroupCommandConformanceTests(ITestOutputHelper output) : base(output) { }
+
+    private string RunDetached(Bundle b)
+    {
+        string id = Rt.NewId();
+        Rt.Run(b, id, "--detach").AssertOk();
+        return id;
+    }
+
+    private void Remove(string id)
+    {
+        Rt.Delete(id, force: true).AssertOk();
+        Scope.AssertNothingLeft([id]);
+    }
+
+    [Fact]
+    public void Pause_freezes_and_resume_thaws()
+    {
+        string id = RunDetached(NewBundle().Probe("sleep", "30"));
+        Rt.Invoke("pause", id).AssertOk();
+        Assert.Equal("paused", (string?)Rt.StateJson(id)["status"]);
+        Assert.Contains("paused", Rt.Invoke("list").AssertOk().Stdout);
+        Rt.Invoke("pause", id).AssertFailed("pause twice");
+        Rt.Invoke("resume", id).AssertOk();
+        Assert.Equal("running", (string?)Rt.StateJson(id)["status"]);
+        Rt.Invoke("resume", id).AssertFailed("resume a running container");
+        Rt.Invoke("pause", id).AssertOk();
+        Remove(id); // delete --force of a paused container
+    }
+
+    [Fact]
+    public void Update_lowers_pids_limit_for_the_running_container()
+    {
+        // The container waits for /tmp/go, then tries to fork: the limit it meets is the updated one.
+        var b = NewBundle().Args("/bin/sh", "-c", "while [ ! -e /tmp/go ]; do sleep 0.1; done; /probe fork 20 > /tmp/out; touch /tmp/done");
+        Directory.CreateDirectory(Path.Combine(b.Rootfs, "tmp"));
+        b.Config["root"]!["readonly"] = false;
+        string id = RunDetached(b);
+        Rt.Invoke("update", "--pids-limit", "4", id).AssertOk();
+        File.WriteAllText(Path.Combine(b.Rootfs, "tmp", "go"), "");
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while (!File.Exists(Path.Combine(b.Rootfs, "tmp", "done")) && DateTime.UtcNow < deadline)
+            Thread.Sleep(50);
+        string output = File.ReadAllText(Path.Combine(b.Rootfs, "tmp", "out"));
+        Assert.Contains("error=EAGAIN", output);
+        Assert.DoesNotContain("forked=20", output);
+        Remove(id);
+    }
+
+    [Fact]
+    public void Update_takes_linux_resources_json_on_stdin_and_events_shows_it()
+    {
+        string id = RunDetached(NewBundle().Probe("sleep", "30"));
+        string json = Path.Combine(Scope.Dir, "resources.json");
+        File.WriteAllText(json, """{ "pids": { "limit": 7 }, "memory": { "limit": 67108864 } }""");
+        Rt.Invoke(new InvokeOptions { StdinFile = json }, "update", "--resources", "-", id).AssertOk();
+        var e = JsonNode.Parse(Rt.Invoke("events", "--stats", id).AssertOk().Stdout)!;
+        Assert.Equal("stats", (string?)e["type"]);
+        Assert.Equal(id, (string?)e["id"]);
+        Assert.Equal(7UL, (ulong)e["data"]!["pids"]!["limit"]!);
+        Assert.True((ulong)e["data"]!["pids"]!["current"]! >= 1);
+        Assert.Equal(67108864UL, (ulong)e["data"]!["memory"]!["usage"]!["limit"]!);
+        Assert.True((ulong)e["data"]!["cpu"]!["usage"]!["total"]! > 0);
+        Remove(id);
+    }
+
+    [Fact]
+    public void Update_with_a_bad_value_names_the_field_and_changes_nothing()
+    {
+        string id = RunDetached(NewBundle().Probe("sleep", "30"));
+        Rt.Invoke("update", "--memory", "100m", "--memory-swap", "50m", id).AssertFailed("swap below memory")
+            .AssertStderrMentions("resources.memory.swap");
+        var e = JsonNode.Parse(Rt.Invoke("events", "--stats", id).AssertOk().Stdout)!;
+        Assert.NotEqual(100UL << 20, (ulong)e["data"]!["memory"]!["usage"]!["limit"]!);
+        Remove(id);
+    }
+
+    [Fact]
+    public void Events_stream_reports_an_oom_kill()
+    {
+        // The container waits for /tmp/go so that the OOM kill happens after `events` has read the
+        // count it compares against (it has once it printed its first stats line).
+        var b = NewBundle().Args("/bin/sh", "-c", "while [ ! -e /tmp/go ]; do sleep 0.1; done; /probe alloc 512; sleep 1");
+        Directory.CreateDirectory(Path.Combine(b.Rootfs, "tmp"));
+        b.Config["root"]!["readonly"] = false;
+        b.Linux["resources"]!["memory"] = new JsonObject { ["limit"] = 32 << 20, ["swap"] = 32 << 20 };
+        string id = RunDetached(b);
+        var events = Rt.Launch(new InvokeOptions(), "events", "--interval", "200ms", id);
+        var deadline = DateTime.UtcNow + TestEnv.CallTimeout;
+        while (!events.StdoutNow().Contains("\"stats\"") && DateTime.UtcNow < deadline)
+            Thread.Sleep(50);
+        File.WriteAllText(Path.Combine(b.Rootfs, "tmp", "go"), "");
+        var lines = events.Wait().AssertOk().Stdout
+            .Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonNode.Parse(l)!).ToList();
+        Assert.Contains(lines, l => (string?)l["type"] == "stats" && (string?)l["id"] == id);
+        Assert.Contains(lines, l => (string?)l["type"] == "oom" && (string?)l["id"] == id);
+        Remove(id);
+    }
+
+    [Fact]
+    public void Ps_lists_the_container_processes()
+    {
+        string id = RunDetached(NewBundle().Probe("sleep", "30"));
+        int pid = Rt.Pid(id);
+        var pids = JsonNode.Parse(Rt.Invoke("ps", "--format", "json", id).AssertOk().Stdout)!.AsArray();
+        Assert.Contains(pid, pids.Select(p => (int)p!));
+        string table = Rt.Invoke("ps", id).AssertOk().Stdout;
+        Assert.Contains("PID", table.Split('\n')[0]);
+        Assert.Contains(table.Split('\n').Skip(1), l => l.Split(' ', StringSplitOptions.RemoveEmptyEntries).Contains(pid.ToString()));
+        string custom = Rt.Invoke("ps", id, "-o", "pid,comm").AssertOk().Stdout;
+        Assert.Contains("probe", custom);
+        Remove(id);
+    }
+
+    [Fact]
+    public void Systemd_cgroup_is_refused_naming_the_reason()
+    {
+        var b = NewBundle().Probe("id");
+        b.Linux["cgroupsPath"] = "system.slice:test:abc";
+        b.Save();
+        string id = Rt.NewId();
+        Rt.Invoke("--systemd-cgroup", "create", "--bundle", b.Dir, id).AssertFailed("--systemd-cgroup")
+            .AssertStderrMentions("systemd");
+        Scope.AssertNothingLeft([id]);
+    }
+}

@@ -1,0 +1,153 @@
+using System.Text.Json.Nodes;
+using Xunit;
+using Xunit.Abstractions;
+
+namespace OciRuntime.Conformance;
+
+/// <summary>
+/// linux.resources, proven from inside the container: the limits are in force before user code
+/// runs. Written for either cgroup mode: run here on cgroup v1 (sandbox) and in the cgroup v2 VM
+/// (tests/vm), where the same files have v2 names.
+/// </summary>
+public sealed class ResourceTests : ConformanceTest
+{
+    public ResourceTests(ITestOutputHelper output) : base(output) { }
+
+    private static JsonObject Resources(Bundle b) => b.Linux["resources"]!.AsObject();
+
+    /// <summary>The container's view of one of its cgroup files, whichever mode the host runs.</summary>
+    private static string CatCgroupFile(string v1Controller, string file) =>
+        $"cat /sys/fs/cgroup/{v1Controller}/{file} 2>/dev/null || cat /sys/fs/cgroup/{file}";
+
+    [Fact]
+    public void Over_pids_limit_a_process_cannot_fork()
+    {
+        var b = NewBundle().Args("/bin/sh", "-c", CatCgroupFile("pids", "pids.max") + "; /probe fork 20; true");
+        Resources(b)["pids"] = new JsonObject { ["limit"] = 5 };
+        var r = Rt.Run(b).AssertOk();
+        Assert.StartsWith("5\n", r.Stdout);
+        int forked = int.Parse(r.Probe.Get("forked"));
+        // sh and the probe count too: at most 3 more fit under 5.
+        Assert.InRange(forked, 0, 3);
+        Assert.Equal("EAGAIN", r.Probe.Get("error"));
+    }
+
+    [Fact]
+    public void Over_memory_limit_a_process_is_oom_killed()
+    {
+        var b = NewBundle().Probe("alloc", "512");
+        // Swap equal to the limit: no swap at all, so the limit is reached quickly.
+        Resources(b)["memory"] = new JsonObject { ["limit"] = 32 << 20, ["swap"] = 32 << 20 };
+        var r = Rt.Run(b);
+        Assert.Equal(128 + 9, r.ExitCode);
+        var touched = r.Stdout.Split('\n').Where(l => l.StartsWith("touched=")).Select(l => int.Parse(l[8..])).ToList();
+        Assert.InRange(touched.LastOrDefault(), 1, 40);
+    }
+
+    [Fact]
+    public void Cpu_quota_throttles()
+    {
+        var b = NewBundle().Args("/bin/sh", "-c",
+            "/probe spin 0.6 && (cat /sys/fs/cgroup/cpu/cpu.stat 2>/dev/null || cat /sys/fs/cgroup/cpu,cpuacct/cpu.stat 2>/dev/null || cat /sys/fs/cgroup/cpu.stat)");
+        Resources(b)["cpu"] = new JsonObject { ["quota"] = 5000, ["period"] = 50000, ["shares"] = 256 };
+        var r = Rt.Run(b).AssertOk();
+        var stat = r.Stdout.Split('\n').Select(l => l.Split(' ')).Where(p => p.Length == 2).ToDictionary(p => p[0], p => p[1]);
+        Assert.True(long.Parse(stat["nr_throttled"]) > 0, "cpu.stat: " + r.Stdout);
+    }
+
+    [Fact]
+    public void Limits_are_in_the_container_cgroup_files()
+    {
+        var b = NewBundle().Args("/bin/sh", "-c",
+            CatCgroupFile("memory", "memory.limit_in_bytes") + " 2>/dev/null || cat /sys/fs/cgroup/memory.max; " +
+            CatCgroupFile("cpu", "cpu.shares") + " 2>/dev/null || cat /sys/fs/cgroup/cpu.weight");
+        Resources(b)["memory"] = new JsonObject { ["limit"] = 64 << 20 };
+        Resources(b)["cpu"] = new JsonObject { ["shares"] = 1024 };
+        var lines = Rt.Run(b).AssertOk().Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal((64 << 20).ToString(), lines[0]);
+        // v1 keeps the shares; v2 has the weight runc's formula gives for 1024.
+        Assert.Contains(lines[1], new[] { "1024", "39" });
+    }
+
+    private static bool HostIsCgroupV2 => File.Exists("/sys/fs/cgroup/cgroup.controllers");
+
+    [Fact]
+    public void Unified_keys_are_written_on_v2_and_refused_on_v1()
+    {
+        var b = NewBundle().Args("/bin/sh", "-c", "cat /sys/fs/cgroup/memory.high");
+        Resources(b)["unified"] = new JsonObject { ["memory.high"] = (50 << 20).ToString() };
+        if (HostIsCgroupV2)
+            Assert.Equal((50 << 20).ToString(), Rt.Run(b).AssertOk().Stdout.Trim());
+        else
+            Refused(b, "linux.resources.unified");
+    }
+
+    [Fact]
+    public void Hugepage_limit_is_applied_or_refused_naming_the_controller()
+    {
+        var b = NewBundle().Args("/bin/sh", "-c",
+            "cat /sys/fs/cgroup/hugetlb/hugetlb.2MB.limit_in_bytes 2>/dev/null || cat /sys/fs/cgroup/hugetlb.2MB.max");
+        Resources(b)["hugepageLimits"] = new JsonArray(new JsonObject { ["pageSize"] = "2MB", ["limit"] = 4 << 20 });
+        string id = Rt.NewId();
+        var r = Rt.Run(b, id);
+        if (r.ExitCode == 0)
+            Assert.Equal((4 << 20).ToString(), r.Stdout.Trim());
+        else
+            r.AssertStderrMentions("linux.resources.hugepageLimits[0]").AssertStderrMentions("hugetlb");
+        Scope.AssertNothingLeft([id]);
+    }
+
+    // ---- bad input: nothing is left behind -----------------------------------------------------
+
+    private void Refused(Bundle b, string field, params string[] alsoMentioned)
+    {
+        string id = Rt.NewId();
+        var r = Rt.Create(b, id).AssertFailed("create with " + field);
+        r.AssertStderrMentions(field);
+        foreach (var s in alsoMentioned)
+            r.AssertStderrMentions(s);
+        Scope.AssertNothingLeft([id]);
+    }
+
+    [Fact]
+    public void Swap_below_memory_is_refused()
+    {
+        var b = NewBundle().Probe("id");
+        Resources(b)["memory"] = new JsonObject { ["limit"] = 64 << 20, ["swap"] = 32 << 20 };
+        Refused(b, "linux.resources.memory.swap");
+    }
+
+    [Fact]
+    public void Negative_limit_is_refused()
+    {
+        var b = NewBundle().Probe("id");
+        Resources(b)["memory"] = new JsonObject { ["limit"] = -5 };
+        Refused(b, "linux.resources.memory.limit");
+    }
+
+    [Fact]
+    public void Unknown_unified_key_is_refused()
+    {
+        var b = NewBundle().Probe("id");
+        Resources(b)["unified"] = new JsonObject { ["nosuch.file"] = "1" };
+        Refused(b, "linux.resources.unified");
+    }
+
+    [Fact]
+    public void A_resource_the_host_lacks_is_refused_naming_field()
+    {
+        // net_cls: no hierarchy on this v1 host, and no such controller on any v2 host.
+        var b = NewBundle().Probe("id");
+        Resources(b)["network"] = new JsonObject { ["classID"] = 1048577 };
+        Refused(b, "linux.resources.network");
+    }
+
+    [Fact]
+    public void A_file_the_host_lacks_is_refused_naming_field_and_file()
+    {
+        // A hugepage size no kernel has: the controller may exist, the file does not.
+        var b = NewBundle().Probe("id");
+        Resources(b)["hugepageLimits"] = new JsonArray(new JsonObject { ["pageSize"] = "3MB", ["limit"] = 1 << 22 });
+        Refused(b, "linux.resources.hugepageLimits[0]", "hugetlb.3MB");
+    }
+}
