@@ -31,6 +31,7 @@ internal static class ContainerCreator
         Cli.StartupTrace.Mark("plan");
         foreach (var w in plan.Warnings)
             Cli.Log.Warn(w);
+        IdMapWriter.CheckWritable(config);
         var cgroup = CgroupManager.ForNew(host, config.Linux?.CgroupsPath, o.Id, DeviceRules.From(config.Linux?.Resources?.Devices));
 
         store.CreateDir(o.Id);
@@ -45,7 +46,9 @@ internal static class ContainerCreator
             cgroupCreated = true;
             var launched = InitLauncher.Launch(plan, (tag, pid) =>
             {
-                if (tag == Plan.SyncTag.PlaceInCgroup)
+                if (tag == Plan.SyncTag.WriteIdMaps)
+                    IdMapWriter.Write(pid, config);
+                else if (tag == Plan.SyncTag.PlaceInCgroup)
                 {
                     cgroup.AddProcess(pid);
                     if (config.Process?.OomScoreAdj is { } oom)

@@ -17,6 +17,7 @@ internal static class NamespacePlanner
         var list = config.Linux?.Namespaces ?? [];
         uint create = 0;
         bool pidLater = false;
+        int userIndex = -1;
         foreach (var type in JoinOrder)
         {
             int i = list.FindIndex(n => n.Type == type);
@@ -24,6 +25,8 @@ internal static class NamespacePlanner
                 continue;
             var entry = list[i];
             uint flag = Namespaces.FlagOf(type);
+            if (type == "user")
+                userIndex = i;
             if (!string.IsNullOrEmpty(entry.Path))
                 steps.Add(new SetnsStep(flag, entry.Path, $"linux.namespaces[{i}].path"));
             else
@@ -36,6 +39,15 @@ internal static class NamespacePlanner
         if (!newMount)
             throw new PlanningException("linux.namespaces",
                 "a new mount namespace (type \"mount\" without a path) is required to set up the root filesystem");
+
+        // A new user namespace comes before every other new one, so that they are owned by it (and
+        // so that the container's root may do in them what it needs); joined namespaces stay
+        // owned by their own user namespace. See UserNamespacePlanner.
+        if (userIndex >= 0)
+        {
+            UserNamespacePlanner.Plan(config, userIndex, (create & Namespaces.CLONE_NEWUSER) != 0, steps);
+            create &= ~Namespaces.CLONE_NEWUSER;
+        }
 
         // The cgroup namespace is created last, in the init, so that its root is the cgroup the
         // init was placed in rather than the runtime's own.

@@ -32,11 +32,8 @@ internal static class SupportCheck
         var namespaces = l.Namespaces ?? [];
         for (int i = 0; i < namespaces.Count; i++)
         {
-            Refuse(namespaces[i].Type == "user", $"linux.namespaces[{i}]", "user namespaces");
             Refuse(namespaces[i].Type == "time", $"linux.namespaces[{i}]", "time namespaces");
         }
-        Refuse(l.UidMappings is { Count: > 0 }, "linux.uidMappings", "user namespaces");
-        Refuse(l.GidMappings is { Count: > 0 }, "linux.gidMappings", "user namespaces");
         Refuse(l.TimeOffsets is { Count: > 0 }, "linux.timeOffsets", "time namespaces");
         if (l.Resources is { } r)
         {
