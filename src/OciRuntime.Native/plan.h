@@ -139,6 +139,10 @@ enum oci_plan_op {
     /* u32 policy, u64 flags, u32 nice (an int), u32 priority, u64 runtime, u64 deadline,
      * u64 period: sched_setattr(0, attr, 0) */
     OCI_OP_SCHED = 34,
+    /* str offsets: after unshare(CLONE_NEWTIME) and before the first child enters the new time
+     * namespace, write offsets ("monotonic SECS NANOSECS\n" lines) to the executor's own
+     * /proc/self/timens_offsets, verified to be on procfs. */
+    OCI_OP_TIMENS_OFFSETS = 50,
 };
 
 /* OCI_OP_SECCOMP opts */

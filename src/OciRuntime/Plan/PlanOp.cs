@@ -38,6 +38,7 @@ internal enum PlanOp : uint
     Personality = 32,
     Ioprio = 33,
     Sched = 34,
+    TimensOffsets = 50,
 }
 
 /// <summary>enum oci_seccomp_opts in plan.h.</summary>

@@ -54,10 +54,14 @@ internal static class NamespacePlanner
         uint early = create & ~Namespaces.CLONE_NEWCGROUP;
         if (early != 0)
             steps.Add(new UnshareStep(early, "linux.namespaces"));
+        if ((create & Namespaces.CLONE_NEWTIME) != 0 && TimeNamespacePlanner.Plan(config) is { } offsets)
+            steps.Add(offsets);
         if (pidLater)
             steps.Add(new ForkStep("linux.namespaces"));
         if ((create & Namespaces.CLONE_NEWCGROUP) != 0)
             steps.Add(new UnshareStep(Namespaces.CLONE_NEWCGROUP, "linux.namespaces"));
+        if (userIndex >= 0)
+            UserNamespacePlanner.BecomeRoot(userIndex, steps);
 
         return new NamespaceLayout((create & Namespaces.CLONE_NEWUTS) != 0, newMount,
             (create & Namespaces.CLONE_NEWCGROUP) != 0);

@@ -29,12 +29,6 @@ internal static class SupportCheck
         var l = c.Linux;
         if (l is null)
             return;
-        var namespaces = l.Namespaces ?? [];
-        for (int i = 0; i < namespaces.Count; i++)
-        {
-            Refuse(namespaces[i].Type == "time", $"linux.namespaces[{i}]", "time namespaces");
-        }
-        Refuse(l.TimeOffsets is { Count: > 0 }, "linux.timeOffsets", "time namespaces");
         if (l.Resources is { } r)
         {
             // Only device rules are applied so far; every other resource is refused by name.

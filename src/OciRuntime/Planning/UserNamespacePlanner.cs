@@ -49,8 +49,15 @@ internal static class UserNamespacePlanner
             if (linux.GidMappings is { Count: > 0 })
                 throw new PlanningException("linux.gidMappings", $"cannot be set when joining an existing user namespace ({field}.path)");
         }
-        // Root of the namespace for the rest of the setup (mounts owned by the container's root);
-        // process.user is applied at the end as usual, in container ids.
-        steps.Add(new SetUserStep(0, 0, false, [], field));
     }
+
+    /// <summary>
+    /// Root of the namespace for the rest of the setup (files and mounts owned by the container's
+    /// root); process.user is applied at the end as usual, in container ids. Emitted after the
+    /// other namespaces are made: changing ids makes the process non-dumpable, which gives its
+    /// /proc/self files to the host's root, and the time namespace's offsets are still to be
+    /// written to /proc/self/timens_offsets (the namespace's capabilities suffice for unshare).
+    /// </summary>
+    public static void BecomeRoot(int index, List<Step> steps) =>
+        steps.Add(new SetUserStep(0, 0, false, [], $"linux.namespaces[{index}]"));
 }

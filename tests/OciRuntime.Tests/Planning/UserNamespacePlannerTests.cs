@@ -32,9 +32,11 @@ public class UserNamespacePlannerTests
         Assert.Equal(new OpenFifoStep("/run/oci/x/exec.fifo", "exec fifo"), s[1]);
         Assert.Equal(new UnshareStep(Namespaces.CLONE_NEWUSER, "linux.namespaces[2]"), s[2]);
         Assert.Equal(new SyncStep(SyncTag.WriteIdMaps, "linux.uidMappings"), s[3]);
-        Assert.Equal(new SetUserStep(0, 0, false, [], "linux.namespaces[2]"), s[4]);
-        Assert.Equal(new UnshareStep(Namespaces.CLONE_NEWPID | Namespaces.CLONE_NEWNS, "linux.namespaces"), s[5]);
-        Assert.IsType<ForkStep>(s[6]);
+        Assert.Equal(new UnshareStep(Namespaces.CLONE_NEWPID | Namespaces.CLONE_NEWNS, "linux.namespaces"), s[4]);
+        Assert.IsType<ForkStep>(s[5]);
+        // Root of the namespace only after the other namespaces (see UserNamespacePlanner.BecomeRoot).
+        Assert.Equal(new SetUserStep(0, 0, false, [], "linux.namespaces[2]"), s[6]);
+        Assert.IsType<PropagateStep>(s[7]);
         Assert.Single(plan.StepsOf<OpenFifoStep>());
     }
 
@@ -46,7 +48,7 @@ public class UserNamespacePlannerTests
         Assert.Equal(new[] { Namespaces.CLONE_NEWUSER, Namespaces.CLONE_NEWIPC }, joins.Select(j => j.NsType));
         Assert.Empty(plan.StepsOf<SyncStep>().Where(x => x.Tag == SyncTag.WriteIdMaps));
         Assert.True(plan.IndexOf<OpenFifoStep>() < plan.IndexOf<SetnsStep>());
-        Assert.Equal(0u, plan.StepsOf<SetUserStep>()[0].Uid);
+        Assert.Equal(new SetUserStep(0, 0, false, [], "linux.namespaces[3]"), plan.StepsOf<SetUserStep>()[0]);
 
         var e = Refused(WithUserNs(Maps, """{ "type": "mount" }, { "type": "user", "path": "/proc/9/ns/user" }"""));
         Assert.Equal("linux.uidMappings", e.Path);

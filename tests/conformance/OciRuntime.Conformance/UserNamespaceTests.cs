@@ -169,3 +169,68 @@ public sealed class UserNamespaceTests : ConformanceTest
         Scope.AssertNothingLeft(["joinmap"]);
     }
 }
+
+/// <summary>linux.namespaces type "time" with linux.timeOffsets, checked with clock_gettime inside.</summary>
+public sealed class TimeNamespaceTests : ConformanceTest
+{
+    public TimeNamespaceTests(ITestOutputHelper output) : base(output) { }
+
+    private const long Day = 86400;
+
+    private static long HostSeconds(ClockId id) => id == ClockId.Monotonic
+        ? Environment.TickCount64 / 1000 // CLOCK_MONOTONIC on Linux
+        : (long)double.Parse(File.ReadAllText("/proc/uptime").Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture);
+
+    private enum ClockId { Monotonic, Boottime }
+
+    [Fact]
+    public void Monotonic_and_boottime_clocks_are_offset_inside()
+    {
+        var b = NewBundle().Probe("clock");
+        b.Namespace("time");
+        b.Linux["timeOffsets"] = new JsonObject
+        {
+            ["monotonic"] = new JsonObject { ["secs"] = 10 * Day, ["nanosecs"] = 0 },
+            ["boottime"] = new JsonObject { ["secs"] = 20 * Day },
+        };
+        long monoBefore = HostSeconds(ClockId.Monotonic), bootBefore = HostSeconds(ClockId.Boottime);
+        var p = Rt.Run(b).AssertOk().Probe;
+        long monoAfter = HostSeconds(ClockId.Monotonic), bootAfter = HostSeconds(ClockId.Boottime);
+        long mono = long.Parse(p.Get("monotonic")), boot = long.Parse(p.Get("boottime"));
+        // Within the seconds the run took (plus one for rounding) of host time + offset.
+        Assert.InRange(mono, monoBefore + 10 * Day - 1, monoAfter + 10 * Day + 1);
+        Assert.InRange(boot, bootBefore + 20 * Day - 1, bootAfter + 20 * Day + 1);
+    }
+
+    [Fact]
+    public void Without_offsets_a_new_time_namespace_has_the_hosts_clocks()
+    {
+        var b = NewBundle().Probe("clock");
+        b.Namespace("time");
+        long before = HostSeconds(ClockId.Monotonic);
+        var p = Rt.Run(b).AssertOk().Probe;
+        Assert.InRange(long.Parse(p.Get("monotonic")), before - 1, HostSeconds(ClockId.Monotonic) + 1);
+    }
+
+    [Fact]
+    public void Time_namespace_works_inside_a_user_namespace()
+    {
+        var b = NewBundle().Probe("clock");
+        b.Namespace("time");
+        UserNamespaceTests.MapContainerRootTo(b, UserNamespaceTests.HostBase);
+        b.Linux["timeOffsets"] = new JsonObject { ["monotonic"] = new JsonObject { ["secs"] = Day } };
+        long before = HostSeconds(ClockId.Monotonic);
+        var p = Rt.Run(b).AssertOk().Probe;
+        Assert.InRange(long.Parse(p.Get("monotonic")), before + Day - 1, HostSeconds(ClockId.Monotonic) + Day + 1);
+    }
+
+    [Fact]
+    public void Offsets_without_a_time_namespace_are_refused_and_nothing_is_left()
+    {
+        var b = NewBundle().Probe("exit", "0");
+        b.Linux["timeOffsets"] = new JsonObject { ["monotonic"] = new JsonObject { ["secs"] = Day } };
+        var r = Rt.Create(b, "notimens").AssertFailed("timeOffsets without a time namespace");
+        Assert.Contains("linux.timeOffsets", r.Stderr);
+        Scope.AssertNothingLeft(["notimens"]);
+    }
+}

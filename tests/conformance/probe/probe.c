@@ -69,7 +69,7 @@ static void print_error(int err)
 
 static void usage(void)
 {
-    fputs("usage: probe id|caps|fds|ns|hostname|cwd|env|mountinfo|pid|nnp|sigs\n"
+    fputs("usage: probe id|caps|fds|ns|hostname|cwd|env|mountinfo|pid|nnp|sigs|clock\n"
           "       probe rlimit NAME...|stat PATH...|readlink PATH...|write PATH...|read PATH...\n"
           "       probe ls PATH...|mount PATH...|cat PATH...|exec PATH [ARG...]|args ARG...\n"
           "       probe trap SECONDS|exit N|sleep SECONDS\n",
@@ -589,6 +589,13 @@ int main(int argc, char **argv)
     } else if (strcmp(cmd, "sigs") == 0) {
         static const char *const keys[] = {"SigPnd", "ShdPnd", "SigBlk", "SigIgn", "SigCgt", NULL};
         status_fields(keys);
+    } else if (strcmp(cmd, "clock") == 0) {
+        /* whole seconds of the clocks a time namespace offsets */
+        struct timespec m, b;
+        if (clock_gettime(CLOCK_MONOTONIC, &m) < 0 || clock_gettime(CLOCK_BOOTTIME, &b) < 0)
+            print_error(errno);
+        else
+            printf("monotonic=%lld\nboottime=%lld\n", (long long)m.tv_sec, (long long)b.tv_sec);
     } else {
         usage();
     }
