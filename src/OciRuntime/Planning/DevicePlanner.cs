@@ -21,7 +21,7 @@ internal static class DevicePlanner
         ("/proc/self/fd/2", "/dev/stderr"), ("pts/ptmx", "/dev/ptmx"),
     ];
 
-    /// <param name="bindFromHost">the container has its own user namespace, where mknod of a device
+    /// <param name="bindFromHost">the container is in a user namespace (new or joined), where mknod of a device
     /// is not allowed: each node becomes a bind of the host's node at the same path onto an empty
     /// file (as runc); its mode and owner are then the host's</param>
     public static void Plan(Spec.Spec config, List<Step> steps, bool bindFromHost = false)

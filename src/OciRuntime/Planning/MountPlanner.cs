@@ -54,6 +54,6 @@ internal static class MountPlanner
     }
 
     private static bool SysfsNeedsBind(Spec.Spec config) =>
-        UserNamespacePlanner.IsNew(config) &&
+        UserNamespacePlanner.Any(config) &&
         !(config.Linux?.Namespaces?.Any(n => n.Type == "network" && string.IsNullOrEmpty(n.Path)) ?? false);
 }

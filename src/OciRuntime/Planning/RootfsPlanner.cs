@@ -38,7 +38,7 @@ internal static class RootfsPlanner
             MountPlanner.Plan(req, mounts[i], $"mounts[{i}]", steps, propagation);
 
         if (!DevBindMounted(mounts))
-            DevicePlanner.Plan(config, steps, bindFromHost: UserNamespacePlanner.IsNew(config));
+            DevicePlanner.Plan(config, steps, bindFromHost: UserNamespacePlanner.Any(config));
 
         Planner.TraceMark(req, steps, SyncTag.TraceRootfs);
 

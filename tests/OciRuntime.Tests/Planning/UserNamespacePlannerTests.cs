@@ -49,6 +49,7 @@ public class UserNamespacePlannerTests
         Assert.Empty(plan.StepsOf<SyncStep>().Where(x => x.Tag == SyncTag.WriteIdMaps));
         Assert.True(plan.IndexOf<OpenFifoStep>() < plan.IndexOf<SetnsStep>());
         Assert.Equal(new SetUserStep(0, 0, false, [], "linux.namespaces[3]"), plan.StepsOf<SetUserStep>()[0]);
+        Assert.Empty(plan.StepsOf<MknodStep>()); // not allowed in a joined user namespace either
 
         var e = Refused(WithUserNs(Maps, """{ "type": "mount" }, { "type": "user", "path": "/proc/9/ns/user" }"""));
         Assert.Equal("linux.uidMappings", e.Path);

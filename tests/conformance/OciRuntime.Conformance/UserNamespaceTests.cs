@@ -135,6 +135,26 @@ public sealed class UserNamespaceTests : ConformanceTest
     }
 
     [Fact]
+    public void Joining_the_user_namespace_of_another_container_by_path_uses_its_maps()
+    {
+        var a = NewBundle().Probe("sleep", "30");
+        MapContainerRootTo(a, HostBase);
+        string idA = Rt.NewId();
+        Rt.Run(a, idA, "--detach").AssertOk();
+        int pidA = Rt.Pid(idA);
+
+        // The joined namespace already has its maps (so none may be given); the container is its root.
+        var b = NewBundle().Args("sh", "-c", "cat /proc/self/uid_map; id -u");
+        b.Namespace("user", $"/proc/{pidA}/ns/user");
+        MapContainerRootTo(b, HostBase);
+        b.Linux.Remove("uidMappings");
+        b.Linux.Remove("gidMappings");
+        var lines = MapLines(Rt.Run(b).AssertOk().Stdout);
+        Assert.Equal(["0 100000 65536", "0"], lines);
+        Rt.Delete(idA, force: true).AssertOk();
+    }
+
+    [Fact]
     public void Overlapping_mappings_are_refused_naming_the_entry_and_nothing_is_left()
     {
         var b = NewBundle().Probe("exit", "0");
