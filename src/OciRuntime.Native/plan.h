@@ -157,6 +157,10 @@ enum oci_plan_op {
      * session (TIOCSCTTY; SETSID must come before). */
     OCI_OP_SET_CTTY = 43,
 
+    /* str offsets: after unshare(CLONE_NEWTIME) and before the first child enters the new time
+     * namespace, write offsets ("monotonic SECS NANOSECS\n" lines) to the executor's own
+     * /proc/self/timens_offsets, verified to be on procfs. */
+    OCI_OP_TIMENS_OFFSETS = 50,
 };
 
 /* OCI_OP_SECCOMP opts */

@@ -101,6 +101,7 @@ const char *plan_schema(uint32_t op)
     case OCI_OP_CREATE_PTY: return "suu";
     case OCI_OP_BIND_CONSOLE: return "s";
     case OCI_OP_SET_CTTY: return "";
+    case OCI_OP_TIMENS_OFFSETS: return "s";
     default: return NULL;
     }
 }

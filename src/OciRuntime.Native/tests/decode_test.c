@@ -118,6 +118,7 @@ static size_t build_full(struct enc *e)
     s_u32(e, OCI_OP_IOPRIO, 2u << 13 | 4);
     step_begin(e, OCI_OP_SCHED); enc_u32(e, 3); enc_u64(e, 1); enc_u32(e, 5); enc_u32(e, 0);
     enc_u64(e, 0); enc_u64(e, 0); enc_u64(e, 0); step_end(e);
+    s_str(e, OCI_OP_TIMENS_OFFSETS, "monotonic 1 0\n");
     return enc_finish(e);
 }
 

@@ -27,7 +27,7 @@ internal sealed class FeaturesCommand : Command
         MountOptions = [.. MountOptions.Supported],
         Linux = new FeaturesLinux
         {
-            Namespaces = ["cgroup", "ipc", "mount", "network", "pid", "uts"],
+            Namespaces = ["cgroup", "ipc", "mount", "network", "pid", "time", "user", "uts"],
             Capabilities = [.. Capabilities.All],
             Cgroup = new FeaturesCgroup { V1 = true, V2 = true, Systemd = false, SystemdUser = false, Rdma = false },
             Seccomp = new FeaturesSeccomp

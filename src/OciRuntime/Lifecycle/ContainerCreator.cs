@@ -41,6 +41,7 @@ internal static class ContainerCreator
         Cli.StartupTrace.Mark("plan");
         foreach (var w in plan.Warnings)
             Cli.Log.Warn(w);
+        IdMapWriter.CheckWritable(config);
         var cgroup = CgroupManagers.ForNew(host, config.Linux?.CgroupsPath, o.Id, config.Linux?.Resources);
 
         using var console = o.ConsoleFd >= 0 ? null : ConsoleSocket.Open(o.ConsoleSocket, config.Process?.Terminal == true);
@@ -58,7 +59,9 @@ internal static class ContainerCreator
             cgroupCreated = true;
             var launched = InitLauncher.Launch(plan, (tag, pid) =>
             {
-                if (tag == Plan.SyncTag.PlaceInCgroup)
+                if (tag == Plan.SyncTag.WriteIdMaps)
+                    IdMapWriter.Write(pid, config);
+                else if (tag == Plan.SyncTag.PlaceInCgroup)
                 {
                     cgroup.AddProcess(pid);
                     if (config.Process?.OomScoreAdj is { } oom)

@@ -32,6 +32,10 @@ internal enum SyncTag : uint
     /// container's cgroup, so that everything it creates starts there.</summary>
     PlaceInCgroup = 2,
 
+    /// <summary>The executor has created its user namespace (50-59): the host writes
+    /// /proc/PID/uid_map and gid_map from linux.uidMappings/gidMappings.</summary>
+    WriteIdMaps = 50,
+
     /// <summary>--trace: the executor has finished a group of steps (40-49).</summary>
     TraceNamespaces = 40,
     TraceRootfs = 41,

@@ -44,6 +44,7 @@ internal enum PlanOp : uint
     BindConsole = 42,
     SetCtty = 43,
 
+    TimensOffsets = 50,
 }
 
 /// <summary>enum oci_seccomp_opts in plan.h.</summary>

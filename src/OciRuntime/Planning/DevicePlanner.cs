@@ -21,14 +21,18 @@ internal static class DevicePlanner
         ("/proc/self/fd/2", "/dev/stderr"), ("pts/ptmx", "/dev/ptmx"),
     ];
 
-    public static void Plan(Spec.Spec config, List<Step> steps)
+    /// <param name="bindFromHost">the container is in a user namespace (new or joined), where mknod of a device
+    /// is not allowed: each node becomes a bind of the host's node at the same path onto an empty
+    /// file (as runc); its mode and owner are then the host's</param>
+    public static void Plan(Spec.Spec config, List<Step> steps, bool bindFromHost = false)
     {
         var devices = config.Linux?.Devices ?? [];
         var configured = new HashSet<string>(devices.Select(d => ContainerPath.Clean(d.Path ?? "")));
 
         foreach (var (path, major, minor) in Defaults)
             if (!configured.Contains(path))
-                steps.Add(new MknodStep(path, S_IFCHR | Mode0666, major, minor, 0, 0, "default devices"));
+                steps.Add(bindFromHost ? BindStep(path, "default devices")
+                    : new MknodStep(path, S_IFCHR | Mode0666, major, minor, 0, 0, "default devices"));
 
         for (int i = 0; i < devices.Count; i++)
         {
@@ -42,6 +46,11 @@ internal static class DevicePlanner
                 _ => throw new PlanningException($"{field}.type", $"unknown device type \"{d.Type}\" (expected c, b, u or p)"),
             };
             uint perm = d.FileMode ?? Mode0666;
+            if (bindFromHost)
+            {
+                steps.Add(BindStep(ContainerPath.Confined(d.Path ?? "", $"{field}.path"), field));
+                continue;
+            }
             steps.Add(new MknodStep(ContainerPath.Confined(d.Path ?? "", $"{field}.path"), type | (perm & 0xFFF),
                 (uint)(d.Major ?? 0), (uint)(d.Minor ?? 0), d.Uid ?? 0, d.Gid ?? 0, field));
         }
@@ -49,4 +58,7 @@ internal static class DevicePlanner
         foreach (var (link, path) in Symlinks)
             steps.Add(new SymlinkStep(link, path, "default devices"));
     }
+
+    private static MountStep BindStep(string path, string origin) =>
+        new(path, path, "", "", Linux.MountFlags.MS_BIND, MountOpts.TargetInRoot | MountOpts.Mkfile, origin);
 }

@@ -34,6 +34,13 @@ internal static class MountPlanner
             var mo = MountOpts.TargetInRoot | MountOpts.MkLikeSource | (opts.RemountFlags != 0 ? MountOpts.Remount : 0);
             steps.Add(new MountStep(source, dest, "", "", flags, mo, field));
         }
+        else if (type == "sysfs" && SysfsNeedsBind(req.Config))
+        {
+            // sysfs may only be mounted by a user namespace that owns the network namespace; with
+            // the host's network, the host's /sys is bound instead (as runc), with the mount's flags.
+            ulong flags = MS_BIND | MS_REC | (opts.Flags & ~(MS_BIND | MS_REC | MS_REMOUNT));
+            steps.Add(new MountStep("/sys", dest, "", "", flags, MountOpts.TargetInRoot | MountOpts.Mkdir | MountOpts.Remount, field));
+        }
         else
         {
             if (type.Length == 0)
@@ -45,4 +52,8 @@ internal static class MountPlanner
         if (opts.Propagation != 0)
             propagation.Add(new PropagateStep(dest, opts.Propagation, MountOpts.TargetInRoot, $"{field}.options"));
     }
+
+    private static bool SysfsNeedsBind(Spec.Spec config) =>
+        UserNamespacePlanner.Any(config) &&
+        !(config.Linux?.Namespaces?.Any(n => n.Type == "network" && string.IsNullOrEmpty(n.Path)) ?? false);
 }

@@ -17,6 +17,7 @@ internal static class NamespacePlanner
         var list = config.Linux?.Namespaces ?? [];
         uint create = 0;
         bool pidLater = false;
+        int userIndex = -1;
         foreach (var type in JoinOrder)
         {
             int i = list.FindIndex(n => n.Type == type);
@@ -24,6 +25,8 @@ internal static class NamespacePlanner
                 continue;
             var entry = list[i];
             uint flag = Namespaces.FlagOf(type);
+            if (type == "user")
+                userIndex = i;
             if (!string.IsNullOrEmpty(entry.Path))
                 steps.Add(new SetnsStep(flag, entry.Path, $"linux.namespaces[{i}].path"));
             else
@@ -37,15 +40,28 @@ internal static class NamespacePlanner
             throw new PlanningException("linux.namespaces",
                 "a new mount namespace (type \"mount\" without a path) is required to set up the root filesystem");
 
+        // A new user namespace comes before every other new one, so that they are owned by it (and
+        // so that the container's root may do in them what it needs); joined namespaces stay
+        // owned by their own user namespace. See UserNamespacePlanner.
+        if (userIndex >= 0)
+        {
+            UserNamespacePlanner.Plan(config, userIndex, (create & Namespaces.CLONE_NEWUSER) != 0, steps);
+            create &= ~Namespaces.CLONE_NEWUSER;
+        }
+
         // The cgroup namespace is created last, in the init, so that its root is the cgroup the
         // init was placed in rather than the runtime's own.
         uint early = create & ~Namespaces.CLONE_NEWCGROUP;
         if (early != 0)
             steps.Add(new UnshareStep(early, "linux.namespaces"));
+        if ((create & Namespaces.CLONE_NEWTIME) != 0 && TimeNamespacePlanner.Plan(config) is { } offsets)
+            steps.Add(offsets);
         if (pidLater)
             steps.Add(new ForkStep("linux.namespaces"));
         if ((create & Namespaces.CLONE_NEWCGROUP) != 0)
             steps.Add(new UnshareStep(Namespaces.CLONE_NEWCGROUP, "linux.namespaces"));
+        if (userIndex >= 0)
+            UserNamespacePlanner.BecomeRoot(userIndex, steps);
 
         return new NamespaceLayout((create & Namespaces.CLONE_NEWUTS) != 0, newMount,
             (create & Namespaces.CLONE_NEWCGROUP) != 0);

@@ -38,12 +38,13 @@ internal static class RootfsPlanner
             MountPlanner.Plan(req, mounts[i], $"mounts[{i}]", steps, propagation);
 
         if (!DevBindMounted(mounts))
-            DevicePlanner.Plan(config, steps);
+            DevicePlanner.Plan(config, steps, bindFromHost: UserNamespacePlanner.Any(config));
 
         Planner.TraceMark(req, steps, SyncTag.TraceRootfs);
 
         // Opened while the host's paths are still reachable; the init waits on it after pivot_root.
-        steps.Add(new OpenFifoStep(req.ExecFifoPath, "exec fifo"));
+        if (!UserNamespacePlanner.Any(config))
+            steps.Add(new OpenFifoStep(req.ExecFifoPath, "exec fifo"));
 
         if (req.NoPivot)
             steps.Add(new MoveRootStep("--no-pivot"));

@@ -12,15 +12,6 @@ internal static class SupportCheck
         var l = c.Linux;
         if (l is null)
             return;
-        var namespaces = l.Namespaces ?? [];
-        for (int i = 0; i < namespaces.Count; i++)
-        {
-            Refuse(namespaces[i].Type == "user", $"linux.namespaces[{i}]", "user namespaces");
-            Refuse(namespaces[i].Type == "time", $"linux.namespaces[{i}]", "time namespaces");
-        }
-        Refuse(l.UidMappings is { Count: > 0 }, "linux.uidMappings", "user namespaces");
-        Refuse(l.GidMappings is { Count: > 0 }, "linux.gidMappings", "user namespaces");
-        Refuse(l.TimeOffsets is { Count: > 0 }, "linux.timeOffsets", "time namespaces");
         // linux.resources: every field is applied (Cgroups/); what a host lacks is refused there.
         Refuse(l.IntelRdt is not null, "linux.intelRdt", "Intel RDT");
         Refuse(l.MemoryPolicy is not null, "linux.memoryPolicy", "memory policies");

@@ -25,6 +25,8 @@ public sealed class FeaturesTests : ConformanceTest
         foreach (string ns in namespaces)
             if (!b.Namespaces.Any(n => (string?)n!["type"] == ns))
                 b.Namespaces.Add(new JsonObject { ["type"] = ns });
+        if (namespaces.Contains("user"))
+            UserNamespaceTests.MapContainerRootTo(b, UserNamespaceTests.HostBase);
         var actions = linux["seccomp"]!["actions"]!.AsArray().Select(a => (string)a!).Where(a => a is not "SCMP_ACT_ALLOW" and not "SCMP_ACT_NOTIFY").ToList();
         string[] unused = ["acct", "swapon", "swapoff", "reboot", "kexec_load", "init_module", "delete_module"];
         var rules = new JsonArray(actions.Select((a, i) => (JsonNode)new JsonObject { ["names"] = new JsonArray(unused[i]), ["action"] = a }).ToArray());

@@ -74,7 +74,7 @@ static void print_error(int err)
 
 static void usage(void)
 {
-    fputs("usage: probe id|caps|fds|ns|hostname|cwd|env|mountinfo|pid|nnp|sigs\n"
+    fputs("usage: probe id|caps|fds|ns|hostname|cwd|env|mountinfo|pid|nnp|sigs|clock\n"
           "       probe rlimit NAME...|stat PATH...|readlink PATH...|write PATH...|read PATH...\n"
           "       probe ls PATH...|mount PATH...|cat PATH...|exec PATH [ARG...]|args ARG...\n"
           "       probe trap SECONDS|exit N|sleep SECONDS\n",
@@ -654,6 +654,13 @@ int main(int argc, char **argv)
         cmd_fork(argv[2]);
     } else if (strcmp(cmd, "spin") == 0 && argc == 3) {
         cmd_spin(argv[2]);
+    } else if (strcmp(cmd, "clock") == 0) {
+        /* whole seconds of the clocks a time namespace offsets */
+        struct timespec m, b;
+        if (clock_gettime(CLOCK_MONOTONIC, &m) < 0 || clock_gettime(CLOCK_BOOTTIME, &b) < 0)
+            print_error(errno);
+        else
+            printf("monotonic=%lld\nboottime=%lld\n", (long long)m.tv_sec, (long long)b.tv_sec);
     } else {
         usage();
     }
