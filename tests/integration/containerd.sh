@@ -10,30 +10,36 @@ ctr_cg() { echo "/$CGPARENT/ctr-$1"; }
 ctr_status() { "${CTR[@]}" task ls 2>/dev/null | awk -v id="$1" '$1 == id { print $3 }'; }
 ctr_pid() { "${CTR[@]}" task ls 2>/dev/null | awk -v id="$1" '$1 == id { print $2 }'; }
 
-containerd_start() {
-    mkdir -p "$CTRD"
-    # The snippet README.md documents for CRI, plus what keeps this daemon away from the host's:
-    # its own root/state/sockets, no CRI (no kubelet here), no plugins that create host dirs.
-    cat >"$CTRD/config.toml" <<TOML
+# start_containerd DIR LOG: a containerd with everything (root, state, sockets) below DIR
+start_containerd() {
+    local dir=$1
+    mkdir -p "$dir"
+    # its own root/state/sockets; no CRI (no kubelet here); no plugins that create host dirs
+    # (the "opt" plugin makes /opt/containerd)
+    cat >"$dir/config.toml" <<TOML
 version = 2
-root = "$CTRD/root"
-state = "$CTRD/state"
+root = "$dir/root"
+state = "$dir/state"
 disabled_plugins = ["io.containerd.grpc.v1.cri", "io.containerd.internal.v1.opt",
   "io.containerd.snapshotter.v1.btrfs", "io.containerd.snapshotter.v1.aufs",
   "io.containerd.snapshotter.v1.zfs", "io.containerd.snapshotter.v1.devmapper",
   "io.containerd.tracing.processor.v1.otlp", "io.containerd.internal.v1.tracing"]
 [grpc]
-  address = "$CTRD/containerd.sock"
+  address = "$dir/containerd.sock"
 [ttrpc]
-  address = "$CTRD/containerd.sock.ttrpc"
+  address = "$dir/containerd.sock.ttrpc"
 [debug]
-  address = "$CTRD/debug.sock"
+  address = "$dir/debug.sock"
 [metrics]
   address = ""
 TOML
-    containerd --config "$CTRD/config.toml" >"$T/containerd.log" 2>&1 &
+    containerd --config "$dir/config.toml" >"$2" 2>&1 &
     DAEMON_PIDS+=($!)
-    wait_for 30 "${CTR[@]}" version || return 1
+    wait_for 30 ctr --address "$dir/containerd.sock" version
+}
+
+containerd_start() {
+    start_containerd "$CTRD" "$T/containerd.log" || return 1
     do_ "${CTR[@]}" images import --snapshotter native "$T/busybox.tar" || { echo "$OUTPUT"; return 1; }
     do_ "${CTR[@]}" images ls -q
     grep -qx "$IMAGE" <<<"$OUTPUT" || { echo "image $IMAGE not imported: $OUTPUT"; return 1; }
@@ -85,10 +91,18 @@ c_rm_force() {
     do_ "${CTR[@]}" task ls; ! expect_out '^c3 ' || { echo "task c3 still listed"; return 1; }
 }
 
+# the runtime's own error, which the shim reads back from the --log JSON, reaches the user
+c_runtime_error() {
+    do_ "${CTR[@]}" run --rm "${CTR_RUN[@]}" --cgroup "$(ctr_cg r4)" "$IMAGE" r4 /no/such/binary
+    [[ $RC != 0 ]] || { echo "exit status 0 for a missing binary"; return 1; }
+    expect_out 'OCI runtime .*no/such/binary'
+}
+
 containerd_steps() {
     step containerd "run --rm (output)" c_run_output
     step containerd "run --rm (exit code)" c_run_exit
     step containerd "run --rm -t" c_run_tty
+    step containerd "runtime error shown" c_runtime_error
     step containerd "run -d sleep" c_run_detached
     step containerd "exec" c_exec
     step containerd "exec -t" c_exec_tty
@@ -104,6 +118,6 @@ containerd_steps() {
 containerd_cleanup() {
     [[ -S "$CTRD/containerd.sock" ]] || return 0
     local id
-    for id in $("${CTR[@]}" task ls -q 2>/dev/null); do timeout 20 "${CTR[@]}" task delete -f "$id"; done
-    for id in $("${CTR[@]}" container ls -q 2>/dev/null); do timeout 20 "${CTR[@]}" container rm "$id"; done
+    for id in $("${CTR[@]}" task ls -q 2>/dev/null); do timeout 20 "${CTR[@]}" task delete -f "$id" >/dev/null; done
+    for id in $("${CTR[@]}" container ls -q 2>/dev/null); do timeout 20 "${CTR[@]}" container rm "$id" >/dev/null; done
 }

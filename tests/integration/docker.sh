@@ -4,14 +4,13 @@
 DKR=$T/docker
 # Docker reserves the name "runc" for its built-in runtime.
 DOCKER_RT=$RTNAME; [[ $DOCKER_RT != runc ]] || DOCKER_RT=runc-under-test
-DOCKER=(docker -H "unix://$DKR/docker.sock")
+DOCKER=(env DOCKER_CONFIG="$DKR/cli" docker -H "unix://$DKR/docker.sock")
 DOCKER_RUN=(--runtime "$DOCKER_RT" --network none)
 d_status() { "${DOCKER[@]}" inspect -f '{{.State.Status}}' "$1" 2>/dev/null; }
 d_pid() { "${DOCKER[@]}" inspect -f '{{.State.Pid}}' "$1" 2>/dev/null; }
 
 docker_start() {
     mkdir -p "$DKR"
-    export DOCKER_CONFIG=$DKR/cli
     cat >"$DKR/daemon.json" <<JSON
 {
   "runtimes": { "$DOCKER_RT": { "path": "$RUNTIME" } },
@@ -24,8 +23,9 @@ docker_start() {
   "userland-proxy": false
 }
 JSON
-    # dockerd starts and owns its containerd (state below --exec-root and --data-root)
-    dockerd --config-file "$DKR/daemon.json" --data-root "$DKR/data" --exec-root "$DKR/exec" \
+    # a containerd of its own (one dockerd would start uses the host's /opt/containerd)
+    start_containerd "$DKR/containerd" "$T/docker-containerd.log" || return 1
+    dockerd --containerd "$DKR/containerd/containerd.sock" --config-file "$DKR/daemon.json" --data-root "$DKR/data" --exec-root "$DKR/exec" \
         --pidfile "$DKR/docker.pid" -H "unix://$DKR/docker.sock" >"$T/docker.log" 2>&1 &
     DAEMON_PIDS+=($!)
     wait_for 60 "${DOCKER[@]}" version || return 1
@@ -76,10 +76,18 @@ d_rm_force() {
     do_ "${DOCKER[@]}" ps -aq --filter name=c3; [[ -z $OUTPUT ]] || { echo "c3 still listed"; return 1; }
 }
 
+# the runtime's own error, which the shim reads back from the --log JSON, reaches the user
+d_runtime_error() {
+    do_ "${DOCKER[@]}" run --rm "${DOCKER_RUN[@]}" "$IMAGE" /no/such/binary
+    [[ $RC != 0 ]] || { echo "exit status 0 for a missing binary"; return 1; }
+    expect_out 'OCI runtime .*no/such/binary'
+}
+
 docker_steps() {
     step docker "run --rm (output)" d_run_output
     step docker "run --rm (exit code)" d_run_exit
     step docker "run --rm -t" d_run_tty
+    step docker "runtime error shown" d_runtime_error
     step docker "run -d sleep" d_run_detached
     step docker "exec" d_exec
     step docker "exec -t" d_exec_tty
@@ -95,5 +103,5 @@ docker_steps() {
 docker_cleanup() {
     [[ -S "$DKR/docker.sock" ]] || return 0
     local ids; ids=$(timeout 20 "${DOCKER[@]}" ps -aq 2>/dev/null)
-    [[ -z $ids ]] || timeout 60 "${DOCKER[@]}" rm -f $ids
+    [[ -z $ids ]] || timeout 60 "${DOCKER[@]}" rm -f $ids >/dev/null
 }

@@ -2,7 +2,7 @@
 # documents). Sourced by run.sh.
 
 PDM=$T/podman
-PODMAN=(podman --root "$PDM/root" --runroot "$PDM/run" --tmpdir "$PDM/tmp" --storage-driver vfs
+PODMAN=(env TMPDIR="$PDM/tmp" CONTAINERS_CONF="$PDM/containers.conf" CONTAINERS_STORAGE_CONF="$PDM/storage.conf" podman --root "$PDM/root" --runroot "$PDM/run" --tmpdir "$PDM/tmp" --storage-driver vfs
         --cgroup-manager cgroupfs --events-backend file)
 PODMAN_RUN=(--network none --cgroup-parent "/$CGPARENT/podman")
 p_status() { "${PODMAN[@]}" inspect -f '{{.State.Status}}' "$1" 2>/dev/null; }
@@ -34,9 +34,7 @@ volume_path = "$PDM/root/volumes"
 [engine.runtimes]
 $RTNAME = ["$RUNTIME"]
 TOML
-    export CONTAINERS_CONF=$PDM/containers.conf
-    export CONTAINERS_STORAGE_CONF=$PDM/storage.conf
-    printf '[storage]\ndriver = "vfs"\nrunroot = "%s"\ngraphroot = "%s"\n' "$PDM/run" "$PDM/root" >"$CONTAINERS_STORAGE_CONF"
+    printf '[storage]\ndriver = "vfs"\nrunroot = "%s"\ngraphroot = "%s"\n' "$PDM/run" "$PDM/root" >"$PDM/storage.conf"
     do_ "${PODMAN[@]}" load -i "$T/busybox.tar" || { echo "$OUTPUT" | tee "$T/podman.log"; return 1; }
     do_ "${PODMAN[@]}" image exists "$IMAGE" || do_ "${PODMAN[@]}" tag "$(tail -n 1 <<<"$OUTPUT" | awk '{ print $NF }')" "$IMAGE"
     do_ "${PODMAN[@]}" image exists "$IMAGE" || { echo "image $IMAGE not loaded"; return 1; }
@@ -63,7 +61,7 @@ p_pause() {
     [[ $(p_status c1) == running ]] || { echo "c1 is $(p_status c1) after unpause"; return 1; }
 }
 p_update() {
-    if ! podman update --help >/dev/null 2>&1; then
+    if ! "${PODMAN[@]}" update --help >/dev/null 2>&1; then
         echo "podman $(podman --version | awk '{ print $3 }') has no update"; return 2
     fi
     do_ "${PODMAN[@]}" update --memory 64m c1 || { expect_ok; return; }
@@ -113,6 +111,6 @@ podman_steps() {
 
 podman_cleanup() {
     [[ -d "$PDM/root" ]] || return 0
-    timeout 60 "${PODMAN[@]}" rm -f -a -t 0
+    timeout 60 "${PODMAN[@]}" rm -f -a -t 0 >/dev/null
     # podman leaves its vfs/overlay storage mounted (shm, ...): run.sh unmounts everything under T
 }

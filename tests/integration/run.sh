@@ -170,8 +170,8 @@ cleanup() {
         kill -KILL "$pid" 2>/dev/null
     done
     sleep 0.3
-    # mounts the managers made (rootfs, shm, netns, overlay, ...), deepest first, then our /run
-    awk -v t="$T" -v r="$RUNMNT" '$5 == r || index($5, t "/") == 1 || index($5, r "/") == 1 { print $5 }' /proc/self/mountinfo |
+    # mounts the managers made (rootfs, shm, netns, ...), deepest first, then our /run and /var/lib
+    awk -v t="$T" '$5 == "/run" || $5 == "/var/lib" || index($5, t "/") == 1 || index($5, "/run/") == 1 { print $5 }' /proc/self/mountinfo |
         awk '{ print length($0) " " $0 }' | sort -rn | cut -d' ' -f2- |
         while read -r d; do umount -l "$(printf '%b' "$d")" 2>/dev/null; done
     # container cgroups: all below CGPARENT; the daemons' own cgroups named after RUNID
@@ -182,7 +182,6 @@ cleanup() {
     rm -rf "$LOGS"; mkdir -p "$LOGS" && cp "$T"/*.log "$LOGS"/ 2>/dev/null
     rm -rf --one-file-system "$T" 2>/dev/null
 }
-RUNMNT=/run
 LOGS=${INTEG_LOGS:-$ROOT/build/integration-logs}
 trap cleanup EXIT
 trap 'exit 130' INT TERM
@@ -190,6 +189,8 @@ trap 'exit 130' INT TERM
 # A private, empty /run (this mount namespace only): containerd's shim keeps runc state in
 # /run/containerd/runc, podman in /run/libpod and /run/containers — all of it vanishes with this.
 mount -t tmpfs -o mode=755,nosuid,nodev tmpfs /run || { echo "cannot mount a tmpfs on /run"; exit 1; }
+# and /var/lib: podman 4.3 keeps a blob-info cache in /var/lib/containers/cache whatever --root says
+mount -t tmpfs -o mode=755,nosuid,nodev tmpfs /var/lib || { echo "cannot mount a tmpfs on /var/lib"; exit 1; }
 
 build_image || { echo "cannot build the busybox image"; exit 1; }
 
