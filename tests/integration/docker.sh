@@ -11,6 +11,7 @@ d_pid() { "${DOCKER[@]}" inspect -f '{{.State.Pid}}' "$1" 2>/dev/null; }
 
 docker_start() {
     mkdir -p "$DKR"
+    # deprecated-key-path: dockerd 20.10 otherwise writes a trust key to /etc/docker/key.json
     cat >"$DKR/daemon.json" <<JSON
 {
   "runtimes": { "$DOCKER_RT": { "path": "$RUNTIME" } },
@@ -20,7 +21,8 @@ docker_start() {
   "iptables": false,
   "ip-masq": false,
   "bridge": "none",
-  "userland-proxy": false
+  "userland-proxy": false,
+  "deprecated-key-path": "$DKR/key.json"
 }
 JSON
     # a containerd of its own (one dockerd would start uses the host's /opt/containerd)
