@@ -4,23 +4,27 @@
 #   OCI_RUNTIME=/path/to/runtime tests/integration/run.sh [MANAGER...]
 #
 # OCI_RUNTIME: the runc-compatible binary under test (default: out/ociruntime; `OCI_RUNTIME=runc`
-# checks the harness itself against runc). MANAGERS: containerd docker podman (default: all three).
+# checks the harness itself against runc). MANAGER: containerd, docker, podman (default: all three).
 #
 # Installs the Debian packages it needs if missing (containerd, docker.io, podman, conmon,
-# busybox-static), then re-runs itself inside tests/sandbox/run-in-sandbox.sh, where it
+# busybox-static, bsdutils for script(1)), then re-runs itself inside tests/sandbox/run-in-sandbox.sh, where it
 #   * builds a busybox image from busybox-static (an OCI layout that is also a `docker save`
 #     archive: no registry is reachable) and imports it into each manager;
-#   * starts each daemon with every piece of its state under the sandbox's temp dir (a tmpfs over
-#     /run hides the managers' fixed /run paths, such as containerd's runc root): vfs/native
+#   * starts each daemon with every piece of its state under the sandbox's temp dir (tmpfs mounts
+#     over /run and /var/lib hide the paths the managers hard-code, such as the shim's runc root
+#     /run/containerd/runc and podman's /var/lib/containers/cache): vfs/native
 #     storage, cgroupfs driver, no iptables, no bridge, host or none networking, every container
 #     cgroup under a parent named after this run;
 #   * runs the same steps through the runtime under test with each manager: run --rm (output,
 #     exit code, -t), detached sleep, exec (plain, -t, detached), top/ps, pause/resume,
-#     update --memory, stop, kill, rm -f;
+#     update --memory, stop, kill, rm -f, and that the runtime's own error (read back from its
+#     --log JSON) reaches the user;
 #   * stops every daemon and removes every trace (containers, mounts, cgroups, state, sockets,
 #     processes), also when a step fails.
 # Prints one line per manager and step (PASS, FAIL with the command's output, SKIP when the
-# manager has no such command), then "N passed, N failed". Exit status 1 if a step failed.
+# manager has no such command), then "N passed, N failed". Exit status 1 if a step failed (125
+# from the sandbox if something was left behind). The step log (every command, its output and
+# status) and the daemons' logs are kept in build/integration-logs/ (INTEG_LOGS overrides).
 set -u
 
 SELF=$(readlink -f -- "${BASH_SOURCE[0]}")
@@ -34,7 +38,7 @@ if [[ "${__OCI_INTEG_INNER:-}" != 1 ]]; then
     runtime=$(readlink -f -- "$runtime")
     [[ -x "$runtime" ]] || { echo "run.sh: $runtime is not an executable (build it: ./build.sh)" >&2; exit 1; }
     need=()
-    for p in containerd docker.io podman conmon busybox-static util-linux; do
+    for p in containerd docker.io podman conmon busybox-static bsdutils; do
         dpkg -s "$p" >/dev/null 2>&1 || need+=("$p")
     done
     if [[ ${#need[@]} -gt 0 ]]; then
