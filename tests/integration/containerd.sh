@@ -50,7 +50,7 @@ c_run_exit() { do_ "${CTR[@]}" run --rm "${CTR_RUN[@]}" --cgroup "$(ctr_cg r2)" 
 c_run_tty() { do_tty "${CTR[@]}" run --rm -t "${CTR_RUN[@]}" --cgroup "$(ctr_cg r3)" "$IMAGE" r3 sh -c 'test -t 0 && test -t 1 && echo is-a-tty'; expect_ok && expect_out 'is-a-tty'; }
 c_run_detached() {
     do_ "${CTR[@]}" run -d "${CTR_RUN[@]}" --cgroup "$(ctr_cg c1)" "$IMAGE" c1 sleep 1000 || { expect_ok; return; }
-    wait_for 10 test "$(ctr_status c1)" = RUNNING || { echo "task c1 is $(ctr_status c1), want RUNNING"; return 1; }
+    wait_for 10 status_is ctr_status c1 RUNNING || { echo "task c1 is $(ctr_status c1), want RUNNING"; return 1; }
 }
 c_exec() { do_ "${CTR[@]}" task exec --exec-id e1 c1 sh -c 'echo exec-out; exit 4'; expect_rc 4 && expect_out '^exec-out$'; }
 c_exec_tty() { do_tty "${CTR[@]}" task exec -t --exec-id e2 c1 sh -c 'test -t 0 && test -t 1 && echo is-a-tty'; expect_ok && expect_out 'is-a-tty'; }
@@ -73,14 +73,14 @@ c_stop() {
     do_ "${CTR[@]}" task kill c1 || { expect_ok; return; }
     sleep 1
     [[ $(ctr_status c1) == STOPPED ]] || do_ "${CTR[@]}" task kill -s SIGKILL c1 || { expect_ok; return; }
-    wait_for 10 test "$(ctr_status c1)" = STOPPED || { echo "task c1 is $(ctr_status c1), want STOPPED"; return 1; }
+    wait_for 10 status_is ctr_status c1 STOPPED || { echo "task c1 is $(ctr_status c1), want STOPPED"; return 1; }
     do_ "${CTR[@]}" task delete c1 || { expect_ok; return; }
     do_ "${CTR[@]}" container rm c1; expect_ok
 }
 c_kill() {
     do_ "${CTR[@]}" run -d "${CTR_RUN[@]}" --cgroup "$(ctr_cg c2)" "$IMAGE" c2 sleep 1000 || { expect_ok; return; }
     do_ "${CTR[@]}" task kill -s SIGKILL c2 || { expect_ok; return; }
-    wait_for 10 test "$(ctr_status c2)" = STOPPED || { echo "task c2 is $(ctr_status c2), want STOPPED"; return 1; }
+    wait_for 10 status_is ctr_status c2 STOPPED || { echo "task c2 is $(ctr_status c2), want STOPPED"; return 1; }
     do_ "${CTR[@]}" task delete c2; expect_ok && expect_out 'exit code 137' || return 1
     do_ "${CTR[@]}" container rm c2; expect_ok
 }

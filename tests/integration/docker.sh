@@ -68,7 +68,7 @@ d_stop() {
 d_kill() {
     do_ "${DOCKER[@]}" run -d --name c2 "${DOCKER_RUN[@]}" "$IMAGE" sleep 1000 || { expect_ok; return; }
     do_ "${DOCKER[@]}" kill c2 || { expect_ok; return; }
-    wait_for 10 test "$(d_status c2)" = exited || { echo "c2 is $(d_status c2) after kill"; return 1; }
+    wait_for 10 status_is d_status c2 exited || { echo "c2 is $(d_status c2) after kill"; return 1; }
     do_ "${DOCKER[@]}" inspect -f '{{.State.ExitCode}}' c2; expect_out '^137$' || return 1
     do_ "${DOCKER[@]}" rm c2; expect_ok
 }

@@ -76,7 +76,7 @@ p_stop() {
 p_kill() {
     do_ "${PODMAN[@]}" run -d --name c2 "${PODMAN_RUN[@]}" "$IMAGE" sleep 1000 || { expect_ok; return; }
     do_ "${PODMAN[@]}" kill c2 || { expect_ok; return; }
-    wait_for 10 test "$(p_status c2)" = exited || { echo "c2 is $(p_status c2) after kill"; return 1; }
+    wait_for 10 status_is p_status c2 exited || { echo "c2 is $(p_status c2) after kill"; return 1; }
     do_ "${PODMAN[@]}" inspect -f '{{.State.ExitCode}}' c2; expect_out '^137$' || return 1
     do_ "${PODMAN[@]}" rm c2; expect_ok
 }

@@ -198,6 +198,8 @@ mount -t tmpfs -o mode=755,nosuid,nodev tmpfs /var/lib || { echo "cannot mount a
 
 build_image || { echo "cannot build the busybox image"; exit 1; }
 
+# status_is FUNCTION ID STATUS: FUNCTION ID prints STATUS (for wait_for, which re-runs it)
+status_is() { [[ $("$1" "$2") == "$3" ]]; }
 wait_for() { # wait_for SECONDS CMD... : until CMD succeeds
     local n=$(($1 * 5)); shift
     for _ in $(seq "$n"); do "$@" >/dev/null 2>&1 && return 0; sleep 0.2; done
