@@ -4,8 +4,9 @@
 #   ./build.sh            install missing OS packages, build out/ociruntime, run one demo container
 #   ./build.sh test       build, then every test: unit, native (C executor), conformance (as root,
 #                         inside a private cgroup+mount+pid namespace sandbox)
-#   ./build.sh test unit|native|conformance|vm   one group only (vm: the cgroup tests inside a
-#                         cgroup-v2-only QEMU guest, tests/vm/run-cgroup-v2-tests.sh)
+#   ./build.sh test unit|native|conformance|vm|integration   one group only (vm: the cgroup tests
+#                         inside a cgroup-v2-only QEMU guest, tests/vm/run-cgroup-v2-tests.sh;
+#                         integration: out/ociruntime driven by containerd, Docker and Podman)
 #   ./build.sh bench      ociruntime, runc and crun side by side; the table goes into README.md
 #   ./build.sh clean
 set -euo pipefail
@@ -116,6 +117,12 @@ test_vm() {
   tests/vm/run-cgroup-v2-tests.sh
 }
 
+# The real managers (containerd, Docker, Podman), installed from Debian, driving out/ociruntime.
+test_integration() {
+  say "integration tests (containerd, Docker, Podman driving out/ociruntime, in the sandbox)"
+  OCI_RUNTIME="$OUT/ociruntime" tests/integration/run.sh
+}
+
 bench() {
   local p need=()
   for p in runc crun hyperfine time; do dpkg -s "$p" >/dev/null 2>&1 || need+=("$p"); done
@@ -145,8 +152,8 @@ case "$cmd" in
     ensure_packages
     build_runtime
     case "${2:-all}" in
-      unit|native|conformance|vm) groups=("$2") ;;
-      all) groups=(unit native conformance vm) ;;
+      unit|native|conformance|vm|integration) groups=("$2") ;;
+      all) groups=(unit native conformance vm integration) ;;
       *) echo "build.sh test: unknown group ${2}" >&2; exit 2 ;;
     esac
     for g in "${groups[@]}"; do

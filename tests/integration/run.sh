@@ -1,0 +1,233 @@
+#!/usr/bin/env bash
+# tests/integration/run.sh — the runtime under test driven by real container managers.
+#
+#   OCI_RUNTIME=/path/to/runtime tests/integration/run.sh [MANAGER...]
+#
+# OCI_RUNTIME: the runc-compatible binary under test (default: out/ociruntime; `OCI_RUNTIME=runc`
+# checks the harness itself against runc). MANAGER: containerd, docker, podman (default: all three).
+#
+# Installs the Debian packages it needs if missing (containerd, docker.io, podman, conmon,
+# busybox-static, bsdutils for script(1)), then re-runs itself inside tests/sandbox/run-in-sandbox.sh, where it
+#   * builds a busybox image from busybox-static (an OCI layout that is also a `docker save`
+#     archive: no registry is reachable) and imports it into each manager;
+#   * starts each daemon with every piece of its state under the sandbox's temp dir (tmpfs mounts
+#     over /run and /var/lib hide the paths the managers hard-code, such as the shim's runc root
+#     /run/containerd/runc and podman's /var/lib/containers/cache): vfs/native
+#     storage, cgroupfs driver, no iptables, no bridge, host or none networking, every container
+#     cgroup under a parent named after this run;
+#   * runs the same steps through the runtime under test with each manager: run --rm (output,
+#     exit code, -t), detached sleep, exec (plain, -t, detached), top/ps, pause/resume,
+#     update --memory, stop, kill, rm -f, and that the runtime's own error (read back from its
+#     --log JSON) reaches the user;
+#   * stops every daemon and removes every trace (containers, mounts, cgroups, state, sockets,
+#     processes), also when a step fails.
+# Prints one line per manager and step (PASS, FAIL with the command's output, SKIP when the
+# manager has no such command), then "N passed, N failed". Exit status 1 if a step failed (125
+# from the sandbox if something was left behind). The step log (every command, its output and
+# status) and the daemons' logs are kept in build/integration-logs/ (INTEG_LOGS overrides).
+set -u
+
+SELF=$(readlink -f -- "${BASH_SOURCE[0]}")
+HERE=$(dirname "$SELF")
+ROOT=$(cd "$HERE/../.." && pwd)
+
+if [[ "${__OCI_INTEG_INNER:-}" != 1 ]]; then
+    [[ "$(id -u)" == 0 ]] || { echo "run.sh: integration tests need root" >&2; exit 1; }
+    runtime=${OCI_RUNTIME:-$ROOT/out/ociruntime}
+    [[ "$runtime" == */* ]] || runtime=$(command -v "$runtime") || { echo "run.sh: no runtime ${OCI_RUNTIME}" >&2; exit 1; }
+    runtime=$(readlink -f -- "$runtime")
+    [[ -x "$runtime" ]] || { echo "run.sh: $runtime is not an executable (build it: ./build.sh)" >&2; exit 1; }
+    need=()
+    for p in containerd docker.io podman conmon busybox-static bsdutils; do
+        dpkg -s "$p" >/dev/null 2>&1 || need+=("$p")
+    done
+    if [[ ${#need[@]} -gt 0 ]]; then
+        echo "== installing ${need[*]}"
+        apt-get -o DPkg::Lock::Timeout=600 update -qq || exit 1
+        DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y -qq \
+            --no-install-recommends "${need[@]}" >/dev/null || exit 1
+    fi
+    export OCI_RUNTIME=$runtime __OCI_INTEG_INNER=1
+    exec "$ROOT/tests/sandbox/run-in-sandbox.sh" "$SELF" "$@"
+fi
+
+# ---------------------------------------------------------------------------------------------
+# Inside the sandbox
+# ---------------------------------------------------------------------------------------------
+unset __OCI_INTEG_INNER
+RUNTIME=$OCI_RUNTIME
+RTNAME=${RUNTIME##*/}
+RUNID=$OCI_SANDBOX_RUN_ID
+T=$OCI_CONFORMANCE_TMP/integ
+CGPARENT=integ-$RUNID            # every container cgroup lives below this (sandbox cleanup knows it)
+IMAGE=localhost/busybox:latest
+MANAGERS=("$@")
+[[ ${#MANAGERS[@]} -gt 0 ]] || MANAGERS=(containerd docker podman)
+mkdir -p "$T"
+echo "runtime under test: $RUNTIME ($("$RUNTIME" --version 2>&1 | head -1))"
+
+PASSED=0 FAILED=0 SKIPPED=0
+RESULTS=()
+OUTPUT=""   # the last step command's stdout+stderr
+RC=0        # and its exit status
+
+# do CMD... : runs CMD with a deadline, keeps its output in OUTPUT and status in RC.
+do_() {
+    OUTPUT=$(timeout -k 5 60 "$@" 2>&1 </dev/null)
+    RC=$?
+    printf '    $ %s\n%s\n    (exit %d)\n' "$*" "$(sed 's/^/    | /' <<<"$OUTPUT")" "$RC" >>"$T/steps.log"
+    return $RC
+}
+# the same, with a terminal on stdin/stdout (script(1) gives CMD a pty)
+do_tty() {
+    OUTPUT=$(timeout -k 5 60 script -qec "$(printf '%q ' "$@")" /dev/null 2>&1 </dev/null | tr -d '\r')
+    RC=${PIPESTATUS[0]}
+    printf '    $ (tty) %s\n%s\n    (exit %d)\n' "$*" "$(sed 's/^/    | /' <<<"$OUTPUT")" "$RC" >>"$T/steps.log"
+    return $RC
+}
+expect_rc() { [[ $RC == "$1" ]] || { echo "exit status $RC, want $1"; return 1; }; }
+expect_out() { grep -qE -- "$1" <<<"$OUTPUT" || { echo "output does not match /$1/"; return 1; }; }
+expect_ok() { expect_rc 0; }
+
+# step MANAGER NAME FUNCTION : runs FUNCTION (which uses do_/expect_*), records PASS/FAIL/SKIP.
+# FUNCTION returns 0 (pass), 1 (fail) or 2 (skip, reason on stdout).
+step() {
+    local m=$1 name=$2 fn=$3 why rc
+    echo "  -- $m: $name" >>"$T/steps.log"
+    "$fn" >"$T/why" 2>&1
+    rc=$?
+    why=$(cat "$T/why")
+    case $rc in
+        0) PASSED=$((PASSED + 1)); RESULTS+=("$(printf '%-10s %-22s PASS' "$m" "$name")") ;;
+        2) SKIPPED=$((SKIPPED + 1)); RESULTS+=("$(printf '%-10s %-22s SKIP %s' "$m" "$name" "$why")") ;;
+        *) FAILED=$((FAILED + 1))
+           RESULTS+=("$(printf '%-10s %-22s FAIL %s' "$m" "$name" "$(tail -n 1 <<<"$why")")")
+           printf '%s: %s FAILED: %s\n  last command output:\n%s\n' "$m" "$name" "$why" \
+               "$(tail -n 15 <<<"$OUTPUT" | sed 's/^/    /')" ;;
+    esac
+    printf '%-10s %-22s %s\n' "$m" "$name" "$(case $rc in 0) echo PASS;; 2) echo SKIP;; *) echo FAIL;; esac)"
+}
+
+# The memory limit the runtime set on PID's cgroup (cgroup v1 memory controller).
+memory_limit_of() {
+    local pid=$1 path
+    path=$(awk -F: '$2 ~ /(^|,)memory(,|$)/ { print $3 }' "/proc/$pid/cgroup" 2>/dev/null)
+    cat "/sys/fs/cgroup/memory$path/memory.limit_in_bytes" 2>/dev/null
+}
+
+# ---------------------------------------------------------------------------------------------
+# The busybox image: one layer with busybox-static, as an OCI layout plus docker's manifest.json
+# ---------------------------------------------------------------------------------------------
+sha() { sha256sum "$1" | cut -d' ' -f1; }
+build_image() {
+    local img=$T/image rootfs=$T/image-rootfs a layer cfg man idx
+    rm -rf "$img" "$rootfs"
+    mkdir -p "$rootfs"/{bin,dev,proc,sys,tmp,etc,root} "$img/blobs/sha256"
+    cp /bin/busybox "$rootfs/bin/busybox"
+    for a in $(/bin/busybox --list); do
+        [[ $a == busybox ]] || ln -sf busybox "$rootfs/bin/$a"
+    done
+    echo "root:x:0:0:root:/root:/bin/sh" >"$rootfs/etc/passwd"
+    echo "root:x:0:" >"$rootfs/etc/group"
+    chmod 1777 "$rootfs/tmp"
+    tar --sort=name --numeric-owner --owner=0 --group=0 --mtime=@0 -C "$rootfs" -cf "$T/layer.tar" . || return 1
+    layer=$(sha "$T/layer.tar"); mv "$T/layer.tar" "$img/blobs/sha256/$layer"
+    cat >"$T/config.json" <<EOF
+{"architecture":"amd64","os":"linux","created":"1970-01-01T00:00:00Z","config":{"Env":["PATH=/usr/sbin:/usr/bin:/sbin:/bin"],"Cmd":["sh"]},"rootfs":{"type":"layers","diff_ids":["sha256:$layer"]},"history":[{"created":"1970-01-01T00:00:00Z","created_by":"busybox-static"}]}
+EOF
+    cfg=$(sha "$T/config.json"); mv "$T/config.json" "$img/blobs/sha256/$cfg"
+    cat >"$T/manifest.json" <<EOF
+{"schemaVersion":2,"mediaType":"application/vnd.oci.image.manifest.v1+json","config":{"mediaType":"application/vnd.oci.image.config.v1+json","digest":"sha256:$cfg","size":$(stat -c %s "$img/blobs/sha256/$cfg")},"layers":[{"mediaType":"application/vnd.oci.image.layer.v1.tar","digest":"sha256:$layer","size":$(stat -c %s "$img/blobs/sha256/$layer")}]}
+EOF
+    man=$(sha "$T/manifest.json"); mv "$T/manifest.json" "$img/blobs/sha256/$man"
+    cat >"$img/index.json" <<EOF
+{"schemaVersion":2,"manifests":[{"mediaType":"application/vnd.oci.image.manifest.v1+json","digest":"sha256:$man","size":$(stat -c %s "$img/blobs/sha256/$man"),"platform":{"architecture":"amd64","os":"linux"},"annotations":{"io.containerd.image.name":"$IMAGE","org.opencontainers.image.ref.name":"latest"}}]}
+EOF
+    echo '{"imageLayoutVersion":"1.0.0"}' >"$img/oci-layout"
+    # docker load (20.10) reads docker's own archive format: manifest.json next to the blobs
+    echo "[{\"Config\":\"blobs/sha256/$cfg\",\"RepoTags\":[\"$IMAGE\"],\"Layers\":[\"blobs/sha256/$layer\"]}]" >"$img/manifest.json"
+    tar --numeric-owner -C "$img" -cf "$T/busybox.tar" . || return 1
+    rm -rf "$rootfs"
+}
+
+# ---------------------------------------------------------------------------------------------
+# Cleanup: runs on every exit path
+# ---------------------------------------------------------------------------------------------
+DAEMON_PIDS=()
+cleanup() {
+    local pid i d
+    trap - EXIT INT TERM
+    for m in "${MANAGERS[@]}"; do declare -F "${m}_cleanup" >/dev/null && "${m}_cleanup" >>"$T/cleanup.log" 2>&1; done
+    for ((i = ${#DAEMON_PIDS[@]} - 1; i >= 0; i--)); do
+        pid=${DAEMON_PIDS[i]}
+        kill -TERM "$pid" 2>/dev/null || continue
+        for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
+        kill -KILL "$pid" 2>/dev/null
+        wait "$pid" 2>/dev/null
+    done
+    # shims, conmon and containers the daemons left: everything but us and our ancestors is ours
+    for p in /proc/[0-9]*; do
+        pid=${p#/proc/}
+        [[ $pid == 1 || $pid == $$ || $pid == "$BASHPID" ]] && continue
+        grep -qx "PPid:[[:space:]]*0" "$p/status" 2>/dev/null && continue
+        echo "leftover process $pid: $(tr '\0' ' ' <"$p/cmdline" 2>/dev/null)" >>"$T/cleanup.log"
+        kill -KILL "$pid" 2>/dev/null
+    done
+    sleep 0.3
+    # mounts the managers made (rootfs, shm, netns, ...), deepest first, then our /run and /var/lib
+    awk -v t="$T" '$5 == "/run" || $5 == "/var/lib" || index($5, t "/") == 1 || index($5, "/run/") == 1 { print $5 }' /proc/self/mountinfo |
+        awk '{ print length($0) " " $0 }' | sort -rn | cut -d' ' -f2- |
+        while read -r d; do umount -l "$(printf '%b' "$d")" 2>/dev/null; done
+    # container cgroups: all below CGPARENT; the daemons' own cgroups named after RUNID
+    find /sys/fs/cgroup -mindepth 2 -depth -type d \( -path "*/$CGPARENT" -o -path "*/$CGPARENT/*" \) 2>/dev/null |
+        while read -r d; do rmdir "$d" 2>/dev/null || echo "cannot remove cgroup $d" >>"$T/cleanup.log"; done
+    [[ -s "$T/cleanup.log" ]] && { echo "== cleanup log"; cat "$T/cleanup.log"; }
+    # the step log and the daemons' logs stay for a look afterwards
+    rm -rf "$LOGS"; mkdir -p "$LOGS" && cp "$T"/*.log "$LOGS"/ 2>/dev/null
+    rm -rf --one-file-system "$T" 2>/dev/null
+}
+LOGS=${INTEG_LOGS:-$ROOT/build/integration-logs}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# A private, empty /run (this mount namespace only): containerd's shim keeps runc state in
+# /run/containerd/runc, podman in /run/libpod and /run/containers — all of it vanishes with this.
+mount -t tmpfs -o mode=755,nosuid,nodev tmpfs /run || { echo "cannot mount a tmpfs on /run"; exit 1; }
+# and /var/lib: podman 4.3 keeps a blob-info cache in /var/lib/containers/cache whatever --root says
+mount -t tmpfs -o mode=755,nosuid,nodev tmpfs /var/lib || { echo "cannot mount a tmpfs on /var/lib"; exit 1; }
+
+build_image || { echo "cannot build the busybox image"; exit 1; }
+
+# status_is FUNCTION ID STATUS: FUNCTION ID prints STATUS (for wait_for, which re-runs it)
+status_is() { [[ $("$1" "$2") == "$3" ]]; }
+wait_for() { # wait_for SECONDS CMD... : until CMD succeeds
+    local n=$(($1 * 5)); shift
+    for _ in $(seq "$n"); do "$@" >/dev/null 2>&1 && return 0; sleep 0.2; done
+    return 1
+}
+
+# ---------------------------------------------------------------------------------------------
+# The managers (each file defines <m>_start, <m>_steps, <m>_cleanup)
+# ---------------------------------------------------------------------------------------------
+source "$HERE/containerd.sh"
+source "$HERE/docker.sh"
+source "$HERE/podman.sh"
+
+for m in "${MANAGERS[@]}"; do
+    declare -F "${m}_start" >/dev/null || { echo "unknown manager $m"; FAILED=$((FAILED + 1)); continue; }
+    echo "== $m"
+    if "${m}_start"; then
+        "${m}_steps"
+    else
+        FAILED=$((FAILED + 1)); RESULTS+=("$(printf '%-10s %-22s FAIL cannot start' "$m" "daemon/setup")")
+        echo "$m: cannot start; its log:"; tail -n 30 "$T/$m.log" 2>/dev/null | sed 's/^/    /'
+    fi
+    "${m}_cleanup" >>"$T/cleanup.log" 2>&1
+done
+
+echo
+echo "== results against $RUNTIME"
+printf '%s\n' "${RESULTS[@]}"
+echo
+echo "$PASSED passed, $FAILED failed"
+[[ $FAILED -eq 0 ]]
