@@ -25,8 +25,6 @@
 
 /* ---- host side ------------------------------------------------------------------------------ */
 
-#define SPAWN_STACK_SIZE (64 * 1024)
-
 struct spawn_args {
     int exe_fd;
     char *const *argv;
@@ -85,29 +83,9 @@ int oci_spawn_executor(const char *exe, int plan_fd, int sync_fd)
         return -err;
     }
 
-    void *stack = mmap(NULL, SPAWN_STACK_SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
-    if (stack == MAP_FAILED) {
-        int err = errno;
-        close(exe_fd);
-        return -err;
-    }
     struct spawn_args a = { .exe_fd = exe_fd, .argv = argv, .envp = envp, .plan_fd = plan_fd, .sync_fd = sync_fd };
-    /* Blocked until the child has reset its handlers (see spawn_child). */
-    sigset_t all;
-    sigfillset(&all);
-    pthread_sigmask(SIG_SETMASK, &all, &a.oldmask);
-    int pid = clone(spawn_child, (char *)stack + SPAWN_STACK_SIZE, CLONE_VM | CLONE_VFORK | SIGCHLD, &a);
-    int err = errno;
-    pthread_sigmask(SIG_SETMASK, &a.oldmask, NULL);
-    munmap(stack, SPAWN_STACK_SIZE);
+    int pid = vfork_spawn(spawn_child, &a, &a.oldmask, &a.err);
     close(exe_fd);
-    if (pid < 0)
-        return -err;
-    if (a.err != 0) {
-        while (waitpid(pid, NULL, 0) < 0 && errno == EINTR) {
-        }
-        return -a.err;
-    }
     return pid;
 }
 

@@ -14,6 +14,8 @@
 #include <termios.h>
 #include <unistd.h>
 
+#include "internal.h"
+
 /* A connected SOCK_STREAM unix socket (O_CLOEXEC), or -errno; -ENOTSOCK when path is not a socket. */
 int oci_connect_unix(const char *path)
 {
@@ -44,22 +46,7 @@ int oci_connect_unix(const char *path)
 /* Sends the u32 reply with fd attached; 0 or -errno. */
 int oci_send_fd(int sock, int fd, uint32_t reply)
 {
-    struct iovec iov = { &reply, sizeof reply };
-    union {
-        char buf[CMSG_SPACE(sizeof(int))];
-        struct cmsghdr align;
-    } ctl;
-    memset(&ctl, 0, sizeof ctl);
-    struct msghdr m = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = ctl.buf, .msg_controllen = sizeof ctl.buf };
-    struct cmsghdr *c = CMSG_FIRSTHDR(&m);
-    c->cmsg_level = SOL_SOCKET;
-    c->cmsg_type = SCM_RIGHTS;
-    c->cmsg_len = CMSG_LEN(sizeof(int));
-    memcpy(CMSG_DATA(c), &fd, sizeof fd);
-    ssize_t n;
-    do
-        n = sendmsg(sock, &m, MSG_NOSIGNAL);
-    while (n < 0 && errno == EINTR);
+    ssize_t n = sendmsg_with_fd(sock, &reply, sizeof reply, fd);
     return n == (ssize_t)sizeof reply ? 0 : n < 0 ? -errno : -EIO;
 }
 

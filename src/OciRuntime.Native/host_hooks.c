@@ -15,8 +15,6 @@
 
 #include "internal.h"
 
-#define HOOK_STACK_SIZE (64 * 1024)
-
 struct hook_args {
     const char *path;
     char *const *argv, *const *envp;
@@ -54,23 +52,6 @@ int oci_spawn_hook(const char *path, char *const *argv, char *const *envp, int s
 {
     if (path == NULL || argv == NULL || envp == NULL || stdin_fd < 0)
         return -EINVAL;
-    void *stack = mmap(NULL, HOOK_STACK_SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
-    if (stack == MAP_FAILED)
-        return -errno;
     struct hook_args a = { .path = path, .argv = argv, .envp = envp, .ns_paths = ns_paths, .stdin_fd = stdin_fd };
-    sigset_t all;
-    sigfillset(&all);
-    pthread_sigmask(SIG_SETMASK, &all, &a.oldmask);
-    int pid = clone(hook_child, (char *)stack + HOOK_STACK_SIZE, CLONE_VM | CLONE_VFORK | SIGCHLD, &a);
-    int err = errno;
-    pthread_sigmask(SIG_SETMASK, &a.oldmask, NULL);
-    munmap(stack, HOOK_STACK_SIZE);
-    if (pid < 0)
-        return -err;
-    if (a.err != 0) {
-        while (waitpid(pid, NULL, 0) < 0 && errno == EINTR) {
-        }
-        return -a.err;
-    }
-    return pid;
+    return vfork_spawn(hook_child, &a, &a.oldmask, &a.err);
 }

@@ -10,6 +10,7 @@
 
 #include <limits.h>
 #include <stdint.h>
+#include <signal.h>
 #include <sys/types.h>
 
 #include "plan_decode.h"
@@ -34,6 +35,14 @@ _Noreturn void fail_err(int err, const char *what);
 _Noreturn void fail(const char *what); /* with errno */
 void sync_with_host(uint32_t tag);      /* SYNC: returns only on REPLY_OK */
 int send_fd_msg(uint32_t type, uint32_t arg, int fd); /* a message carrying fd (SCM_RIGHTS) */
+
+/* vfork_spawn.c: run child(arg) in a vfork-style clone of the caller on a private stack, all signals
+ * blocked across the clone (*child_mask gets the caller's mask, for the child to restore once it
+ * has reset its handlers). The pid, or -errno; -(*child_err) when the child set it (failed exec). */
+int vfork_spawn(int (*child)(void *), void *arg, sigset_t *child_mask, volatile int *child_err);
+
+/* fdpass.c: sendmsg of len bytes with fd attached (SCM_RIGHTS), retried on EINTR; bytes sent or -1 */
+ssize_t sendmsg_with_fd(int sock, const void *data, size_t len, int fd);
 void wait_host_reply(void);             /* returns only on REPLY_OK */
 
 /* paths.c: every path is inside the root fd (RESOLVE_IN_ROOT), never a host path. */

@@ -48,23 +48,7 @@ int send_fd_msg(uint32_t type, uint32_t arg, int fd)
     memset(&m, 0, sizeof m);
     m.type = type;
     m.arg = arg;
-    union {
-        char buf[CMSG_SPACE(sizeof(int))];
-        struct cmsghdr align;
-    } ctl;
-    memset(&ctl, 0, sizeof ctl);
-    struct iovec iov = { &m, sizeof m };
-    struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = ctl.buf, .msg_controllen = sizeof ctl.buf };
-    struct cmsghdr *cm = CMSG_FIRSTHDR(&mh);
-    cm->cmsg_level = SOL_SOCKET;
-    cm->cmsg_type = SCM_RIGHTS;
-    cm->cmsg_len = CMSG_LEN(sizeof(int));
-    memcpy(CMSG_DATA(cm), &fd, sizeof fd);
-    ssize_t n;
-    do
-        n = sendmsg(g_exec.sync_fd, &mh, MSG_NOSIGNAL);
-    while (n < 0 && errno == EINTR);
-    return n == (ssize_t)sizeof m ? 0 : -1;
+    return sendmsg_with_fd(g_exec.sync_fd, &m, sizeof m, fd) == (ssize_t)sizeof m ? 0 : -1;
 }
 
 void sync_with_host(uint32_t tag)

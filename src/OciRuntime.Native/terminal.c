@@ -65,23 +65,7 @@ void op_recv_console(uint32_t tag)
 static void send_master(int master)
 {
     static const char name[] = "/dev/ptmx";
-    struct iovec iov = { (void *)name, sizeof name - 1 };
-    union {
-        char buf[CMSG_SPACE(sizeof(int))];
-        struct cmsghdr align;
-    } ctl;
-    memset(&ctl, 0, sizeof ctl);
-    struct msghdr m = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = ctl.buf, .msg_controllen = sizeof ctl.buf };
-    struct cmsghdr *c = CMSG_FIRSTHDR(&m);
-    c->cmsg_level = SOL_SOCKET;
-    c->cmsg_type = SCM_RIGHTS;
-    c->cmsg_len = CMSG_LEN(sizeof(int));
-    memcpy(CMSG_DATA(c), &master, sizeof master);
-    ssize_t n;
-    do
-        n = sendmsg(g_exec.console_sock, &m, MSG_NOSIGNAL);
-    while (n < 0 && errno == EINTR);
-    if (n < 0)
+    if (sendmsg_with_fd(g_exec.console_sock, name, sizeof name - 1, master) < 0)
         fail("send pty master to the console socket");
 }
 
