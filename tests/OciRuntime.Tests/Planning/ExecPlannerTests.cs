@@ -49,6 +49,14 @@ public class ExecPlannerTests
     }
 
     [Fact]
+    public void Exec_cpu_affinity_is_refused_by_name_until_it_is_applied()
+    {
+        var p = ProcessOf("""{ "args": ["/bin/true"], "cwd": "/", "execCPUAffinity": { "initial": "0", "final": "0-1" } }""");
+        var e = Assert.Throws<PlanningException>(() => Plan(p));
+        Assert.Equal("process.execCPUAffinity", e.Path);
+    }
+
+    [Fact]
     public void No_fork_without_a_pid_or_time_namespace_to_join()
     {
         var plan = Plan(ProcessOf(Sh), "mount", "uts");
