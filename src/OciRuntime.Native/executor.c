@@ -28,7 +28,7 @@ _Static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__, "SET_USER passes the p
 
 /* Field readers for a validated plan: a failure here means the plan changed after validation,
  * which the seals forbid, but it is still reported rather than trusted. */
-static uint32_t get_u32(struct plan_cursor *c)
+uint32_t get_u32(struct plan_cursor *c)
 {
     uint32_t v;
     if (cur_u32(c, &v) < 0)
@@ -36,7 +36,7 @@ static uint32_t get_u32(struct plan_cursor *c)
     return v;
 }
 
-static uint64_t get_u64(struct plan_cursor *c)
+uint64_t get_u64(struct plan_cursor *c)
 {
     uint64_t v;
     if (cur_u64(c, &v) < 0)
@@ -308,23 +308,30 @@ static _Noreturn void op_exec(struct plan_cursor *c)
     _exit(127);
 }
 
-static void op_write_proc(const char *path, const char *value)
+/* Writes value in one write(2) to fd, after checking that fd is a procfs file (a mount or a
+ * symlink must not redirect the write); closes fd. what names the file in errors. */
+static void write_procfs(int fd, const char *value, const char *what_fstatfs, const char *what_write)
 {
-    int fd = in_root_open(path, O_WRONLY | O_NOFOLLOW);
-    if (fd < 0)
-        fail("openat2 proc file");
     struct statfs sf;
     if (fstatfs(fd, &sf) < 0)
-        fail("fstatfs proc file");
+        fail(what_fstatfs);
     if (sf.f_type != PROC_SUPER_MAGIC)
         fail_err(EPERM, "verify procfs");
     size_t len = strlen(value);
     ssize_t w = write(fd, value, len);
     if (w < 0)
-        fail("write proc file");
+        fail(what_write);
     if ((size_t)w != len)
-        fail_err(EIO, "write proc file");
+        fail_err(EIO, what_write);
     close(fd);
+}
+
+static void op_write_proc(const char *path, const char *value)
+{
+    int fd = in_root_open(path, O_WRONLY | O_NOFOLLOW);
+    if (fd < 0)
+        fail("openat2 proc file");
+    write_procfs(fd, value, "fstatfs proc file", "write proc file");
 }
 
 /* The time namespace's offsets can be set only while no process is in it: the executor unshared it
@@ -340,18 +347,7 @@ static void op_timens_offsets(const char *offsets)
     close(self);
     if (fd < 0)
         fail("open timens_offsets");
-    struct statfs sf;
-    if (fstatfs(fd, &sf) < 0)
-        fail("fstatfs timens_offsets");
-    if (sf.f_type != PROC_SUPER_MAGIC)
-        fail_err(EPERM, "verify procfs");
-    size_t len = strlen(offsets);
-    ssize_t w = write(fd, offsets, len);
-    if (w < 0)
-        fail("write timens_offsets");
-    if ((size_t)w != len)
-        fail_err(EIO, "write timens_offsets");
-    close(fd);
+    write_procfs(fd, offsets, "fstatfs timens_offsets", "write timens_offsets");
 }
 
 static void run_step(uint32_t op, struct plan_cursor *c)

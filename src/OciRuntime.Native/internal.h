@@ -62,6 +62,10 @@ void op_mask(const char *path, const char *null_device);
 void op_pivot_root(void);
 void op_move_root(void);
 
+/* executor.c: field readers for a validated plan (EBADMSG "decode plan" if one does not fit) */
+uint32_t get_u32(struct plan_cursor *c);
+uint64_t get_u64(struct plan_cursor *c);
+
 /* seccomp.c */
 void op_seccomp(struct plan_cursor *c);
 void load_seccomp_at_exec(void); /* the filter OCI_SECCOMP_AT_EXEC kept, if any */
