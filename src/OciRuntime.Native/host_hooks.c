@@ -1,5 +1,6 @@
 /*
- * host_hooks.c - host side (called from C#): start one hook process. vfork+execve, because the
+ * host_hooks.c - host side (called from C#): start one hook process (or another helper program,
+ * such as ps(1) for `ps`, with its output to given fds). vfork+execve, because the
  * .NET process must not fork a child that runs managed code, and System.Diagnostics.Process would
  * install a SIGCHLD handler that reaps the children the runtime waits for itself.
  */
@@ -19,7 +20,7 @@ struct hook_args {
     const char *path;
     char *const *argv, *const *envp;
     const char *const *ns_paths; /* NULL-terminated; joined in this order before execve */
-    int stdin_fd;
+    int stdin_fd, stdout_fd, stderr_fd; /* stdout/stderr: -1 keeps the runtime's */
     sigset_t oldmask;
     volatile int err;
 };
@@ -36,10 +37,12 @@ static int hook_child(void *arg)
             goto out;
         close(fd);
     }
-    if (dup2(a->stdin_fd, 0) < 0)
+    if (dup2(a->stdin_fd, 0) < 0 || (a->stdout_fd >= 0 && dup2(a->stdout_fd, 1) < 0) ||
+        (a->stderr_fd >= 0 && dup2(a->stderr_fd, 2) < 0))
         goto out;
     sigprocmask(SIG_SETMASK, &a->oldmask, NULL);
-    /* The runtime's own fds (all close-on-exec in .NET) must not reach the hook; 1 and 2 are the runtime's. */
+    /* The runtime's own fds (all close-on-exec in .NET) must not reach the hook; 1 and 2 are the
+     * runtime's unless redirected above. */
     syscall(SYS_close_range, 3, ~0U, 4 /* CLOSE_RANGE_CLOEXEC */);
     execve(a->path, a->argv, a->envp);
 out:
@@ -52,6 +55,18 @@ int oci_spawn_hook(const char *path, char *const *argv, char *const *envp, int s
 {
     if (path == NULL || argv == NULL || envp == NULL || stdin_fd < 0)
         return -EINVAL;
-    struct hook_args a = { .path = path, .argv = argv, .envp = envp, .ns_paths = ns_paths, .stdin_fd = stdin_fd };
+    struct hook_args a = { .path = path, .argv = argv, .envp = envp, .ns_paths = ns_paths, .stdin_fd = stdin_fd,
+                           .stdout_fd = -1, .stderr_fd = -1 };
+    return vfork_spawn(hook_child, &a, &a.oldmask, &a.err);
+}
+
+/* A program in the runtime's namespaces with its stdin, stdout and stderr on the given fds; its pid
+ * or -errno. */
+int oci_spawn_redirected(const char *path, char *const *argv, char *const *envp, int stdin_fd, int stdout_fd, int stderr_fd)
+{
+    if (path == NULL || argv == NULL || envp == NULL || stdin_fd < 0 || stdout_fd < 0 || stderr_fd < 0)
+        return -EINVAL;
+    struct hook_args a = { .path = path, .argv = argv, .envp = envp, .stdin_fd = stdin_fd,
+                           .stdout_fd = stdout_fd, .stderr_fd = stderr_fd };
     return vfork_spawn(hook_child, &a, &a.oldmask, &a.err);
 }

@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 using OciRuntime.Lifecycle;
 using OciRuntime.Linux;
 
@@ -30,32 +29,22 @@ internal sealed unsafe class RunCommand : Command
         // The init is our child (the executor forks it with CLONE_PARENT): forward the signals a
         // user sends to `run` to it, and collect its exit status.
         int pid = launched.InitPid;
-        var registrations = new[] { PosixSignal.SIGTERM, PosixSignal.SIGINT, PosixSignal.SIGHUP, PosixSignal.SIGQUIT }
-            .Select(s => PosixSignalRegistration.Create(s, c =>
-            {
-                c.Cancel = true;
-                LibC.kill(pid, SignalNumber(c.Signal));
-            }))
-            .ToList();
-        try
+        using var forwarding = SignalForwarding.To(pid);
+        Start(ctx, container);
+        StartupTrace.Mark("start");
+        int status = 0;
+        while (LibC.waitpid(pid, &status, LibC.__WALL) < 0)
         {
-            Start(ctx, container);
-            StartupTrace.Mark("start");
-            int status = 0;
-            while (LibC.waitpid(pid, &status, LibC.__WALL) < 0)
-            {
-                if (LibC.Errno != LibC.EINTR)
-                    throw SyscallException.Last($"wait for the container's init {pid}");
-            }
-            if (!a.Flag("keep"))
-                container.Delete(force: true);
-            return ExitCode(status);
+            if (LibC.Errno != LibC.EINTR)
+                throw SyscallException.Last($"wait for the container's init {pid}");
         }
-        finally
+        StartupTrace.Mark("container exited");
+        if (!a.Flag("keep"))
         {
-            foreach (var r in registrations)
-                r.Dispose();
+            container.Delete(force: true);
+            StartupTrace.Mark("delete");
         }
+        return ExitCode(status);
     }
 
     /// <summary>process.terminal of the bundle's config (validated again by create).</summary>
@@ -86,13 +75,4 @@ internal sealed unsafe class RunCommand : Command
 
     /// <summary>The shell convention: the exit code, or 128 + the signal that killed it.</summary>
     internal static int ExitCode(int status) => (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f);
-
-    private static int SignalNumber(PosixSignal s) => s switch
-    {
-        PosixSignal.SIGTERM => 15,
-        PosixSignal.SIGINT => 2,
-        PosixSignal.SIGHUP => 1,
-        PosixSignal.SIGQUIT => 3,
-        _ => 15,
-    };
 }

@@ -54,10 +54,14 @@ internal static class ContainerCreator
             if (LibC.mkfifo(fifo, 0b110_010_010) != 0) // 0622, as runc
                 throw SyscallException.Last($"mkfifo {fifo}");
 
-            cgroup.Create();
-            Cli.StartupTrace.Mark("cgroup");
-            cgroupCreated = true;
-            var launched = InitLauncher.Launch(plan, (tag, pid) =>
+            // The cgroup is made while the executor starts (exec, plan checks, namespaces): on two
+            // cores that hides most of its cost. The executor waits for it at PlaceInCgroup.
+            var launched = InitLauncher.Launch(plan, whileStarting: () =>
+            {
+                cgroup.Create();
+                cgroupCreated = true;
+                Cli.StartupTrace.Mark("cgroup");
+            }, onSync: (tag, pid) =>
             {
                 if (tag == Plan.SyncTag.WriteIdMaps)
                     IdMapWriter.Write(pid, config);
@@ -72,7 +76,7 @@ internal static class ContainerCreator
                     hooksStarted = true;
                     RunCreateHooks(config, o.Id, bundle, rootfs, pid);
                 }
-            }, (notifyFd, pid) => SeccompListener.Send(config.Linux!.Seccomp!.ListenerPath
+            }, onSeccompFd: (notifyFd, pid) => SeccompListener.Send(config.Linux!.Seccomp!.ListenerPath
                     ?? throw new RuntimeError("linux.seccomp.listenerPath: required when SCMP_ACT_NOTIFY is used"), notifyFd,
                 SeccompListener.StateFor(o.Id, pid, bundle, config.Linux.Seccomp.ListenerMetadata, config.Annotations)),
                 consoleSocket: consoleFd);
@@ -136,7 +140,7 @@ internal static class ContainerCreator
     }
 
     public static string ParentMountOf(string rootfs) =>
-        MountTable.MountPointOf(MountTable.RealPath(rootfs), File.ReadAllText("/proc/self/mountinfo"));
+        MountTable.MountPointOf(MountTable.RealPath(rootfs), SysFile.Read("/proc/self/mountinfo"));
 
     /// <summary>Read only when the config leaves HOME out; from the image, resolved inside it.</summary>
     public static string HomeOf(Spec.Spec config, string rootfs)

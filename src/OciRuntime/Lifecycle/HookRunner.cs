@@ -88,7 +88,7 @@ internal static unsafe class HookRunner
                 off += w;
             }
         }
-        HookSpawn.lseek(fd, 0, 0);
+        LibC.lseek(fd, 0, 0);
         return fd;
     }
 
@@ -126,28 +126,5 @@ internal static unsafe class HookRunner
                 throw SyscallException.Last($"wait for hook {pid}");
         }
         return status;
-    }
-
-    /// <summary>A NULL-terminated char* array in unmanaged memory, for execve.</summary>
-    private sealed class CStrings : IDisposable
-    {
-        private readonly nint[] _strings;
-        public byte** Ptr { get; }
-
-        public CStrings(IReadOnlyList<string> list)
-        {
-            _strings = list.Select(s => Marshal.StringToCoTaskMemUTF8(s)).ToArray();
-            Ptr = (byte**)NativeMemory.Alloc((nuint)(list.Count + 1), (nuint)sizeof(nint));
-            for (int i = 0; i < _strings.Length; i++)
-                Ptr[i] = (byte*)_strings[i];
-            Ptr[_strings.Length] = null;
-        }
-
-        public void Dispose()
-        {
-            foreach (var s in _strings)
-                Marshal.FreeCoTaskMem(s);
-            NativeMemory.Free(Ptr);
-        }
     }
 }

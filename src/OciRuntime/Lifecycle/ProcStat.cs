@@ -5,20 +5,8 @@ internal readonly record struct ProcStat(char State, ulong StartTime)
 {
     public static ProcStat? Read(int pid)
     {
-        string text;
-        try
-        {
-            text = File.ReadAllText($"/proc/{pid}/stat");
-        }
-        catch (IOException)
-        {
-            return null;
-        }
-        catch (UnauthorizedAccessException)
-        {
-            return null;
-        }
-        return Parse(text);
+        string? text = Linux.SysFile.TryRead($"/proc/{pid}/stat", out _);
+        return text is null ? null : Parse(text);
     }
 
     /// <summary>The command name (field 2) may hold spaces and ')', so fields are counted from

@@ -22,8 +22,9 @@ internal static unsafe partial class HookSpawn
     [LibraryImport("libociexec", StringMarshalling = StringMarshalling.Utf8)]
     public static partial int oci_spawn_hook(string path, byte** argv, byte** envp, int stdinFd, byte** nsPaths);
 
-    [LibraryImport("libc", SetLastError = true)]
-    public static partial long lseek(int fd, long offset, int whence);
+    /// <summary>vfork+execve of a program with its stdin, stdout and stderr on the given fds; its pid or -errno.</summary>
+    [LibraryImport("libociexec", StringMarshalling = StringMarshalling.Utf8)]
+    public static partial int oci_spawn_redirected(string path, byte** argv, byte** envp, int stdinFd, int stdoutFd, int stderrFd);
 }
 
 /// <summary>The caller's terminal, for `run` attached to it (src/OciRuntime.Native/host_fds.c).</summary>

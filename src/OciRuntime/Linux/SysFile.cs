@@ -45,26 +45,36 @@ internal static unsafe class SysFile
         return text;
     }
 
+    /// <summary>The whole file's text; throws naming the path when it cannot be read.</summary>
+    public static string Read(string path) =>
+        TryRead(path, out int errno) ?? throw new SyscallException($"read {path}", errno);
+
     /// <summary>Reads an open fd to its end (at most <paramref name="max"/> bytes) as UTF-8;
     /// null with errno on a read error.</summary>
     public static string? ReadToEnd(int fd, int max, out int errno)
     {
         errno = 0;
-        var buf = new byte[max];
+        // Most kernel files are a line or two: start small, grow for mountinfo and the like.
+        var buf = new byte[Math.Min(max, 4096)];
         int total = 0;
-        fixed (byte* p = buf)
+        while (true)
         {
-            while (total < buf.Length)
+            if (total == buf.Length)
             {
-                nint n = LibC.read(fd, p + total, buf.Length - total);
-                if (n < 0 && LibC.Errno == LibC.EINTR)
-                    continue;
-                if (n < 0)
-                    errno = LibC.Errno;
-                if (n <= 0)
+                if (buf.Length >= max)
                     break;
-                total += (int)n;
+                Array.Resize(ref buf, Math.Min(max, buf.Length * 4));
             }
+            nint n;
+            fixed (byte* p = buf)
+                n = LibC.read(fd, p + total, buf.Length - total);
+            if (n < 0 && LibC.Errno == LibC.EINTR)
+                continue;
+            if (n < 0)
+                errno = LibC.Errno;
+            if (n <= 0)
+                break;
+            total += (int)n;
         }
         return errno == 0 ? Encoding.UTF8.GetString(buf, 0, total) : null;
     }

@@ -5,10 +5,10 @@ internal static class HostFactsReader
 {
     public static HostFacts Read(bool needCgroups)
     {
-        ulong bounding = ParseCapBnd(File.ReadAllText("/proc/self/status"));
+        ulong bounding = ParseCapBnd(Linux.SysFile.Read("/proc/self/status"));
         var facts = !needCgroups
             ? new HostFacts(CgroupMode.Unified, [], bounding)
-            : Parse(File.ReadAllText("/proc/self/mountinfo"), File.ReadAllText("/proc/self/cgroup"), bounding);
+            : Parse(Linux.SysFile.Read("/proc/self/mountinfo"), Linux.SysFile.Read("/proc/self/cgroup"), bounding);
         return facts with { AppArmor = Security.Lsm.AppArmorEnabled(), Selinux = Security.Lsm.SelinuxEnabled() };
     }
 

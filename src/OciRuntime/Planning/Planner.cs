@@ -16,16 +16,13 @@ internal static class Planner
         var steps = new List<Step>();
         var warnings = new List<string>();
 
-        // 0. Into the container's cgroup before anything else, so that every process the init
-        //    forks, and the cgroup namespace it creates, start from there.
-        steps.Add(new SyncStep(SyncTag.PlaceInCgroup, "linux.cgroupsPath"));
-
         // In a user namespace the container's root is not the host's root and may not reach the
         // exec fifo below the runtime's 0700 state directory: open it while still the host's root.
         if (UserNamespacePlanner.Any(req.Config))
             steps.Add(new OpenFifoStep(req.ExecFifoPath, "exec fifo"));
 
-        // 1. Namespaces: join, create, and fork into a pid namespace (the child is pid 1).
+        // 1. Namespaces: join, create, into the container's cgroup, and fork into a pid namespace
+        //    (the child is pid 1).
         var ns = NamespacePlanner.Plan(req.Config, steps);
         TraceMark(req, steps, SyncTag.TraceNamespaces);
 

@@ -16,15 +16,16 @@ public class PlannerTests
         var ops = plan.Steps.Select(s => s.Op).ToList();
         Assert.Equal(new[]
         {
-            PlanOp.Sync, PlanOp.Unshare, PlanOp.Fork, PlanOp.Propagate, PlanOp.Mount, PlanOp.OpenRoot,
+            PlanOp.Unshare, PlanOp.Sync, PlanOp.Fork, PlanOp.Propagate, PlanOp.Mount, PlanOp.OpenRoot,
             PlanOp.Mknod, PlanOp.Mknod, PlanOp.Mknod, PlanOp.Mknod, PlanOp.Mknod, PlanOp.Mknod,
             PlanOp.Symlink, PlanOp.Symlink, PlanOp.Symlink, PlanOp.Symlink, PlanOp.Symlink,
             PlanOp.OpenFifo, PlanOp.PivotRoot, PlanOp.Propagate,
             PlanOp.Setsid, PlanOp.Chdir, PlanOp.Umask, PlanOp.SetUser, PlanOp.ResolveExec,
             PlanOp.Notify, PlanOp.WaitFifo, PlanOp.Exec,
         }, ops);
-        Assert.Equal(new SyncStep(SyncTag.PlaceInCgroup, "linux.cgroupsPath"), plan.Steps[0]);
-        Assert.Equal(new UnshareStep(Namespaces.CLONE_NEWPID | Namespaces.CLONE_NEWNS, "linux.namespaces"), plan.Steps[1]);
+        // The cgroup after the namespaces (the host makes it meanwhile), before the fork.
+        Assert.Equal(new UnshareStep(Namespaces.CLONE_NEWPID | Namespaces.CLONE_NEWNS, "linux.namespaces"), plan.Steps[0]);
+        Assert.Equal(new SyncStep(SyncTag.PlaceInCgroup, "linux.cgroupsPath"), plan.Steps[1]);
         Assert.Equal(new PropagateStep("/", MS_SLAVE | MS_REC, MountOpts.None, "linux.rootfsPropagation"), plan.Steps[3]);
         Assert.Equal(new MountStep("/b/rootfs", "/b/rootfs", "", "", MS_BIND | MS_REC, MountOpts.None, "root.path"), plan.Steps[4]);
         Assert.Equal(new OpenFifoStep("/run/oci/x/exec.fifo", "exec fifo"), plan.Steps[17]);
@@ -67,6 +68,19 @@ public class PlannerTests
         Assert.Equal(2, unshares.Count);
         Assert.Equal(Namespaces.CLONE_NEWCGROUP, unshares[1].Flags);
         Assert.True(plan.Steps.ToList().IndexOf(unshares[1]) > plan.IndexOf<ForkStep>());
+    }
+
+    [Fact]
+    public void The_init_joins_its_cgroup_after_the_other_namespaces_and_before_the_fork_and_the_cgroup_namespace()
+    {
+        var plan = PlanOf(Minimal.Replace("""{ "type": "mount" }""", """{ "type": "mount" }, { "type": "cgroup" }, { "type": "network" }"""));
+        var steps = plan.Steps.ToList();
+        int place = steps.IndexOf(new SyncStep(SyncTag.PlaceInCgroup, "linux.cgroupsPath"));
+        var unshares = plan.StepsOf<UnshareStep>();
+        Assert.True(place > steps.IndexOf(unshares[0]), "after the namespaces the host need not wait for");
+        Assert.True(place < plan.IndexOf<ForkStep>(), "before the fork: the init inherits the cgroup");
+        Assert.True(place < steps.IndexOf(unshares[1]), "before the cgroup namespace: its root is the container's cgroup");
+        Assert.Equal(Namespaces.CLONE_NEWCGROUP, unshares[1].Flags);
     }
 
     [Fact]

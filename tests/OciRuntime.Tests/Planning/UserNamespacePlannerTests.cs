@@ -28,11 +28,11 @@ public class UserNamespacePlannerTests
     {
         var plan = PlanOf(WithUserNs());
         var s = plan.Steps;
-        Assert.Equal(new SyncStep(SyncTag.PlaceInCgroup, "linux.cgroupsPath"), s[0]);
-        Assert.Equal(new OpenFifoStep("/run/oci/x/exec.fifo", "exec fifo"), s[1]);
-        Assert.Equal(new UnshareStep(Namespaces.CLONE_NEWUSER, "linux.namespaces[2]"), s[2]);
-        Assert.Equal(new SyncStep(SyncTag.WriteIdMaps, "linux.uidMappings"), s[3]);
-        Assert.Equal(new UnshareStep(Namespaces.CLONE_NEWPID | Namespaces.CLONE_NEWNS, "linux.namespaces"), s[4]);
+        Assert.Equal(new OpenFifoStep("/run/oci/x/exec.fifo", "exec fifo"), s[0]);
+        Assert.Equal(new UnshareStep(Namespaces.CLONE_NEWUSER, "linux.namespaces[2]"), s[1]);
+        Assert.Equal(new SyncStep(SyncTag.WriteIdMaps, "linux.uidMappings"), s[2]);
+        Assert.Equal(new UnshareStep(Namespaces.CLONE_NEWPID | Namespaces.CLONE_NEWNS, "linux.namespaces"), s[3]);
+        Assert.Equal(new SyncStep(SyncTag.PlaceInCgroup, "linux.cgroupsPath"), s[4]);
         Assert.IsType<ForkStep>(s[5]);
         // Root of the namespace only after the other namespaces (see UserNamespacePlanner.BecomeRoot).
         Assert.Equal(new SetUserStep(0, 0, false, [], "linux.namespaces[2]"), s[6]);
