@@ -76,7 +76,8 @@ static void end_helper(int pipe_w, long pid)
 
 void op_userns_from_maps(uint32_t slot, const char *uid_map, const char *gid_map)
 {
-    slot_of(userns_slots, slot);
+    if (*slot_of(userns_slots, slot))
+        fail_err(EBUSY, "idmap slot in use");
     int p[2];
     if (pipe2(p, O_CLOEXEC) < 0)
         fail("pipe2");
@@ -143,6 +144,8 @@ void op_idmap_tree(struct plan_cursor *c)
     uint64_t propagation = get_u64(c);
     uint32_t opts = get_u32(c);
 
+    if (*slot_of(tree_slots, tree_slot))
+        fail_err(EBUSY, "idmap slot in use");
     int *ns = slot_of(userns_slots, ns_slot);
     if (!*ns)
         fail_err(EBADF, "idmap userns slot empty");
