@@ -12,16 +12,24 @@ internal static class IdmappedMountCheck
 {
     public static void CheckWritable(Spec.Spec config, string bundle)
     {
-        var own = config.Mounts is { Count: > 0 } ? IdmappedMountPlanner.Resolve(config, bundle) : [];
-        IReadOnlyList<IdRange>? ownUid = null, ownGid = null;
-        foreach (var m in own)
+        if (config.Mounts is not { Count: > 0 })
+            return;
+        CheckWithin(IdmappedMountPlanner.Resolve(config, bundle),
+            () => IdMappings.ParseProcMap(File.ReadAllText("/proc/self/uid_map")),
+            () => IdMappings.ParseProcMap(File.ReadAllText("/proc/self/gid_map")));
+    }
+
+    /// <summary>Pure part: the runtime's own maps are read only when a mount has maps of its own.</summary>
+    internal static void CheckWithin(IReadOnlyList<IdmappedMount> mounts, Func<IReadOnlyList<IdRange>> ownUid,
+        Func<IReadOnlyList<IdRange>> ownGid)
+    {
+        IReadOnlyList<IdRange>? uid = null, gid = null;
+        foreach (var m in mounts)
         {
             if (m.Uid is null || m.UidField.StartsWith("linux.", StringComparison.Ordinal))
                 continue;
-            ownUid ??= IdMappings.ParseProcMap(File.ReadAllText("/proc/self/uid_map"));
-            ownGid ??= IdMappings.ParseProcMap(File.ReadAllText("/proc/self/gid_map"));
-            IdMappings.CheckWithin(m.Uid, ownUid, m.UidField);
-            IdMappings.CheckWithin(m.Gid!, ownGid, m.GidField);
+            IdMappings.CheckWithin(m.Uid, uid ??= ownUid(), m.UidField);
+            IdMappings.CheckWithin(m.Gid!, gid ??= ownGid(), m.GidField);
         }
     }
 }

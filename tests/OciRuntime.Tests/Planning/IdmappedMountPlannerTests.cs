@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using OciRuntime.Lifecycle;
 using OciRuntime.Linux;
 using OciRuntime.Plan;
 using OciRuntime.Planning;
@@ -51,7 +52,7 @@ public class IdmappedMountPlannerTests
         Assert.Equal(new AttachTreeStep(0, "/data", MS_RDONLY, MountOpts.TargetInRoot | MountOpts.MkLikeSource | MountOpts.Remount,
             "mounts[0]"), attach);
         Assert.True(plan.IndexOf<OpenRootStep>() < plan.IndexOf<AttachTreeStep>());
-        Assert.Empty(plan.StepsOf<MountStep>().Where(m => m.Origin == "mounts[0]"));
+        Assert.DoesNotContain(plan.StepsOf<MountStep>(), m => m.Origin == "mounts[0]");
     }
 
     [Fact]
@@ -73,7 +74,7 @@ public class IdmappedMountPlannerTests
         ], plan.StepsOf<IdmapTreeStep>());
         Assert.Equal(new uint[] { 0, 1, 2 }, plan.StepsOf<AttachTreeStep>().Select(a => a.Tree));
         Assert.Equal(new[] { "/a", "/b", "/c" }, plan.StepsOf<AttachTreeStep>().Select(a => a.Target));
-        Assert.Single(plan.StepsOf<MountStep>().Where(m => m.Origin == "mounts[1]"));
+        Assert.Single(plan.StepsOf<MountStep>(), m => m.Origin == "mounts[1]");
     }
 
     [Fact]
@@ -136,6 +137,30 @@ public class IdmappedMountPlannerTests
         string one = $$"""{ "destination": "/x", "type": "bind", "source": "/s", "options": ["bind"], {{Maps}} }""";
         var e = Refused(string.Join(",", Enumerable.Repeat(one, 257)));
         Assert.Equal("mounts", e.Path);
+    }
+
+    [Fact]
+    public void Host_ids_the_runtime_namespace_does_not_map_are_refused_naming_the_mount_field()
+    {
+        var config = Parse(Config($$"""
+            { "destination": "/a", "type": "bind", "source": "/s", "options": ["bind"], {{Maps}} },
+            { "destination": "/b", "type": "bind", "source": "/s", "options": ["bind"],
+              "uidMappings": [ { "containerID": 0, "hostID": 1000, "size": 10 } ], "gidMappings": [ { "containerID": 0, "hostID": 70000, "size": 1 } ] }
+            """));
+        var mounts = IdmappedMountPlanner.Resolve(config, "/b");
+        var own = IdMappings.ParseProcMap("0 100000 100000\n"); // a runtime in a user namespace: ids 0..99999
+        IdmappedMountCheck.CheckWithin(mounts, () => own, () => own);
+        var e = Assert.Throws<PlanningException>(() =>
+            IdmappedMountCheck.CheckWithin(mounts, () => own, () => IdMappings.ParseProcMap("0 100000 5000\n")));
+        Assert.Equal("mounts[1].gidMappings[0]", e.Path); // mounts[0]'s gids 2000..2009 fit, 70000 does not
+        Assert.Contains("not mapped in the runtime's own user namespace", e.Message);
+        e = Assert.Throws<PlanningException>(() =>
+            IdmappedMountCheck.CheckWithin(mounts, () => IdMappings.ParseProcMap("0 0 500\n"), () => own));
+        Assert.Equal("mounts[0].uidMappings[0]", e.Path);
+
+        // Maps taken from linux.uidMappings are checked with the container's user namespace, not here.
+        var implied = IdmappedMountPlanner.Resolve(Parse(Config("""{ "destination": "/a", "type": "bind", "source": "/s", "options": ["bind", "idmap"] }""", UserNs)), "/b");
+        IdmappedMountCheck.CheckWithin(implied, () => throw new InvalidOperationException("read"), () => throw new InvalidOperationException("read"));
     }
 
     [Fact]
