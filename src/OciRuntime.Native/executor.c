@@ -310,7 +310,7 @@ static _Noreturn void op_exec(struct plan_cursor *c)
 
 /* Writes value in one write(2) to fd, after checking that fd is a procfs file (a mount or a
  * symlink must not redirect the write); closes fd. what names the file in errors. */
-static void write_procfs(int fd, const char *value, const char *what_fstatfs, const char *what_write)
+void write_procfs(int fd, const char *value, const char *what_fstatfs, const char *what_write)
 {
     struct statfs sf;
     if (fstatfs(fd, &sf) < 0)
@@ -518,6 +518,21 @@ static void run_step(uint32_t op, struct plan_cursor *c)
         break;
     case OCI_OP_TIMENS_OFFSETS:
         op_timens_offsets(get_str(c));
+        break;
+    case OCI_OP_USERNS_FROM_MAPS:
+        u1 = get_u32(c);
+        s1 = get_str(c);
+        op_userns_from_maps(u1, s1, get_str(c));
+        break;
+    case OCI_OP_USERNS_FROM_PATH:
+        u1 = get_u32(c);
+        op_userns_from_path(u1, get_str(c));
+        break;
+    case OCI_OP_IDMAP_TREE:
+        op_idmap_tree(c);
+        break;
+    case OCI_OP_ATTACH_TREE:
+        op_attach_tree(c);
         break;
     default:
         fail_err(EBADMSG, "decode plan");

@@ -61,6 +61,15 @@ void op_remount(const char *path, uint64_t flags, uint32_t opts);
 void op_mask(const char *path, const char *null_device);
 void op_pivot_root(void);
 void op_move_root(void);
+struct mount_attr;
+struct mount_attr attr_from_flags(uint64_t flags);            /* MS_* -> mount_setattr attributes */
+int open_target(const char *tgt, uint32_t opts, int src);     /* created per opts; -1 with errno */
+
+/* idmap.c: id-mapped mounts (plan.h 60-64) */
+void op_userns_from_maps(uint32_t slot, const char *uid_map, const char *gid_map);
+void op_userns_from_path(uint32_t slot, const char *path);
+void op_idmap_tree(struct plan_cursor *c);
+void op_attach_tree(struct plan_cursor *c);
 
 /* executor.c: field readers for a validated plan (EBADMSG "decode plan" if one does not fit) */
 uint32_t get_u32(struct plan_cursor *c);
@@ -81,6 +90,8 @@ void op_bind_console(const char *path);
 void op_set_ctty(void);
 
 /* executor.c */
+/* one write(2) of value to fd after checking fd is on procfs; closes fd */
+void write_procfs(int fd, const char *value, const char *what_fstatfs, const char *what_write);
 void reset_signal_handlers(void); /* every disposition to SIG_DFL; async-signal-safe */
 _Noreturn void run_plan(const struct plan_info *plan);
 

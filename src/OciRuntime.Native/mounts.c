@@ -40,7 +40,7 @@ static int sys_mount_setattr(int fd, unsigned flags, struct mount_attr *attr)
 /* The per-mount MS_* flags as mount_setattr attributes. The others (sync, dirsync, mand,
  * lazytime, iversion, silent) belong to the superblock, which a bind remount never changes
  * either. Bits are only set, never cleared, so flags the kernel locked stay as they are. */
-static struct mount_attr attr_from_flags(uint64_t flags)
+struct mount_attr attr_from_flags(uint64_t flags)
 {
     struct mount_attr a;
     memset(&a, 0, sizeof a);
@@ -89,7 +89,7 @@ static int open_source(const char *src, uint32_t opts)
 }
 
 /* The target, created first when the opts ask for it. -1 with errno when it cannot be opened. */
-static int open_target(const char *tgt, uint32_t opts, int src)
+int open_target(const char *tgt, uint32_t opts, int src)
 {
     if (!(opts & OCI_MNT_TARGET_IN_ROOT))
         return open(tgt, O_PATH | O_CLOEXEC);

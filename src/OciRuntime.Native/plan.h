@@ -161,6 +161,40 @@ enum oci_plan_op {
      * namespace, write offsets ("monotonic SECS NANOSECS\n" lines) to the executor's own
      * /proc/self/timens_offsets, verified to be on procfs. */
     OCI_OP_TIMENS_OFFSETS = 50,
+
+    /* ---- id-mapped mounts (60-64) ----
+     * MOUNT_ATTR_IDMAP needs CAP_SYS_ADMIN over the user namespace that owns the source's
+     * filesystem (the initial one for ext4/tmpfs), which the executor loses once it is in the
+     * container's user namespace: these steps come before SETNS/UNSHARE of the user namespace,
+     * keep detached trees in slots, and ATTACH_TREE later puts each one in the root. */
+    /* u32 slot, str uid_map, str gid_map: a user namespace that carries these maps ("inside
+     * outside count" lines, each map written in one write). A helper child is cloned into a new
+     * user namespace and only waits; the executor, still in the runtime's user namespace, writes
+     * its /proc/<pid>/uid_map and gid_map (procfs checked), keeps /proc/<pid>/ns/user open in
+     * the slot, and ends and reaps the helper. */
+    OCI_OP_USERNS_FROM_MAPS = 60,
+    /* u32 slot, str path: open path (checked with NS_GET_NSTYPE to be a user namespace) into the slot. */
+    OCI_OP_USERNS_FROM_PATH = 61,
+    /* u32 tree, u32 userns, str source, u64 propagation, u32 opts (OCI_IDMAP_*): open_tree(source,
+     * OPEN_TREE_CLONE, AT_RECURSIVE with OCI_IDMAP_CLONE_RECURSIVE); when propagation is not 0,
+     * set it on the detached tree (MS_REC in it: AT_RECURSIVE); mount_setattr(MOUNT_ATTR_IDMAP,
+     * the userns slot's fd; AT_RECURSIVE with OCI_IDMAP_RECURSIVE); keep the tree in slot tree.
+     * OCI_IDMAP_CLOSE_USERNS: the userns slot is not used again and is closed. */
+    OCI_OP_IDMAP_TREE = 62,
+    /* u32 tree, str target, u64 flags (MS_*, no MS_BIND), u32 opts (OCI_MNT_*): attach the tree
+     * kept by IDMAP_TREE on target as a bind MOUNT does (target resolved and created the same way;
+     * with OCI_MNT_REMOUNT the flags are set on the still-detached tree first), then close it. */
+    OCI_OP_ATTACH_TREE = 63,
+};
+
+/* OCI_OP_USERNS_* / OCI_OP_IDMAP_TREE / OCI_OP_ATTACH_TREE slots are below this */
+#define OCI_IDMAP_MAX_SLOTS 256u
+
+/* OCI_OP_IDMAP_TREE opts */
+enum oci_idmap_opts {
+    OCI_IDMAP_CLONE_RECURSIVE = 1u << 0, /* clone the source's submounts too (rbind) */
+    OCI_IDMAP_RECURSIVE = 1u << 1,       /* id-map the submounts too (ridmap) */
+    OCI_IDMAP_CLOSE_USERNS = 1u << 2,    /* last use of the userns slot */
 };
 
 /* OCI_OP_SECCOMP opts */

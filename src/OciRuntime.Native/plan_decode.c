@@ -102,6 +102,10 @@ const char *plan_schema(uint32_t op)
     case OCI_OP_BIND_CONSOLE: return "s";
     case OCI_OP_SET_CTTY: return "";
     case OCI_OP_TIMENS_OFFSETS: return "s";
+    case OCI_OP_USERNS_FROM_MAPS: return "uss";
+    case OCI_OP_USERNS_FROM_PATH: return "us";
+    case OCI_OP_IDMAP_TREE: return "uusQu";
+    case OCI_OP_ATTACH_TREE: return "usQu";
     default: return NULL;
     }
 }

@@ -600,12 +600,118 @@ static void test_terminal_errors(void)
     expect_error("console reply without an fd", &r, 0, EBADMSG, "receive console socket");
 }
 
+/* ---- id-mapped mounts (USERNS_FROM_*, IDMAP_TREE, ATTACH_TREE) ---- */
+
+static void s_idmap_tree(struct enc *e, uint32_t tree, uint32_t ns, const char *src, uint64_t prop, uint32_t opts)
+{
+    step_begin(e, OCI_OP_IDMAP_TREE);
+    enc_u32(e, tree);
+    enc_u32(e, ns);
+    enc_str(e, src);
+    enc_u64(e, prop);
+    enc_u32(e, opts);
+    step_end(e);
+}
+
+static void s_attach_tree(struct enc *e, uint32_t tree, const char *tgt, uint64_t flags, uint32_t opts)
+{
+    step_begin(e, OCI_OP_ATTACH_TREE);
+    enc_u32(e, tree);
+    enc_str(e, tgt);
+    enc_u64(e, flags);
+    enc_u32(e, opts);
+    step_end(e);
+}
+
+static void s_userns_from_maps(struct enc *e, uint32_t slot, const char *uid_map, const char *gid_map)
+{
+    step_begin(e, OCI_OP_USERNS_FROM_MAPS);
+    enc_u32(e, slot);
+    enc_str(e, uid_map);
+    enc_str(e, gid_map);
+    step_end(e);
+}
+
+/* Slots are checked, never trusted: empty, out of range, or not a user namespace. */
+static void test_idmap_errors(void)
+{
+    struct enc e;
+    struct result r;
+
+    enc_init(&e);
+    s_attach_tree(&e, 0, "/mnt", 0, OCI_MNT_TARGET_IN_ROOT);
+    CHECK(run(&e, 1, OCI_REPLY_OK, &r) == 0, "attach empty: run");
+    expect_error("attach an empty tree slot", &r, 0, EBADF, "idmap tree slot empty");
+
+    enc_init(&e);
+    s_idmap_tree(&e, 0, 3, "/", 0, 0);
+    CHECK(run(&e, 1, OCI_REPLY_OK, &r) == 0, "tree without userns: run");
+    expect_error("idmap tree without its user namespace", &r, 0, EBADF, "idmap userns slot empty");
+
+    enc_init(&e);
+    s_idmap_tree(&e, OCI_IDMAP_MAX_SLOTS, 0, "/", 0, 0);
+    CHECK(run(&e, 1, OCI_REPLY_OK, &r) == 0, "slot range: run");
+    expect_error("idmap slot out of range", &r, 0, EINVAL, "idmap slot out of range");
+
+    enc_init(&e);
+    step_begin(&e, OCI_OP_USERNS_FROM_PATH);
+    enc_u32(&e, 0);
+    enc_str(&e, "/proc/self/ns/net");
+    step_end(&e);
+    CHECK(run(&e, 1, OCI_REPLY_OK, &r) == 0, "userns path: run");
+    expect_error("a namespace that is not a user namespace", &r, 0, EINVAL, "not a user namespace");
+}
+
+/* Root: on-disk 1000 is 0 through the mount, on-disk 0 is unmapped (65534); a slot closed after
+ * its last use can be filled again; "idmapped" shows in mountinfo. */
+static void test_idmap_container(void)
+{
+    struct enc e;
+    struct result r;
+    char src[128], f[160], g[160];
+    snprintf(src, sizeof src, "%s/idsrc", tmpdir);
+    snprintf(f, sizeof f, "%s/f", src);
+    snprintf(g, sizeof g, "%s/g", src);
+    int fd;
+    if (mkdir(src, 0755) < 0 || (fd = open(f, O_CREAT | O_WRONLY | O_CLOEXEC, 0644)) < 0) {
+        CHECK(0, "idmap: source: %s", strerror(errno));
+        return;
+    }
+    close(fd);
+    if ((fd = open(g, O_CREAT | O_WRONLY | O_CLOEXEC, 0644)) < 0 || chown(f, 1000, 1000) < 0) {
+        CHECK(0, "idmap: source: %s", strerror(errno));
+        return;
+    }
+    close(fd);
+    static const char *const argv[] = {
+        "sh", "-c", "stat -c '%u %g' /mnt/f /mnt/g /mnt2/f /mnt2/g; grep -c idmapped /proc/self/mountinfo", NULL
+    };
+    enc_init(&e);
+    s_userns_from_maps(&e, 0, "1000 0 1\n", "1000 0 1\n");
+    s_idmap_tree(&e, 0, 0, src, MS_SLAVE, OCI_IDMAP_CLOSE_USERNS);
+    s_userns_from_maps(&e, 0, "0 5000 1\n", "0 6000 1\n");
+    s_idmap_tree(&e, 1, 0, src, MS_SLAVE | MS_REC, OCI_IDMAP_CLONE_RECURSIVE | OCI_IDMAP_RECURSIVE);
+    s_u32(&e, OCI_OP_UNSHARE, CLONE_NEWNS);
+    s_propagate(&e, "/", MS_SLAVE | MS_REC, 0);
+    s_mount(&e, rootfs, rootfs, "", "", MS_BIND | MS_REC, 0);
+    s_str(&e, OCI_OP_OPEN_ROOT, rootfs);
+    s_attach_tree(&e, 0, "/mnt", MS_RDONLY, OCI_MNT_TARGET_IN_ROOT | OCI_MNT_MKDIR | OCI_MNT_REMOUNT);
+    s_attach_tree(&e, 1, "/mnt2", 0, OCI_MNT_TARGET_IN_ROOT | OCI_MNT_MKLIKE_SOURCE);
+    container_finish(&e, argv);
+    CHECK(run(&e, 1, OCI_REPLY_OK, &r) == 0, "idmap: run");
+    const struct oci_msg *err = find_msg(&r, OCI_MSG_ERROR);
+    CHECK(err == NULL, "idmap: error at step %u: %s: %s", err ? err->arg : 0, err ? err->what : "",
+          err ? strerror(err->err) : "");
+    CHECK(strcmp(r.out, "0 0\n65534 65534\n65534 65534\n5000 6000\n2\n") == 0, "idmap: inside the container:\n%s", r.out);
+}
+
 int main(void)
 {
     alarm(60); /* a hang is a failure, not a stuck build */
     setvbuf(stdout, NULL, _IOLBF, 0);
     test_errors();
     test_terminal_errors();
+    test_idmap_errors();
     if (geteuid() != 0) {
         printf("e2e: container scenarios skipped (not root)\n");
     } else if (make_rootfs() < 0) {
@@ -617,6 +723,7 @@ int main(void)
         test_fds_and_signals();
         test_process();
         test_root_checks();
+        test_idmap_container();
     }
     if (tmpdir[0] && tmpdir[strlen(tmpdir) - 1] != 'X')
         nftw(tmpdir, rm_one, 16, FTW_DEPTH | FTW_PHYS);

@@ -24,7 +24,7 @@ internal sealed class FeaturesCommand : Command
         OciVersionMin = "1.0.0",
         OciVersionMax = BuildInfo.SpecVersion,
         Hooks = ["prestart", "createRuntime", "createContainer", "startContainer", "poststart", "poststop"],
-        MountOptions = [.. MountOptions.Supported],
+        MountOptions = [.. MountOptions.Supported.Where(o => o is not ("idmap" or "ridmap") || Linux.IdmapSupport.KernelSupportsIdmappedMounts())],
         Linux = new FeaturesLinux
         {
             Namespaces = ["cgroup", "ipc", "mount", "network", "pid", "time", "user", "uts"],
@@ -43,7 +43,12 @@ internal sealed class FeaturesCommand : Command
             Selinux = new FeaturesEnabled { Enabled = Lsm.SelinuxEnabled() },
             IntelRdt = new FeaturesIntelRdt { Enabled = false, Schemata = false, Monitoring = false },
             MemoryPolicy = new FeaturesMemoryPolicy { Modes = [], Flags = [] },
-            MountExtensions = new FeaturesMountExtensions { IdMap = new FeaturesEnabled { Enabled = false } },
+            // Id-mapped bind mounts (mounts[].uidMappings/gidMappings, "idmap", "ridmap") need a
+            // kernel with MOUNT_ATTR_IDMAP; the executor always carries them out.
+            MountExtensions = new FeaturesMountExtensions
+            {
+                IdMap = new FeaturesEnabled { Enabled = Linux.IdmapSupport.KernelSupportsIdmappedMounts() },
+            },
             NetDevices = new FeaturesEnabled { Enabled = false },
         },
         Annotations = new Dictionary<string, string>

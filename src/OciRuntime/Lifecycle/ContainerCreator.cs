@@ -42,6 +42,7 @@ internal static class ContainerCreator
         foreach (var w in plan.Warnings)
             Cli.Log.Warn(w);
         IdMapWriter.CheckWritable(config);
+        IdmappedMountCheck.CheckWritable(config, bundle);
         var cgroup = CgroupManagers.ForNew(host, config.Linux?.CgroupsPath, o.Id, config.Linux?.Resources);
 
         using var console = o.ConsoleFd >= 0 ? null : ConsoleSocket.Open(o.ConsoleSocket, config.Process?.Terminal == true);

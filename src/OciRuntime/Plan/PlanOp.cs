@@ -45,6 +45,12 @@ internal enum PlanOp : uint
     SetCtty = 43,
 
     TimensOffsets = 50,
+
+    // id-mapped mounts (60-64), Plan/IdmapSteps.cs
+    UsernsFromMaps = 60,
+    UsernsFromPath = 61,
+    IdmapTree = 62,
+    AttachTree = 63,
 }
 
 /// <summary>enum oci_seccomp_opts in plan.h.</summary>

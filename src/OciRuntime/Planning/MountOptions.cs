@@ -6,7 +6,9 @@ namespace OciRuntime.Planning;
 /// The meaning of each entry of mounts[].options, as runc and the runtime-spec define it: a flag
 /// set or cleared, a propagation type, or (anything else) filesystem data passed to mount(2).
 /// </summary>
-internal sealed record MountOptions(ulong Flags, ulong Propagation, string Data, bool Bind, bool Recursive)
+/// <param name="IdMap">"idmap" or "ridmap" (the last one given), with the index of that option</param>
+internal sealed record MountOptions(ulong Flags, ulong Propagation, string Data, bool Bind, bool Recursive,
+    IdMapOption? IdMap = null)
 {
     private static readonly Dictionary<string, (bool Clear, ulong Flag)> FlagTable = new()
     {
@@ -55,19 +57,21 @@ internal sealed record MountOptions(ulong Flags, ulong Propagation, string Data,
     /// <summary>Options runtime-spec v1.3.0 defines that this runtime does not carry out yet.</summary>
     private static readonly HashSet<string> NotYet =
     [
-        "idmap", "ridmap", "tmpcopyup",
+        "tmpcopyup",
         "rro", "rrw", "rnosuid", "rsuid", "rnodev", "rdev", "rnoexec", "rexec", "rnodiratime", "rdiratime",
         "rrelatime", "rnorelatime", "rnoatime", "ratime", "rstrictatime", "rnostrictatime", "rnosymfollow",
         "rsymfollow",
     ];
 
     /// <summary>Every option carried out (flags and propagation), for `features`.</summary>
-    public static IEnumerable<string> Supported => FlagTable.Keys.Concat(PropagationTable.Keys).Order(StringComparer.Ordinal);
+    public static IEnumerable<string> Supported =>
+        FlagTable.Keys.Concat(PropagationTable.Keys).Concat(["idmap", "ridmap"]).Order(StringComparer.Ordinal);
 
     public static MountOptions Parse(IReadOnlyList<string>? options, string fieldPath)
     {
         ulong flags = 0, propagation = 0;
         var data = new List<string>();
+        IdMapOption? idmap = null;
         for (int i = 0; i < (options?.Count ?? 0); i++)
         {
             string o = options![i];
@@ -80,14 +84,19 @@ internal sealed record MountOptions(ulong Flags, ulong Propagation, string Data,
             }
             else if (PropagationTable.TryGetValue(o, out var p))
                 propagation = p;
+            else if (o is "idmap" or "ridmap")
+                idmap = new IdMapOption(o == "ridmap", i);
             else if (NotYet.Contains(o))
                 throw new PlanningException($"{fieldPath}[{i}]", $"mount option \"{o}\" is not supported yet");
             else
                 data.Add(o);
         }
-        return new MountOptions(flags, propagation, string.Join(',', data), (flags & MS_BIND) != 0, (flags & MS_REC) != 0);
+        return new MountOptions(flags, propagation, string.Join(',', data), (flags & MS_BIND) != 0, (flags & MS_REC) != 0, idmap);
     }
 
     /// <summary>Flags a bind mount has to get from a second, remounting pass.</summary>
     public ulong RemountFlags => Flags & ~(MS_BIND | MS_REC | MS_REMOUNT);
 }
+
+/// <summary>The mount option "idmap" (only the mount itself) or "ridmap" (its submounts too), at options[Index].</summary>
+internal sealed record IdMapOption(bool Recursive, int Index);

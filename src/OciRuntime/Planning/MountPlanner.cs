@@ -14,8 +14,6 @@ internal static class MountPlanner
         string dest = ContainerPath.Confined(m.Destination, $"{field}.destination");
         if (dest == "/")
             throw new PlanningException($"{field}.destination", "cannot mount over the container's root");
-        if (m.UidMappings is { Count: > 0 } || m.GidMappings is { Count: > 0 })
-            throw new PlanningException($"{field}.uidMappings", "id-mapped mounts are not supported yet");
 
         var opts = MountOptions.Parse(m.Options, $"{field}.options");
         string type = m.Type ?? "";
@@ -32,7 +30,11 @@ internal static class MountPlanner
             string source = Path.IsPathRooted(m.Source) ? m.Source : Path.GetFullPath(Path.Combine(req.BundlePath, m.Source));
             ulong flags = MS_BIND | (opts.Recursive ? MS_REC : 0) | opts.RemountFlags;
             var mo = MountOpts.TargetInRoot | MountOpts.MkLikeSource | (opts.RemountFlags != 0 ? MountOpts.Remount : 0);
-            steps.Add(new MountStep(source, dest, "", "", flags, mo, field));
+            // An id-mapped source was cloned before the user namespace (IdmappedMountPlanner).
+            if (IdmappedMountPlanner.TreeSlot(req.Config, req.Config.Mounts!.IndexOf(m)) is { } tree)
+                steps.Add(new AttachTreeStep(tree, dest, opts.RemountFlags, mo, field));
+            else
+                steps.Add(new MountStep(source, dest, "", "", flags, mo, field));
         }
         else if (type == "sysfs" && SysfsNeedsBind(req.Config))
         {

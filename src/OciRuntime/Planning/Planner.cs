@@ -16,6 +16,10 @@ internal static class Planner
         var steps = new List<Step>();
         var warnings = new List<string>();
 
+        // Id-mapped mount sources are cloned and mapped while the executor is still in the
+        // runtime's user namespace: inside the container's it could not (IdmappedMountPlanner).
+        IdmappedMountPlanner.PlanSources(req, steps);
+
         // In a user namespace the container's root is not the host's root and may not reach the
         // exec fifo below the runtime's 0700 state directory: open it while still the host's root.
         if (UserNamespacePlanner.Any(req.Config))

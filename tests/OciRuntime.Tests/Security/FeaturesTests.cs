@@ -16,9 +16,10 @@ public class FeaturesTests
         Assert.Equal(new[] { "prestart", "createRuntime", "createContainer", "startContainer", "poststart", "poststop" }, F.Hooks);
         Assert.Contains("user", F.Linux!.Namespaces!);
         Assert.Contains("time", F.Linux.Namespaces!);
-        Assert.DoesNotContain("idmap", F.MountOptions!);
+        Assert.Contains("idmap", F.MountOptions!); // kernel 6.18 has MOUNT_ATTR_IDMAP
+        Assert.Contains("ridmap", F.MountOptions!);
         Assert.DoesNotContain("tmpcopyup", F.MountOptions!);
-        Assert.False(F.Linux.MountExtensions!.IdMap!.Enabled);
+        Assert.True(F.Linux.MountExtensions!.IdMap!.Enabled);
         Assert.False(F.Linux.IntelRdt!.Enabled);
     }
 

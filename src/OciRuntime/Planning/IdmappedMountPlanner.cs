@@ -1,0 +1,147 @@
+using OciRuntime.Plan;
+using static OciRuntime.Linux.MountFlags;
+
+namespace OciRuntime.Planning;
+
+/// <summary>
+/// One id-mapped mount of config.json, resolved. Either the ranges of a user namespace to make
+/// (Uid/Gid, with the fields they came from) or the path of the container's joined one.
+/// </summary>
+internal sealed record IdmappedMount(int Index, string Source, bool CloneRecursive, bool Recursive,
+    IReadOnlyList<IdRange>? Uid, IReadOnlyList<IdRange>? Gid, string? UsernsPath,
+    string UidField, string GidField, string Origin)
+{
+    /// <summary>Mounts with this key can share one user namespace.</summary>
+    public string UsernsKey => UsernsPath is { } p ? "path:" + p : IdMappings.Format(Uid!) + "|" + IdMappings.Format(Gid!);
+}
+
+/// <summary>
+/// mounts[].uidMappings/gidMappings and the "idmap"/"ridmap" options (runtime-spec v1.3.0), as runc
+/// reads them: a bind mount only; both maps or neither; "idmap"/"ridmap" without maps uses the
+/// container's user namespace (its linux.uidMappings/gidMappings, or the namespace it joins);
+/// maps without either option mean "idmap"; "ridmap" id-maps the submounts of an rbind too. No
+/// container user namespace is needed when the mount has its own maps.
+///
+/// MOUNT_ATTR_IDMAP needs CAP_SYS_ADMIN over the user namespace that owns the source's filesystem,
+/// which the executor has only before it enters the container's user namespace. So the sources
+/// are cloned and id-mapped first (PlanSources, right after the cgroup placement) and kept as
+/// detached trees; MountPlanner attaches each one where the bind mount would have gone.
+/// </summary>
+internal static class IdmappedMountPlanner
+{
+    /// <summary>The id-mapped mounts of the config, in order (their tree slots are 0, 1, ...).</summary>
+    public static IReadOnlyList<IdmappedMount> Resolve(Spec.Spec config, string bundlePath)
+    {
+        var mounts = config.Mounts ?? [];
+        var list = new List<IdmappedMount>();
+        for (int i = 0; i < mounts.Count; i++)
+        {
+            var m = mounts[i];
+            string f = $"mounts[{i}]";
+            var opts = MountOptions.Parse(m.Options, $"{f}.options");
+            bool hasUid = m.UidMappings is { Count: > 0 }, hasGid = m.GidMappings is { Count: > 0 };
+            if (!hasUid && !hasGid && opts.IdMap is null)
+                continue;
+            string asked = hasUid ? $"{f}.uidMappings" : hasGid ? $"{f}.gidMappings" : $"{f}.options[{opts.IdMap!.Index}]";
+            if (!(opts.Bind || m.Type == "bind") || m.Type == "cgroup")
+                throw new PlanningException(asked, "id-mapped mounts are bind mounts only (type \"bind\", or option \"bind\" or \"rbind\")");
+            if (hasUid != hasGid)
+                throw new PlanningException(hasUid ? $"{f}.gidMappings" : $"{f}.uidMappings",
+                    $"required with {asked}: an id-mapped mount maps both uids and gids");
+            if (string.IsNullOrEmpty(m.Source))
+                throw new PlanningException($"{f}.source", "a bind mount needs a source");
+            string source = Path.IsPathRooted(m.Source) ? m.Source : Path.GetFullPath(Path.Combine(bundlePath, m.Source));
+            bool recursive = opts.IdMap?.Recursive ?? false;
+
+            if (hasUid)
+            {
+                list.Add(new IdmappedMount(i, source, opts.Recursive, recursive,
+                    IdMappings.Validate(m.UidMappings!, $"{f}.uidMappings"), IdMappings.Validate(m.GidMappings!, $"{f}.gidMappings"),
+                    null, $"{f}.uidMappings", $"{f}.gidMappings", $"{f}.uidMappings"));
+                continue;
+            }
+            // "idmap"/"ridmap" alone: mapped as the container's user namespace maps its ids.
+            var nss = config.Linux?.Namespaces ?? [];
+            int u = nss.FindIndex(n => n.Type == "user");
+            if (u < 0)
+                throw new PlanningException(asked,
+                    $"\"{m.Options![opts.IdMap!.Index]}\" without {f}.uidMappings/gidMappings uses the container's user namespace mappings, but linux.namespaces has no user namespace");
+            if (!string.IsNullOrEmpty(nss[u].Path))
+            {
+                list.Add(new IdmappedMount(i, source, opts.Recursive, recursive, null, null, nss[u].Path,
+                    "", "", asked));
+                continue;
+            }
+            var linux = config.Linux!;
+            if (linux.UidMappings is not { Count: > 0 } uid)
+                throw new PlanningException("linux.uidMappings", "required when creating a new user namespace");
+            if (linux.GidMappings is not { Count: > 0 } gid)
+                throw new PlanningException("linux.gidMappings", "required when creating a new user namespace");
+            list.Add(new IdmappedMount(i, source, opts.Recursive, recursive,
+                IdMappings.Validate(uid, "linux.uidMappings"), IdMappings.Validate(gid, "linux.gidMappings"),
+                null, "linux.uidMappings", "linux.gidMappings", asked));
+        }
+        if (list.Count > UsernsFromMapsStep.MaxSlots)
+            throw new PlanningException("mounts", $"{list.Count} id-mapped mounts, at most {UsernsFromMapsStep.MaxSlots} are supported");
+        return list;
+    }
+
+    /// <summary>
+    /// Before the user namespace is joined or created: one user namespace per distinct mapping
+    /// (shared by the mounts that use it, closed after its last one), and a detached id-mapped
+    /// clone of each source.
+    /// </summary>
+    public static void PlanSources(PlanRequest req, List<Step> steps)
+    {
+        var mounts = Resolve(req.Config, req.BundlePath);
+        if (mounts.Count == 0)
+            return;
+        ulong propagation = TreePropagation(req.Config);
+        var slots = new Dictionary<string, uint>();
+        var lastUse = mounts.Select((m, t) => (m.UsernsKey, t)).GroupBy(x => x.UsernsKey).ToDictionary(g => g.Key, g => g.Max(x => x.t));
+        for (int t = 0; t < mounts.Count; t++)
+        {
+            var m = mounts[t];
+            if (!slots.TryGetValue(m.UsernsKey, out uint slot))
+            {
+                slot = (uint)slots.Count;
+                slots[m.UsernsKey] = slot;
+                steps.Add(m.UsernsPath is { } path
+                    ? new UsernsFromPathStep(slot, path, m.Origin)
+                    : new UsernsFromMapsStep(slot, IdMappings.Format(m.Uid!), IdMappings.Format(m.Gid!), m.Origin));
+            }
+            var opts = (m.CloneRecursive ? IdmapOpts.CloneRecursive : 0) | (m.Recursive ? IdmapOpts.Recursive : 0) |
+                       (lastUse[m.UsernsKey] == t ? IdmapOpts.CloseUserns : 0);
+            steps.Add(new IdmapTreeStep((uint)t, slot, m.Source, propagation | (m.CloneRecursive && propagation != 0 ? MS_REC : 0),
+                opts, $"mounts[{m.Index}]"));
+        }
+    }
+
+    /// <summary>
+    /// The tree is cloned in the runtime's mount namespace, where the source may be shared with the
+    /// host: it gets the propagation a bind clone in the container's namespace would have had
+    /// (that namespace is made rootfsPropagation first, a slave by default), so mounts made below it
+    /// in the container do not reach the host. "shared" keeps the clone in the source's peer group,
+    /// as a clone of the container's shared copy would be.
+    /// </summary>
+    private static ulong TreePropagation(Spec.Spec config)
+    {
+        ulong root = MS_SLAVE;
+        if (config.Linux?.RootfsPropagation is { Length: > 0 } rp)
+            root = MountOptions.Parse([rp], "linux.rootfsPropagation").Propagation;
+        return root & (MS_SLAVE | MS_PRIVATE);
+    }
+
+    /// <summary>The tree slot of mounts[index] when it is id-mapped (the count of id-mapped mounts before it).</summary>
+    public static uint? TreeSlot(Spec.Spec config, int index)
+    {
+        var mounts = config.Mounts ?? [];
+        if (index < 0 || !IsIdmapped(mounts[index]))
+            return null;
+        return (uint)mounts.Take(index).Count(IsIdmapped);
+    }
+
+    private static bool IsIdmapped(Spec.Mount m) =>
+        m.UidMappings is { Count: > 0 } || m.GidMappings is { Count: > 0 } ||
+        (m.Options?.Any(o => o is "idmap" or "ridmap") ?? false);
+}
