@@ -163,10 +163,11 @@ static _Noreturn void executor_main(const char *spec)
  * OCI_EXECUTOR_ENV set becomes the executor; anything else returns and .NET starts as usual. */
 __attribute__((constructor)) static void oci_executor_entry(int argc, char **argv, char **envp)
 {
-    if (argc < 2 || argv == NULL || argv[1] == NULL || strcmp(argv[1], "init") != 0 || envp == NULL)
-        return;
-    size_t n = strlen(OCI_EXECUTOR_ENV);
-    for (char **e = envp; *e; e++)
-        if (strncmp(*e, OCI_EXECUTOR_ENV, n) == 0 && (*e)[n] == '=')
-            executor_main(*e + n + 1);
+    if (argc >= 2 && argv != NULL && argv[1] != NULL && strcmp(argv[1], "init") == 0 && envp != NULL) {
+        size_t n = strlen(OCI_EXECUTOR_ENV);
+        for (char **e = envp; *e; e++)
+            if (strncmp(*e, OCI_EXECUTOR_ENV, n) == 0 && (*e)[n] == '=')
+                executor_main(*e + n + 1);
+    }
+    prefault_runtime_data();
 }

@@ -41,6 +41,9 @@ int send_fd_msg(uint32_t type, uint32_t arg, int fd); /* a message carrying fd (
  * has reset its handlers). The pid, or -errno; -(*child_err) when the child set it (failed exec). */
 int vfork_spawn(int (*child)(void *), void *arg, sigset_t *child_mask, volatile int *child_err);
 
+/* prefault.c: the runtime's (not the executor's) zero-initialised data populated in one call */
+void prefault_runtime_data(void);
+
 /* fdpass.c: sendmsg of len bytes with fd attached (SCM_RIGHTS), retried on EINTR; bytes sent or -1 */
 ssize_t sendmsg_with_fd(int sock, const void *data, size_t len, int fd);
 void wait_host_reply(void);             /* returns only on REPLY_OK */
