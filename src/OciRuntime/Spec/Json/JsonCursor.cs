@@ -223,8 +223,8 @@ internal ref struct JsonCursor
 
     public Dictionary<string, string>? StringMap() => Map(static (ref JsonCursor c) => c.String(), ExpectedString);
 
-    /// <summary>Any JSON value, kept as it is (JSON null included, as the serializer did for JsonElement?).</summary>
-    public JsonElement? Raw() => JsonElement.ParseValue(ref _reader);
+    /// <summary>Any JSON value, kept as it is; null for JSON null (as the serializer's JsonElement?).</summary>
+    public JsonElement? Raw() => IsNull ? null : JsonElement.ParseValue(ref _reader);
 
     // --- scalars ---------------------------------------------------------------------------
 
