@@ -38,8 +38,6 @@ internal ref struct JsonCursor
         _caseInsensitiveKeys = caseInsensitiveKeys;
     }
 
-    public readonly JsonTokenType Token => _reader.TokenType;
-
     /// <summary>
     /// Reads a whole document whose root is an object. Every failure is a <see cref="ConfigException"/>
     /// starting with <paramref name="source"/>: a syntax error with line and column, else the first
