@@ -14,11 +14,13 @@ internal sealed unsafe class RunCommand : Command
     public override int Run(ParsedArgs a, GlobalContext ctx)
     {
         var options = CreateCommand.Parse(a);
+        // Parsed once, here: process.terminal decides the terminal before create runs.
+        var config = TryParseConfig(options.Bundle);
         // A terminal without --console-socket: attach it to ours, as runc does.
-        using var terminal = CallerTerminal.ForRun(TerminalWanted(options.Bundle), options.ConsoleSocket, a.Flag("detach"));
+        using var terminal = CallerTerminal.ForRun(config?.Process?.Terminal == true, options.ConsoleSocket, a.Flag("detach"));
         if (terminal is not null)
             options = options with { ConsoleFd = terminal.ConsoleFd };
-        var (container, launched) = ContainerCreator.Create(ctx.Store, options);
+        var (container, launched) = ContainerCreator.Create(ctx.Store, options, config);
         if (a.Flag("detach"))
         {
             Start(ctx, container);
@@ -47,16 +49,17 @@ internal sealed unsafe class RunCommand : Command
         return ExitCode(status);
     }
 
-    /// <summary>process.terminal of the bundle's config (validated again by create).</summary>
-    private static bool TerminalWanted(string bundle)
+    /// <summary>The bundle's config (create validates it); null when it cannot be read or parsed,
+    /// and create, which reads it again, reports why.</summary>
+    private static Spec.Spec? TryParseConfig(string bundle)
     {
         try
         {
-            return Spec.ConfigLoader.Load(Path.Combine(Path.GetFullPath(bundle), "config.json")).Process?.Terminal == true;
+            return ContainerCreator.ParseConfig(Path.GetFullPath(bundle));
         }
         catch (Exception e) when (e is Spec.ConfigException or IOException)
         {
-            return false; // create reports it
+            return null;
         }
     }
 

@@ -1,4 +1,4 @@
-using System.Text.Json;
+using System.Text;
 using OciRuntime.Lifecycle;
 
 namespace OciRuntime.Cli;
@@ -9,14 +9,11 @@ internal sealed class StateCommand : Command
     public override string Summary => "print the state of a container as JSON";
     public override string Usage => "<container-id>";
 
-    private static readonly JsonSerializerOptions Indented = new(LifecycleJsonContext.Default.Options) { WriteIndented = true };
-    private static readonly LifecycleJsonContext IndentedContext = new(Indented);
-
     public override int Run(ParsedArgs a, GlobalContext ctx)
     {
         var c = Container.Load(ctx.Store, Id(a));
         var state = c.State(c.Status);
-        Output.Out(JsonSerializer.Serialize(state, IndentedContext.StateOutput) + "\n");
+        Output.Out(Encoding.UTF8.GetString(StateOutputJson.Serialize(state, indented: true)) + "\n");
         return 0;
     }
 }

@@ -17,13 +17,15 @@ internal sealed record CreateOptions(string Id, string Bundle, string? PidFile, 
 /// </summary>
 internal static class ContainerCreator
 {
-    public static (Container Container, LaunchedInit Init) Create(StateStore store, CreateOptions o)
+    /// <param name="parsedConfig">the bundle's config.json when the caller already parsed it
+    /// (`run`, which needs process.terminal first); validated here like one read here</param>
+    public static (Container Container, LaunchedInit Init) Create(StateStore store, CreateOptions o, Spec.Spec? parsedConfig = null)
     {
         StateStore.ValidateId(o.Id);
         string bundle = Path.GetFullPath(o.Bundle);
         if (!Directory.Exists(bundle))
             throw new RuntimeError($"bundle {bundle}: no such directory");
-        var config = LoadConfig(bundle);
+        var config = Validated(parsedConfig ?? ParseConfig(bundle));
         string rootfs = Path.GetFullPath(Path.Combine(bundle, config.Root!.Path!));
         if (!Directory.Exists(rootfs))
             throw new RuntimeError($"root.path: {rootfs}: no such directory");
@@ -151,10 +153,18 @@ internal static class ContainerCreator
         return PasswdHome.Find(InRootFile.ReadText(rootfs, "/etc/passwd"), config.Process?.User?.Uid ?? 0);
     }
 
-    public static Spec.Spec LoadConfig(string bundle)
+    public static Spec.Spec LoadConfig(string bundle) => Validated(ParseConfig(bundle));
+
+    /// <summary>The bundle's config.json, parsed but not validated.</summary>
+    public static Spec.Spec ParseConfig(string bundle)
     {
         var config = ConfigLoader.Load(Path.Combine(bundle, "config.json"));
         Cli.StartupTrace.Mark("parse config.json");
+        return config;
+    }
+
+    private static Spec.Spec Validated(Spec.Spec config)
+    {
         var errors = SpecValidator.Validate(config);
         if (config.Process is null)
             errors = [.. errors, new SpecError("process", "required to create a container")];

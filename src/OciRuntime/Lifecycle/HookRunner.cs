@@ -1,5 +1,4 @@
 using System.Runtime.InteropServices;
-using System.Text.Json;
 using OciRuntime.Linux;
 using OciRuntime.Spec;
 
@@ -21,7 +20,7 @@ internal static unsafe class HookRunner
     {
         if (hooks is not { Count: > 0 })
             return;
-        byte[] stdin = JsonSerializer.SerializeToUtf8Bytes(state, LifecycleJsonContext.Default.StateOutput);
+        byte[] stdin = StateOutputJson.Serialize(state, indented: false);
         var ns = nsOfPid > 0
             ? ContainerExec.NamespacesToJoin(nsOfPid).Select(t => $"/proc/{nsOfPid}/ns/{Namespaces.ProcName(t)}").ToList()
             : [];

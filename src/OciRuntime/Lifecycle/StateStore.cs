@@ -1,4 +1,3 @@
-using System.Text.Json;
 using OciRuntime.Linux;
 
 namespace OciRuntime.Lifecycle;
@@ -69,8 +68,7 @@ internal sealed class StateStore(string root)
         {
             return null;
         }
-        return JsonSerializer.Deserialize(bytes, LifecycleJsonContext.Default.ContainerRecord)
-            ?? throw new RuntimeError($"{file}: empty state");
+        return ContainerRecordJson.Parse(bytes, file);
     }
 
     public ContainerRecord Load(string id)
@@ -90,7 +88,7 @@ internal sealed class StateStore(string root)
     {
         string file = Path.Combine(DirOf(record.Id), StateFile);
         string tmp = file + ".tmp";
-        File.WriteAllBytes(tmp, JsonSerializer.SerializeToUtf8Bytes(record, LifecycleJsonContext.Default.ContainerRecord));
+        File.WriteAllBytes(tmp, ContainerRecordJson.Serialize(record));
         File.Move(tmp, file, overwrite: true);
     }
 

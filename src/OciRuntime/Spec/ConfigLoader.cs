@@ -1,5 +1,4 @@
-using System.Text.Json;
-using System.Text.Json.Serialization.Metadata;
+using OciRuntime.Spec.Json;
 
 namespace OciRuntime.Spec;
 
@@ -9,6 +8,11 @@ namespace OciRuntime.Spec;
 /// Parsing is as lenient as runc's (unknown fields are ignored, key case is not significant) and as
 /// strict as the types: numbers must be JSON numbers that fit, nothing is read from strings.
 /// </summary>
+/// <remarks>
+/// Read by the hand-written readers in Spec/Json, not the JsonSerializer: this is on the path of
+/// every create/run/exec and the serializer's first call costs ~5 ms of CPU (specs/performance.md).
+/// SpecJsonContext still describes the same model for writing and for everything off that path.
+/// </remarks>
 public static class ConfigLoader
 {
     private static ReadOnlySpan<byte> Utf8Bom => [0xEF, 0xBB, 0xBF];
@@ -16,15 +20,15 @@ public static class ConfigLoader
     public static Spec Load(string configPath) => Parse(ReadFile(configPath), DisplayName(configPath));
 
     public static Spec Parse(ReadOnlySpan<byte> json, string sourceName = "config.json") =>
-        Parse(json, sourceName, SpecJsonContext.Default.Spec);
+        Parse(json, sourceName, SpecReader.ReadSpec);
 
     /// <summary>A process.json as given to <c>exec --process</c>: one "process" object.</summary>
     public static Process LoadProcess(string processPath) => ParseProcess(ReadFile(processPath), DisplayName(processPath));
 
     public static Process ParseProcess(ReadOnlySpan<byte> json, string sourceName = "process.json") =>
-        Parse(json, sourceName, SpecJsonContext.Default.Process);
+        Parse(json, sourceName, ProcessReader.ReadProcess);
 
-    private static T Parse<T>(ReadOnlySpan<byte> json, string sourceName, JsonTypeInfo<T> typeInfo) where T : class
+    private static T Parse<T>(ReadOnlySpan<byte> json, string sourceName, JsonItemReader<T> read) where T : class
     {
         // Editors on some systems save a UTF-8 byte order mark; it is not JSON but means no harm.
         if (json.StartsWith(Utf8Bom))
@@ -32,23 +36,7 @@ public static class ConfigLoader
         if (json.Trim(" \t\r\n"u8).IsEmpty)
             throw new ConfigException($"{sourceName}: the file is empty (expected a JSON object)");
 
-        T? value;
-        try
-        {
-            value = JsonSerializer.Deserialize(json, typeInfo);
-        }
-        catch (JsonException e)
-        {
-            throw JsonErrors.Describe(json, e, sourceName, typeInfo);
-        }
-        if (value is null)
-            throw new ConfigException($"{sourceName}: expected a JSON object, got null");
-
-        // System.Text.Json lets null through as an array item or map value; every consumer would
-        // then need a null check, so reject it here, where the path can still be named.
-        if (json.IndexOf("null"u8) >= 0)
-            JsonErrors.RejectNullItems(json, sourceName, typeInfo);
-        return value;
+        return JsonCursor.Parse(json, sourceName, caseInsensitiveKeys: true, read);
     }
 
     private static string DisplayName(string path)

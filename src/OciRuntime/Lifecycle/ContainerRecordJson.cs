@@ -1,0 +1,138 @@
+using System.Buffers;
+using System.Text.Json;
+using OciRuntime.Spec;
+using OciRuntime.Spec.Json;
+
+namespace OciRuntime.Lifecycle;
+
+/// <summary>
+/// state.json read and written by hand over Utf8JsonReader/Utf8JsonWriter: every command but
+/// spec/features touches it, and the serializer's first call costs milliseconds of CPU. The bytes
+/// are exactly what LifecycleJsonContext writes (tests compare them), so either can read the other's.
+/// </summary>
+internal static class ContainerRecordJson
+{
+    private static readonly string[] Keys =
+        ["id", "pid", "initStartTime", "bundle", "rootfs", "created", "annotations", "cgroupDirectories", "hooks"];
+
+    /// <param name="source">the file, for errors</param>
+    public static ContainerRecord Parse(ReadOnlySpan<byte> json, string source) =>
+        // Keys are matched exactly, as LifecycleJsonContext (default options) did.
+        JsonCursor.Parse(json, source, caseInsensitiveKeys: false, Read);
+
+    private static ContainerRecord? Read(ref JsonCursor c)
+    {
+        if (!c.StartObject())
+            return null;
+        var r = new ContainerRecord();
+        while (c.NextProperty(Keys, out string key))
+        {
+            switch (key)
+            {
+                case "id": r.Id = c.String()!; break;
+                case "pid": r.Pid = c.RequiredInt32(); break;
+                case "initStartTime": r.InitStartTime = c.RequiredUInt64(); break;
+                case "bundle": r.Bundle = c.String()!; break;
+                case "rootfs": r.Rootfs = c.String()!; break;
+                case "created": r.Created = c.RequiredDateTime(); break;
+                case "annotations": r.Annotations = c.StringMap(); break;
+                case "cgroupDirectories": r.CgroupDirectories = c.StringMap(); break;
+                case "hooks": r.Hooks = HooksReader.ReadHooks(ref c); break;
+                default: c.Skip(); break;
+            }
+            c.EndProperty();
+        }
+        return r;
+    }
+
+    public static byte[] Serialize(ContainerRecord r)
+    {
+        var buffer = new ArrayBufferWriter<byte>(1024);
+        using (var w = new Utf8JsonWriter(buffer))
+        {
+            w.WriteStartObject();
+            w.WriteString("id", r.Id);
+            w.WriteNumber("pid", r.Pid);
+            w.WriteNumber("initStartTime", r.InitStartTime);
+            w.WriteString("bundle", r.Bundle);
+            w.WriteString("rootfs", r.Rootfs);
+            w.WriteString("created", r.Created);
+            w.WritePropertyName("annotations");
+            WriteStringMap(w, r.Annotations);
+            w.WritePropertyName("cgroupDirectories");
+            WriteStringMap(w, r.CgroupDirectories);
+            if (r.Hooks is { } hooks)
+            {
+                w.WritePropertyName("hooks");
+                WriteHooks(w, hooks);
+            }
+            w.WriteEndObject();
+        }
+        return buffer.WrittenSpan.ToArray();
+    }
+
+    internal static void WriteStringMap(Utf8JsonWriter w, Dictionary<string, string>? map)
+    {
+        if (map is null)
+        {
+            w.WriteNullValue();
+            return;
+        }
+        w.WriteStartObject();
+        foreach (var (k, v) in map)
+            w.WriteString(k, v);
+        w.WriteEndObject();
+    }
+
+    // Inside the record, null members are written as null (LifecycleJsonContext's default options).
+    private static void WriteHooks(Utf8JsonWriter w, Hooks h)
+    {
+        w.WriteStartObject();
+        WriteHookList(w, "prestart", h.Prestart);
+        WriteHookList(w, "createRuntime", h.CreateRuntime);
+        WriteHookList(w, "createContainer", h.CreateContainer);
+        WriteHookList(w, "startContainer", h.StartContainer);
+        WriteHookList(w, "poststart", h.Poststart);
+        WriteHookList(w, "poststop", h.Poststop);
+        w.WriteEndObject();
+    }
+
+    private static void WriteHookList(Utf8JsonWriter w, string name, List<Hook>? hooks)
+    {
+        w.WritePropertyName(name);
+        if (hooks is null)
+        {
+            w.WriteNullValue();
+            return;
+        }
+        w.WriteStartArray();
+        foreach (var hook in hooks)
+        {
+            w.WriteStartObject();
+            w.WriteString("path", hook.Path);
+            w.WritePropertyName("args");
+            WriteStringList(w, hook.Args);
+            w.WritePropertyName("env");
+            WriteStringList(w, hook.Env);
+            if (hook.Timeout is int timeout)
+                w.WriteNumber("timeout", timeout);
+            else
+                w.WriteNull("timeout");
+            w.WriteEndObject();
+        }
+        w.WriteEndArray();
+    }
+
+    private static void WriteStringList(Utf8JsonWriter w, List<string>? list)
+    {
+        if (list is null)
+        {
+            w.WriteNullValue();
+            return;
+        }
+        w.WriteStartArray();
+        foreach (string s in list)
+            w.WriteStringValue(s);
+        w.WriteEndArray();
+    }
+}
