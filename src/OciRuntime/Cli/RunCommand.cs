@@ -14,7 +14,7 @@ internal sealed unsafe class RunCommand : Command
 
     public override int Run(ParsedArgs a, GlobalContext ctx)
     {
-        var options = CreateCommand.Parse(a);
+        var options = CreateCommand.Parse(a) with { Rootless = ctx.Rootless };
         // A terminal without --console-socket: attach it to ours, as runc does.
         using var terminal = CallerTerminal.ForRun(TerminalWanted(options.Bundle), options.ConsoleSocket, a.Flag("detach"));
         if (terminal is not null)

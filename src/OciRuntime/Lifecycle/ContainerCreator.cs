@@ -8,8 +8,9 @@ namespace OciRuntime.Lifecycle;
 /// <param name="ConsoleFd">a console socket already connected (`run` attached to the caller's
 /// terminal), used instead of <paramref name="ConsoleSocket"/>; -1: none</param>
 /// <param name="SystemdCgroup">--systemd-cgroup: linux.cgroupsPath is "slice:prefix:name"</param>
+/// <param name="Rootless">who runs the runtime (null: the host's root, cgroups as usual)</param>
 internal sealed record CreateOptions(string Id, string Bundle, string? PidFile, bool NoPivot, int PreserveFds,
-    string? ConsoleSocket = null, int ConsoleFd = -1, bool SystemdCgroup = false);
+    string? ConsoleSocket = null, int ConsoleFd = -1, bool SystemdCgroup = false, Rootless.RootlessMode? Rootless = null);
 
 /// <summary>
 /// `create`: config → plan → init waiting on the exec fifo → state.json. Anything that fails
@@ -37,12 +38,17 @@ internal static class ContainerCreator
         var host = HostFactsReader.Read(needCgroups: true);
         string fifo = store.FifoOf(o.Id);
         var plan = Planner.PlanInit(new PlanRequest(o.Id, config, bundle, rootfs, fifo, o.NoPivot, listenFds + o.PreserveFds, host,
-            HomeOf(config, rootfs), ParentMountOf(rootfs), Cli.StartupTrace.Enabled));
+            HomeOf(config, rootfs), ParentMountOf(rootfs), Cli.StartupTrace.Enabled,
+            SetgroupsDenied: Rootless.RootlessIdMaps.DeniesSetgroups(config, o.Rootless)));
         Cli.StartupTrace.Mark("plan");
         foreach (var w in plan.Warnings)
             Cli.Log.Warn(w);
         IdMapWriter.CheckWritable(config);
-        var cgroup = CgroupManagers.ForNew(host, config.Linux?.CgroupsPath, o.Id, config.Linux?.Resources);
+        if (o.Rootless is { Unprivileged: true } unprivileged)
+            Rootless.RootlessIdMaps.Check(config, unprivileged);
+        var cgroup = o.Rootless is { Cgroups: true }
+            ? RootlessCgroupManager(host, config, o.Id)
+            : CgroupManagers.ForNew(host, config.Linux?.CgroupsPath, o.Id, config.Linux?.Resources);
 
         using var console = o.ConsoleFd >= 0 ? null : ConsoleSocket.Open(o.ConsoleSocket, config.Process?.Terminal == true);
         int consoleFd = o.ConsoleFd >= 0 ? o.ConsoleFd : console?.Fd ?? -1;
@@ -59,7 +65,9 @@ internal static class ContainerCreator
             cgroupCreated = true;
             var launched = InitLauncher.Launch(plan, (tag, pid) =>
             {
-                if (tag == Plan.SyncTag.WriteIdMaps)
+                if (tag == Plan.SyncTag.WriteIdMaps && o.Rootless is { Unprivileged: true } caller)
+                    Rootless.RootlessIdMaps.Write(pid, config, caller);
+                else if (tag == Plan.SyncTag.WriteIdMaps)
                     IdMapWriter.Write(pid, config);
                 else if (tag == Plan.SyncTag.PlaceInCgroup)
                 {
@@ -119,6 +127,15 @@ internal static class ContainerCreator
                 }, warnOnly: true);
             throw;
         }
+    }
+
+    /// <summary>--rootless: the container's cgroup only where the caller may create it.</summary>
+    private static ICgroupManager RootlessCgroupManager(HostFacts host, Spec.Spec config, string id)
+    {
+        string? path = config.Linux?.CgroupsPath;
+        var usable = Rootless.RootlessCgroups.Usable(host, path, id, Rootless.RootlessCgroups.MayCreate);
+        Rootless.RootlessCgroups.CheckLimits(host, usable, path, id, config.Linux?.Resources);
+        return Rootless.RootlessCgroups.ForNew(usable, path, id, config.Linux?.Resources);
     }
 
     /// <summary>runtime-spec: prestart and createRuntime in the runtime's namespaces, then

@@ -35,7 +35,7 @@ internal static unsafe class InitLauncher
             throw SyscallException.Last("socketpair");
         }
         int hostFd = sv[0], childFd = sv[1];
-        int spawned = NativeExecutor.oci_spawn_executor(SelfExe, planFd, childFd);
+        int spawned = Rootless.ExecutorImage.Spawn(planFd, childFd);
         LibC.close(planFd);
         LibC.close(childFd);
         if (spawned < 0)

@@ -36,7 +36,16 @@ internal sealed class StateStore(string root)
     public string CreateDir(string id)
     {
         ValidateId(id);
-        Directory.CreateDirectory(Root, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        try
+        {
+            Directory.CreateDirectory(Root, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        }
+        catch (UnauthorizedAccessException)
+        {
+            // An unprivileged caller without XDG_RUNTIME_DIR lands on the host root's default.
+            throw new RuntimeError($"--root {Root}: permission denied" +
+                (LibC.geteuid() != 0 ? " (not running as root: set XDG_RUNTIME_DIR or give --root a directory you own)" : ""));
+        }
         string dir = DirOf(id);
         if (LibC.mkdir(dir, 0b111_001_001) != 0) // 0711
         {

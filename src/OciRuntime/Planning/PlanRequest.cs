@@ -5,7 +5,8 @@ namespace OciRuntime.Planning;
 /// <summary>Everything the planner needs: the validated config, the runtime's decisions, and the
 /// facts read from the host and the rootfs (Home: the user's home directory in the image's
 /// /etc/passwd, for HOME when the config does not set it; RootfsParentMount: the mount point of the
-/// mount holding the rootfs).</summary>
+/// mount holding the rootfs; SetgroupsDenied: the new user namespace's setgroups is "deny", as an
+/// unprivileged caller must write it before a gid_map of its own gid).</summary>
 internal sealed record PlanRequest(
     string ContainerId,
     Spec.Spec Config,
@@ -17,7 +18,8 @@ internal sealed record PlanRequest(
     HostFacts Host,
     string Home = "/",
     string? RootfsParentMount = null,
-    bool Trace = false);
+    bool Trace = false,
+    bool SetgroupsDenied = false);
 
 /// <summary>A config that is valid by the schema but cannot be carried out; names the field.</summary>
 internal sealed class PlanningException(string path, string message) : Exception($"{path}: {message}")
