@@ -1,0 +1,70 @@
+using OciRuntime.Planning;
+using OciRuntime.Rootless;
+using OciRuntime.Spec;
+using Xunit;
+using static OciRuntime.Tests.Planning.PlannerFixture;
+
+namespace OciRuntime.Tests.Rootless;
+
+public class RootlessCgroupTests
+{
+    private static readonly HostFacts V2Host = new(CgroupMode.Unified,
+        [new CgroupHierarchy("/sys/fs/cgroup", "cgroup2", "", "/user.slice/user-1000.slice/session-1.scope")], HostFacts.AllCapabilities);
+
+    [Fact]
+    public void Only_hierarchies_where_the_caller_may_create_the_cgroup_are_used()
+    {
+        var asked = new List<string>();
+        var usable = RootlessCgroups.Usable(HybridHost, null, "c1", dir =>
+        {
+            asked.Add(dir);
+            return dir.StartsWith("/sys/fs/cgroup/memory", StringComparison.Ordinal);
+        });
+        Assert.Equal(["/sys/fs/cgroup/memory"], usable.CgroupHierarchies.Select(h => h.MountPoint));
+        // asked about the container's own directory below the runtime's cgroup in each hierarchy
+        Assert.Contains("/sys/fs/cgroup/cpu/user.slice/c1", asked);
+        Assert.Contains("/sys/fs/cgroup/unified/c1", asked);
+        Assert.Equal(HybridHost.CgroupMode, usable.CgroupMode);
+    }
+
+    [Fact]
+    public void Without_any_writable_hierarchy_and_without_limits_cgroups_are_skipped_without_error()
+    {
+        var none = RootlessCgroups.Usable(HybridHost, null, "c1", _ => false);
+        Assert.Empty(none.CgroupHierarchies);
+        RootlessCgroups.CheckLimits(HybridHost, none, null, "c1", null);
+        RootlessCgroups.CheckLimits(HybridHost, none, null, "c1", new LinuxResources());
+        // device rules alone are no limit that needs a cgroup here: rootless leaves them out
+        RootlessCgroups.CheckLimits(HybridHost, none, null, "c1", new LinuxResources { Devices = [new LinuxDeviceCgroup { Allow = false, Access = "rwm" }] });
+        var manager = RootlessCgroups.ForNew(none, null, "c1", new LinuxResources { Devices = [new LinuxDeviceCgroup { Allow = false, Access = "rwm" }] });
+        Assert.Empty(manager.Directories);
+    }
+
+    [Fact]
+    public void A_limit_without_a_writable_hierarchy_is_refused_naming_the_field()
+    {
+        var none = RootlessCgroups.Usable(HybridHost, null, "c1", _ => false);
+        var e = Assert.Throws<PlanningException>(() => RootlessCgroups.CheckLimits(HybridHost, none, null, "c1",
+            new LinuxResources { Memory = new LinuxMemory { Limit = 1 << 26 } }));
+        Assert.Equal("linux.resources.memory.limit", e.Path);
+        Assert.Contains("rootless", e.Message);
+        Assert.Contains("/sys/fs/cgroup/memory/user.slice/c1", e.Message);
+
+        var v2none = RootlessCgroups.Usable(V2Host, null, "c1", _ => false);
+        e = Assert.Throws<PlanningException>(() => RootlessCgroups.CheckLimits(V2Host, v2none, null, "c1",
+            new LinuxResources { Pids = new LinuxPids { Limit = 10 } }));
+        Assert.Equal("linux.resources.pids.limit", e.Path);
+    }
+
+    [Fact]
+    public void A_limit_in_a_delegated_hierarchy_is_kept()
+    {
+        var memoryOnly = RootlessCgroups.Usable(HybridHost, null, "c1", d => d.StartsWith("/sys/fs/cgroup/memory", StringComparison.Ordinal));
+        RootlessCgroups.CheckLimits(HybridHost, memoryOnly, null, "c1", new LinuxResources { Memory = new LinuxMemory { Limit = 1 << 26 } });
+        var manager = RootlessCgroups.ForNew(memoryOnly, null, "c1", new LinuxResources { Memory = new LinuxMemory { Limit = 1 << 26 } });
+        Assert.Equal(["/sys/fs/cgroup/memory"], manager.Directories.Keys);
+
+        var v2 = RootlessCgroups.Usable(V2Host, null, "c1", _ => true);
+        RootlessCgroups.CheckLimits(V2Host, v2, null, "c1", new LinuxResources { Pids = new LinuxPids { Limit = 10 } });
+    }
+}
