@@ -36,10 +36,16 @@ internal static class ContainerCreator
             config.Process!.Env = InheritedFds.WithListenEnv(config.Process.Env, listenFds);
 
         var host = HostFactsReader.Read(needCgroups: true);
+        // --rootless: the hierarchies where the caller may create the container's cgroup; in the
+        // others the container stays in the caller's cgroup (which a cgroup mount then shows).
+        var cgroupHost = o.Rootless is { Cgroups: true }
+            ? Rootless.RootlessCgroups.Usable(host, config.Linux?.CgroupsPath, o.Id, Rootless.RootlessCgroups.MayCreate)
+            : host;
         string fifo = store.FifoOf(o.Id);
         var plan = Planner.PlanInit(new PlanRequest(o.Id, config, bundle, rootfs, fifo, o.NoPivot, listenFds + o.PreserveFds, host,
             HomeOf(config, rootfs), ParentMountOf(rootfs), Cli.StartupTrace.Enabled,
-            SetgroupsDenied: Rootless.RootlessIdMaps.DeniesSetgroups(config, o.Rootless)));
+            SetgroupsDenied: Rootless.RootlessIdMaps.DeniesSetgroups(config, o.Rootless),
+            CgroupsNotCreated: host.CgroupHierarchies.Except(cgroupHost.CgroupHierarchies).Select(h => h.MountPoint).ToList()));
         Cli.StartupTrace.Mark("plan");
         foreach (var w in plan.Warnings)
             Cli.Log.Warn(w);
@@ -47,7 +53,7 @@ internal static class ContainerCreator
         if (o.Rootless is { Unprivileged: true } unprivileged)
             Rootless.RootlessIdMaps.Check(config, unprivileged);
         var cgroup = o.Rootless is { Cgroups: true }
-            ? RootlessCgroupManager(host, config, o.Id)
+            ? RootlessCgroupManager(host, cgroupHost, config, o.Id)
             : CgroupManagers.ForNew(host, config.Linux?.CgroupsPath, o.Id, config.Linux?.Resources);
 
         using var console = o.ConsoleFd >= 0 ? null : ConsoleSocket.Open(o.ConsoleSocket, config.Process?.Terminal == true);
@@ -130,10 +136,9 @@ internal static class ContainerCreator
     }
 
     /// <summary>--rootless: the container's cgroup only where the caller may create it.</summary>
-    private static ICgroupManager RootlessCgroupManager(HostFacts host, Spec.Spec config, string id)
+    private static ICgroupManager RootlessCgroupManager(HostFacts host, HostFacts usable, Spec.Spec config, string id)
     {
         string? path = config.Linux?.CgroupsPath;
-        var usable = Rootless.RootlessCgroups.Usable(host, path, id, Rootless.RootlessCgroups.MayCreate);
         Rootless.RootlessCgroups.CheckLimits(host, usable, path, id, config.Linux?.Resources);
         return Rootless.RootlessCgroups.ForNew(usable, path, id, config.Linux?.Resources);
     }

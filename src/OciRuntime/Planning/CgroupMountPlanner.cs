@@ -37,7 +37,10 @@ internal static class CgroupMountPlanner
             }
             else
             {
-                string cgroup = Cgroups.CgroupPaths.Resolve(req.Config.Linux?.CgroupsPath, req.ContainerId, h.OwnPath);
+                // Rootless without a delegated cgroup there: the container is in the runtime's own.
+                string cgroup = req.CgroupsNotCreated?.Contains(h.MountPoint) == true
+                    ? h.OwnPath
+                    : Cgroups.CgroupPaths.Resolve(req.Config.Linux?.CgroupsPath, req.ContainerId, h.OwnPath);
                 string source = h.MountPoint + (cgroup == "/" ? "" : cgroup);
                 var mo = MountOpts.TargetInRoot | MountOpts.Mkdir | (flags != 0 ? MountOpts.Remount : 0);
                 steps.Add(new MountStep(source, target, "", "", MS_BIND | flags, mo, field));

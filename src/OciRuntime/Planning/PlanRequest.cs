@@ -6,7 +6,8 @@ namespace OciRuntime.Planning;
 /// facts read from the host and the rootfs (Home: the user's home directory in the image's
 /// /etc/passwd, for HOME when the config does not set it; RootfsParentMount: the mount point of the
 /// mount holding the rootfs; SetgroupsDenied: the new user namespace's setgroups is "deny", as an
-/// unprivileged caller must write it before a gid_map of its own gid).</summary>
+/// unprivileged caller must write it before a gid_map of its own gid; CgroupsNotCreated: mount points
+/// of the hierarchies where a rootless container stays in the runtime's own cgroup).</summary>
 internal sealed record PlanRequest(
     string ContainerId,
     Spec.Spec Config,
@@ -19,7 +20,8 @@ internal sealed record PlanRequest(
     string Home = "/",
     string? RootfsParentMount = null,
     bool Trace = false,
-    bool SetgroupsDenied = false);
+    bool SetgroupsDenied = false,
+    IReadOnlyCollection<string>? CgroupsNotCreated = null);
 
 /// <summary>A config that is valid by the schema but cannot be carried out; names the field.</summary>
 internal sealed class PlanningException(string path, string message) : Exception($"{path}: {message}")

@@ -1,3 +1,4 @@
+using OciRuntime.Plan;
 using OciRuntime.Planning;
 using OciRuntime.Rootless;
 using OciRuntime.Spec;
@@ -66,5 +67,16 @@ public class RootlessCgroupTests
 
         var v2 = RootlessCgroups.Usable(V2Host, null, "c1", _ => true);
         RootlessCgroups.CheckLimits(V2Host, v2, null, "c1", new LinuxResources { Pids = new LinuxPids { Limit = 10 } });
+    }
+
+    [Fact]
+    public void Without_a_cgroup_namespace_a_skipped_hierarchy_binds_the_runtimes_own_cgroup()
+    {
+        string json = Minimal.Replace("\"root\"", "\"mounts\": [{ \"destination\": \"/sys/fs/cgroup\", \"type\": \"cgroup\", \"source\": \"cgroup\" }], \"root\"");
+        var plan = Planner.PlanInit(new PlanRequest("ct1", Parse(json), "/b", "/b/rootfs", "/f", false, 0, HybridHost,
+            CgroupsNotCreated: ["/sys/fs/cgroup/cpu", "/sys/fs/cgroup/unified"]));
+        var binds = plan.StepsOf<MountStep>().Where(m => m.Origin == "mounts[0]" && m.FsType == "").Select(m => m.Source).ToList();
+        Assert.Equal(["/sys/fs/cgroup/cpu/user.slice", "/sys/fs/cgroup/memory/user.slice/ct1",
+            "/sys/fs/cgroup/systemd/user.slice/session-1.scope/ct1", "/sys/fs/cgroup/unified"], binds);
     }
 }

@@ -210,4 +210,46 @@ public sealed class RootlessTests : ConformanceTest, IClassFixture<RootlessUser>
         Assert.False(Directory.Exists(Path.Combine(delegated, "ctr")), "the container's cgroup is removed with it");
         AssertNothingLeft(id);
     }
+
+    [Fact]
+    public void Exec_joins_a_rootless_container_as_its_root()
+    {
+        var (b, config) = RootlessBundle("sleep", "30");
+        string id = NewId();
+        Invoke(config, b, "run", "--detach", "--bundle", b.Dir, id).AssertOk("rootless run --detach");
+        int pid = (int)JsonNode.Parse(Rt.Invoke(AsUser, "state", id).AssertOk().Stdout)!["pid"]!;
+        var r = Rt.Invoke(AsUser, "exec", id, "/probe", "id").AssertOk("rootless exec");
+        Assert.Equal("0", r.Probe.Get("uid"));
+        Assert.Equal("0", r.Probe.Get("gid"));
+        var ns = Rt.Invoke(AsUser, "exec", id, "/probe", "ns").AssertOk("rootless exec ns").Probe;
+        Assert.Equal(HostState.ReadNsLink(pid, "user"), ns.Get("ns.user"));
+        Rt.Invoke(AsUser, "delete", "--force", id).AssertOk();
+        AssertNothingLeft(id);
+    }
+
+    [Fact]
+    public void Without_a_cgroup_namespace_the_cgroup_mount_shows_the_users_own_cgroup()
+    {
+        var (b, config) = RootlessBundle("ls", "/sys/fs/cgroup/memory");
+        var namespaces = config["linux"]!["namespaces"]!.AsArray();
+        foreach (var n in namespaces.Where(n => (string?)n!["type"] == "cgroup").ToList())
+            namespaces.Remove(n);
+        string id = NewId();
+        var r = Invoke(config, b, "run", "--bundle", b.Dir, id).AssertOk("rootless run without a cgroup namespace");
+        Assert.Contains("cgroup.procs", r.Stdout);
+        AssertNothingLeft(id);
+    }
+
+    [Fact]
+    [Trait(Traits.Runtime, Traits.OciRuntimeOnly)]
+    public void Pause_of_a_rootless_container_without_a_cgroup_says_why()
+    {
+        var (b, config) = RootlessBundle("sleep", "30");
+        string id = NewId();
+        Invoke(config, b, "run", "--detach", "--bundle", b.Dir, id).AssertOk("rootless run --detach");
+        Rt.Invoke(AsUser, "pause", id).AssertFailed("pause without a cgroup").AssertStderrMentions("no cgroup of its own");
+        Assert.Equal("running", (string?)JsonNode.Parse(Rt.Invoke(AsUser, "state", id).AssertOk().Stdout)!["status"]);
+        Rt.Invoke(AsUser, "delete", "--force", id).AssertOk();
+        AssertNothingLeft(id);
+    }
 }
