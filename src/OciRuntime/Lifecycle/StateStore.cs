@@ -42,9 +42,7 @@ internal sealed class StateStore(string root)
         }
         catch (UnauthorizedAccessException)
         {
-            // An unprivileged caller without XDG_RUNTIME_DIR lands on the host root's default.
-            throw new RuntimeError($"--root {Root}: permission denied" +
-                (LibC.geteuid() != 0 ? " (not running as root: set XDG_RUNTIME_DIR or give --root a directory you own)" : ""));
+            throw RootDenied();
         }
         string dir = DirOf(id);
         if (LibC.mkdir(dir, 0b111_001_001) != 0) // 0711
@@ -52,10 +50,17 @@ internal sealed class StateStore(string root)
             int e = LibC.Errno;
             if (e == LibC.EEXIST)
                 throw new RuntimeError($"container \"{id}\" already exists");
+            if (e == LibC.EACCES)
+                throw RootDenied();
             throw new SyscallException($"mkdir {dir}", e);
         }
         return dir;
     }
+
+    /// <summary>An unprivileged caller without XDG_RUNTIME_DIR lands on the host root's default.</summary>
+    private RuntimeError RootDenied() =>
+        new($"--root {Root}: permission denied" +
+            (LibC.geteuid() != 0 ? " (not running as root: set XDG_RUNTIME_DIR or give --root a directory you own)" : ""));
 
     public bool Exists(string id) => Directory.Exists(DirOf(id));
 

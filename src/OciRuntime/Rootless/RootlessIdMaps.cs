@@ -20,6 +20,13 @@ internal static class RootlessIdMaps
 
     public static void Check(Spec.Spec config, RootlessMode mode)
     {
+        // Without a user namespace every other namespace and mount needs the host's privileges:
+        // say so up front rather than fail at the first unshare (runc: "rootless container
+        // requires user namespaces").
+        if (!UserNamespacePlanner.Any(config))
+            throw new PlanningException("linux.namespaces",
+                $"an unprivileged caller (uid {mode.Euid}) needs a user namespace: add {{\"type\": \"user\"}} with " +
+                "linux.uidMappings/gidMappings (`ociruntime spec --rootless` writes such a config)");
         if (!UserNamespacePlanner.IsNew(config))
             return;
         var linux = config.Linux!;

@@ -191,3 +191,29 @@ public class RootlessDecisionTests
     public void Executor_runs_from_a_sealed_copy_only_when_the_caller_could_change_the_binary(bool writable, uint owner, uint euid, bool expected) =>
         Assert.Equal(expected, ExecutorImage.CallerCouldModify(writable, owner, euid));
 }
+
+public class RootlessCheckTests
+{
+    [Fact]
+    public void An_unprivileged_caller_without_a_user_namespace_is_told_to_add_one()
+    {
+        var config = Parse(Minimal);
+        var e = Assert.Throws<PlanningException>(() => RootlessIdMaps.Check(config, new RootlessMode(1000, 1000, false, true)));
+        Assert.Equal("linux.namespaces", e.Path);
+        Assert.Contains("spec --rootless", e.Message);
+    }
+
+    [Fact]
+    public void Own_ids_alone_pass_the_check_without_subordinate_ranges()
+    {
+        const string withUserNs = """
+            { "type": "mount" }, { "type": "user" } ],
+              "uidMappings": [ { "containerID": 0, "hostID": 4242, "size": 1 } ],
+              "gidMappings": [ { "containerID": 0, "hostID": 4343, "size": 1 } ]
+            """;
+        var config = Parse(Minimal.Replace("""{ "type": "mount" } ]""", withUserNs));
+        RootlessIdMaps.Check(config, new RootlessMode(4242, 4343, false, true));
+        var e = Assert.Throws<PlanningException>(() => RootlessIdMaps.Check(config, new RootlessMode(4242, 1, false, true)));
+        Assert.Equal("linux.gidMappings[0]", e.Path);
+    }
+}

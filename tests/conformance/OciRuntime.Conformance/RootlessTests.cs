@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Text.Json.Nodes;
 using Xunit;
 using Xunit.Abstractions;
@@ -251,5 +252,97 @@ public sealed class RootlessTests : ConformanceTest, IClassFixture<RootlessUser>
         Assert.Equal("running", (string?)JsonNode.Parse(Rt.Invoke(AsUser, "state", id).AssertOk().Stdout)!["status"]);
         Rt.Invoke(AsUser, "delete", "--force", id).AssertOk();
         AssertNothingLeft(id);
+    }
+
+    [Fact]
+    public void The_executor_runs_from_a_binary_the_user_cannot_write_or_from_a_sealed_copy_of_one_it_owns()
+    {
+        // The runtime's own binary (root's, not writable by the user): exec'd as it is.
+        var (b, config) = RootlessBundle("sleep", "30");
+        string id = NewId();
+        Invoke(config, b, "create", "--bundle", b.Dir, id).AssertOk("rootless create");
+        int pid = (int)JsonNode.Parse(Rt.Invoke(AsUser, "state", id).AssertOk().Stdout)!["pid"]!;
+        Assert.Equal(Path.GetFullPath(_user.Binary), new FileInfo($"/proc/{pid}/exe").LinkTarget);
+        Rt.Invoke(AsUser, "delete", "--force", id).AssertOk();
+        AssertNothingLeft(id);
+
+        // A binary the user owns could be rewritten by the container's root (the same user) through
+        // /proc/PID/exe (CVE-2019-5736): the executor then runs from a sealed memfd copy.
+        string own = Path.Combine(_user.Home, "ociruntime");
+        File.Copy(_user.Binary, own);
+        _user.Chown(own);
+        File.SetUnixFileMode(own, (UnixFileMode)Convert.ToInt32("755", 8));
+        Rt.Binary = _user.MakeWrapper(Path.Combine(Scope.Dir, "as-user-own-binary.sh"), own);
+        string id2 = NewId();
+        Invoke(config, b, "create", "--bundle", b.Dir, id2).AssertOk("rootless create with the user's own binary");
+        int pid2 = (int)JsonNode.Parse(Rt.Invoke(AsUser, "state", id2).AssertOk().Stdout)!["pid"]!;
+        Assert.StartsWith("/memfd:ociruntime-executor", new FileInfo($"/proc/{pid2}/exe").LinkTarget);
+        Rt.Invoke(AsUser, "delete", "--force", id2).AssertOk();
+        AssertNothingLeft(id2);
+    }
+
+    [Fact]
+    public void Console_socket_and_log_file_work_for_the_user()
+    {
+        var (b, config) = RootlessBundle();
+        config["process"]!["terminal"] = true;
+        config["process"]!["args"] = new JsonArray("/bin/sh", "-c", "read line; echo got:$line; tty");
+        string socket = Path.Combine(_user.Home, "console.sock");
+        using var recv = Process.Start(new ProcessStartInfo(Path.Combine(AppContext.BaseDirectory, "console-recv"), [socket, "hello\n"])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        })!;
+        try
+        {
+            var deadline = DateTime.UtcNow.AddSeconds(5);
+            while (!File.Exists(socket) && DateTime.UtcNow < deadline)
+                Thread.Sleep(10);
+            Assert.True(File.Exists(socket), "console-recv did not listen");
+            _user.Chown(socket);
+            string log = Path.Combine(_user.Home, "runtime.log");
+            string id = NewId();
+            Invoke(config, b, "--log", log, "--log-format", "json", "run", "--bundle", b.Dir, "--console-socket", socket, id)
+                .AssertOk("rootless run with a console socket");
+            Assert.True(recv.WaitForExit(20000), "console-recv did not finish");
+            string output = recv.StandardOutput.ReadToEnd();
+            Assert.Contains("got:hello", output);
+            Assert.Contains("/dev/pts/", output);
+            AssertNothingLeft(id);
+
+            Rt.Invoke(AsUser, "--log", log, "--log-format", "json", "state", "nosuch").AssertFailed();
+            Assert.Contains("\"level\":\"error\"", File.ReadAllText(log));
+            Assert.Contains("nosuch", File.ReadAllText(log));
+        }
+        finally
+        {
+            if (!recv.HasExited)
+                recv.Kill();
+        }
+    }
+
+    [Fact]
+    [Trait(Traits.Runtime, Traits.OciRuntimeOnly)]
+    public void Without_XDG_RUNTIME_DIR_or_a_user_namespace_the_error_says_what_to_do()
+    {
+        var (b, config) = RootlessBundle("true");
+        string id = NewId();
+        Rt.Binary = _user.MakeWrapper(Path.Combine(Scope.Dir, "as-user-no-xdg.sh"), _user.Binary, withXdg: false);
+        Invoke(config, b, "create", "--bundle", b.Dir, id).AssertFailed("rootless create without XDG_RUNTIME_DIR")
+            .AssertStderrMentions("XDG_RUNTIME_DIR");
+        Rt.Binary = _user.Wrapper;
+        AssertNothingLeft(id);
+
+        // `spec` without --rootless: no user namespace, which an unprivileged user cannot do without.
+        var plain = NewBundle();
+        RootlessUser.OpenParents(plain.Rootfs);
+        _user.Chown(plain.Dir);
+        Rt.Invoke(AsUser, "spec", "--bundle", plain.Dir).AssertOk();
+        var c = JsonNode.Parse(File.ReadAllText(plain.ConfigPath))!.AsObject();
+        c["process"]!["terminal"] = false;
+        string id2 = NewId();
+        Invoke(c, plain, "run", "--bundle", plain.Dir, id2).AssertFailed("rootless run without a user namespace")
+            .AssertStderrMentions("linux.namespaces", "user namespace");
+        AssertNothingLeft(id2);
     }
 }

@@ -43,12 +43,7 @@ public sealed class RootlessUser : IDisposable
                 Chown(d);
             }
             Binary = ReachableBinary();
-            Wrapper = Path.Combine(Base, "as-user.sh");
-            File.WriteAllText(Wrapper,
-                "#!/bin/sh\n" +
-                $"export XDG_RUNTIME_DIR='{XdgRuntimeDir}' HOME='{Home}' USER='{Name}' LOGNAME='{Name}'\n" +
-                $"exec /usr/bin/setpriv --reuid={Uid} --regid={Gid} --init-groups -- '{Binary}' \"$@\"\n");
-            File.SetUnixFileMode(Wrapper, (UnixFileMode)Convert.ToInt32("755", 8));
+            Wrapper = MakeWrapper(Path.Combine(Base, "as-user.sh"), Binary);
         }
         catch
         {
@@ -74,6 +69,19 @@ public sealed class RootlessUser : IDisposable
 
     /// <summary>Where the runtime keeps its state for this user: $XDG_RUNTIME_DIR/ociruntime.</summary>
     public string StateRoot => Path.Combine(XdgRuntimeDir, "ociruntime");
+
+    /// <summary>A script at <paramref name="path"/> that runs <paramref name="binary"/> as the user with
+    /// HOME, USER and (unless <paramref name="withXdg"/> is false) XDG_RUNTIME_DIR set.</summary>
+    public string MakeWrapper(string path, string binary, bool withXdg = true)
+    {
+        File.WriteAllText(path,
+            "#!/bin/sh\n" +
+            (withXdg ? $"export XDG_RUNTIME_DIR='{XdgRuntimeDir}'\n" : "unset XDG_RUNTIME_DIR\n") +
+            $"export HOME='{Home}' USER='{Name}' LOGNAME='{Name}'\n" +
+            $"exec /usr/bin/setpriv --reuid={Uid} --regid={Gid} --init-groups -- '{binary}' \"$@\"\n");
+        File.SetUnixFileMode(path, (UnixFileMode)Convert.ToInt32("755", 8));
+        return path;
+    }
 
     public void Chown(string path) => Sh($"chown {Uid}:{Gid} '{path}'");
 
