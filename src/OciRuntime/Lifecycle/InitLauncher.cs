@@ -15,8 +15,6 @@ internal readonly record struct LaunchedInit(int InitPid, int SpawnedPid);
 /// </summary>
 internal static unsafe class InitLauncher
 {
-    private const string SelfExe = "/proc/self/exe";
-
     /// <param name="onSync">does the host's part at each SYNC step: (tag, pid of the executor)</param>
     /// <param name="onSeccompFd">passes the seccomp notify fd on: (fd, pid of the init); the fd is closed afterwards</param>
     /// <param name="untilExec">after Ready, go on until the sync socket closes (the program was
