@@ -3,6 +3,7 @@ using OciRuntime.Planning;
 using OciRuntime.Rootless;
 using OciRuntime.Spec;
 using Xunit;
+using static OciRuntime.Linux.MountFlags;
 using static OciRuntime.Tests.Planning.PlannerFixture;
 
 namespace OciRuntime.Tests.Rootless;
@@ -78,5 +79,34 @@ public class RootlessCgroupTests
         var binds = plan.StepsOf<MountStep>().Where(m => m.Origin == "mounts[0]" && m.FsType == "").Select(m => m.Source).ToList();
         Assert.Equal(["/sys/fs/cgroup/cpu/user.slice", "/sys/fs/cgroup/memory/user.slice/ct1",
             "/sys/fs/cgroup/systemd/user.slice/session-1.scope/ct1", "/sys/fs/cgroup/unified"], binds);
+    }
+
+    [Fact]
+    public void On_cgroup_v2_in_a_user_namespace_the_cgroup_mount_is_a_bind_of_the_containers_cgroup()
+    {
+        const string mounts = """
+            "mounts": [{ "destination": "/sys/fs/cgroup", "type": "cgroup", "source": "cgroup", "options": ["nosuid", "ro"] }], "root"
+            """;
+        const string userNs = """
+            { "type": "mount" }, { "type": "user" }, { "type": "cgroup" } ],
+              "uidMappings": [ { "containerID": 0, "hostID": 1000, "size": 1 } ],
+              "gidMappings": [ { "containerID": 0, "hostID": 1000, "size": 1 } ]
+            """;
+        string json = Minimal.Replace("\"root\"", mounts.Trim()).Replace("""{ "type": "mount" } ]""", userNs);
+        MountStep Mount(IReadOnlyCollection<string>? notCreated) =>
+            Planner.PlanInit(new PlanRequest("ct1", Parse(json), "/b", "/b/rootfs", "/f", false, 0, V2Host, CgroupsNotCreated: notCreated))
+                .StepsOf<MountStep>().Single(m => m.Origin == "mounts[0]");
+
+        var created = Mount(null);
+        Assert.Equal("/sys/fs/cgroup/user.slice/user-1000.slice/session-1.scope/ct1", created.Source);
+        Assert.Equal("", created.FsType);
+        Assert.Equal(MS_BIND | MS_NOSUID | MS_RDONLY, created.Flags);
+        Assert.Equal(MountOpts.TargetInRoot | MountOpts.Mkdir | MountOpts.Remount, created.Opts);
+        // not delegated: the container stays in the runtime's cgroup, which is what it sees
+        Assert.Equal("/sys/fs/cgroup/user.slice/user-1000.slice/session-1.scope", Mount(["/sys/fs/cgroup"]).Source);
+        // without a user namespace: a cgroup2 mount in the container's cgroup namespace
+        var plain = Planner.PlanInit(new PlanRequest("ct1", Parse(Minimal.Replace("\"root\"", mounts.Trim())), "/b", "/b/rootfs", "/f", false, 0, V2Host))
+            .StepsOf<MountStep>().Single(m => m.Origin == "mounts[0]");
+        Assert.Equal("cgroup2", plain.FsType);
     }
 }

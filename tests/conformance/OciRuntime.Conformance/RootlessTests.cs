@@ -229,7 +229,7 @@ public sealed class RootlessTests : ConformanceTest, IClassFixture<RootlessUser>
     }
 
     [Fact]
-    public void Without_a_cgroup_namespace_the_cgroup_mount_shows_the_users_own_cgroup()
+    public void Without_its_own_cgroupns_the_cgroup_mount_shows_the_users_own_cgroup()
     {
         var (b, config) = RootlessBundle("ls", "/sys/fs/cgroup/memory");
         var namespaces = config["linux"]!["namespaces"]!.AsArray();
