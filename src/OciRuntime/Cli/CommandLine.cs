@@ -115,8 +115,9 @@ internal static class CommandLine
         sb.Append("   --log-format value  text or json (default: text)\n");
         sb.Append("   --debug             log debug messages\n");
         sb.Append("   --trace             log the duration of each start-up phase\n");
-        sb.Append("   --rootless value    cgroups only where the caller may create them: true, false or auto (default: auto,\n");
-        sb.Append("                       true unless the host's root runs it); default --root then $XDG_RUNTIME_DIR/ociruntime\n");
+        sb.Append("   --rootless value    true: cgroups only where the caller may create them (delegated); false; or auto\n");
+        sb.Append("                       (default: true unless the host's root runs it). Callers other than the host's\n");
+        sb.Append("                       root keep their state in $XDG_RUNTIME_DIR/ociruntime unless --root is given\n");
         sb.Append("   --systemd-cgroup    linux.cgroupsPath is slice:prefix:name (no systemd driver yet: refused)\n");
         sb.Append("   --version, -v       print the version\n");
         return sb.ToString();
