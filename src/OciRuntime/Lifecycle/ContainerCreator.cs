@@ -53,7 +53,7 @@ internal static class ContainerCreator
         if (o.Rootless is { Unprivileged: true } unprivileged)
             Rootless.RootlessIdMaps.Check(config, unprivileged);
         var cgroup = o.Rootless is { Cgroups: true }
-            ? RootlessCgroupManager(host, cgroupHost, config, o.Id)
+            ? RootlessCgroupManager(host, cgroupHost, config, o.Id, Rootless.RootlessCgroups.KeepsDeviceRules(o.Rootless))
             : CgroupManagers.ForNew(host, config.Linux?.CgroupsPath, o.Id, config.Linux?.Resources);
 
         using var console = o.ConsoleFd >= 0 ? null : ConsoleSocket.Open(o.ConsoleSocket, config.Process?.Terminal == true);
@@ -136,11 +136,11 @@ internal static class ContainerCreator
     }
 
     /// <summary>--rootless: the container's cgroup only where the caller may create it.</summary>
-    private static ICgroupManager RootlessCgroupManager(HostFacts host, HostFacts usable, Spec.Spec config, string id)
+    private static ICgroupManager RootlessCgroupManager(HostFacts host, HostFacts usable, Spec.Spec config, string id, bool keepDeviceRules)
     {
         string? path = config.Linux?.CgroupsPath;
         Rootless.RootlessCgroups.CheckLimits(host, usable, path, id, config.Linux?.Resources);
-        return Rootless.RootlessCgroups.ForNew(usable, path, id, config.Linux?.Resources);
+        return Rootless.RootlessCgroups.ForNew(usable, path, id, config.Linux?.Resources, keepDeviceRules);
     }
 
     /// <summary>runtime-spec: prestart and createRuntime in the runtime's namespaces, then

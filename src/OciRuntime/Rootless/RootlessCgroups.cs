@@ -14,9 +14,10 @@ namespace OciRuntime.Rootless;
 /// error, as runc ignores EACCES/EPERM/EROFS there. What is not silently dropped: a limit of
 /// linux.resources whose controller is in a hierarchy the caller may not write is refused naming
 /// the field (runc: "rootless needs no limits + no cgrouppath when no permission is granted for
-/// cgroups"). Device rules are left out in rootless mode (runc ignores their errors there): writing
-/// devices.deny or attaching a device program needs the host's CAP_SYS_ADMIN, and an unprivileged
-/// container can reach only the device nodes its user could open anyway.
+/// cgroups"). Device rules are left out in rootless mode (runc ignores their errors there) unless
+/// the host's root itself asked for it: writing devices.deny or attaching a device program needs
+/// the host's CAP_SYS_ADMIN, and an unprivileged container can reach only the device nodes its
+/// user could open anyway.
 /// </summary>
 internal static class RootlessCgroups
 {
@@ -48,9 +49,11 @@ internal static class RootlessCgroups
     }
 
     /// <summary>The manager for the usable hierarchies; none usable: a manager of no directory.</summary>
-    public static ICgroupManager ForNew(HostFacts usable, string? cgroupsPath, string id, LinuxResources? resources)
+    /// <param name="keepDeviceRules">the host's root asked for --rootless true: it can apply them</param>
+    public static ICgroupManager ForNew(HostFacts usable, string? cgroupsPath, string id, LinuxResources? resources,
+        bool keepDeviceRules = false)
     {
-        if (resources is not null)
+        if (resources is not null && !keepDeviceRules)
             resources = WithoutDevices(resources);
         if (usable.CgroupHierarchies.Count == 0)
         {
@@ -73,6 +76,9 @@ internal static class RootlessCgroups
             d = Path.GetDirectoryName(d);
         return d is not null && LibC.access(d, LibC.W_OK | LibC.X_OK) == 0;
     }
+
+    /// <summary>Device rules need CAP_SYS_ADMIN in the initial user namespace: only the host's root keeps them.</summary>
+    public static bool KeepsDeviceRules(RootlessMode mode) => !mode.Unprivileged && !mode.InUserNamespace;
 
     /// <summary>A rootless container created without any cgroup of its own cannot be frozen or limited later.</summary>
     public static void RequireOwnCgroup(Lifecycle.ContainerRecord record, string what)

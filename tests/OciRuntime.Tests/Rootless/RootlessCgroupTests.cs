@@ -109,4 +109,12 @@ public class RootlessCgroupTests
             .StepsOf<MountStep>().Single(m => m.Origin == "mounts[0]");
         Assert.Equal("cgroup2", plain.FsType);
     }
+
+    [Fact]
+    public void Device_rules_are_kept_only_when_the_hosts_root_asks_for_rootless_cgroups()
+    {
+        Assert.True(RootlessCgroups.KeepsDeviceRules(new RootlessMode(0, 0, false, true)));
+        Assert.False(RootlessCgroups.KeepsDeviceRules(new RootlessMode(1000, 1000, false, true)));
+        Assert.False(RootlessCgroups.KeepsDeviceRules(new RootlessMode(0, 0, true, true)));
+    }
 }
