@@ -37,7 +37,7 @@ GROUP_FAILED=()
 # --- OS packages -------------------------------------------------------------------------------
 ensure_packages() {
   local need=() p
-  for p in gcc make libc6-dev libseccomp-dev busybox-static; do
+  for p in gcc make libc6-dev libseccomp-dev busybox-static uidmap; do
     dpkg -s "$p" >/dev/null 2>&1 || need+=("$p")
   done
   if [ ${#need[@]} -gt 0 ]; then

@@ -89,6 +89,24 @@ int oci_spawn_executor(const char *exe, int plan_fd, int sync_fd)
     return pid;
 }
 
+/* Rootless: an unprivileged caller may not clone a mount (open_tree with OPEN_TREE_CLONE needs
+ * CAP_SYS_ADMIN over the mount namespace), so oci_spawn_executor fails with EPERM. The caller
+ * then passes the image itself: an O_PATH fd of a binary the caller cannot write (the container's
+ * root, mapped to the caller or to ids below it, cannot write it either), or a sealed memfd copy
+ * of one it could. Same child, same argv/envp. */
+int oci_spawn_executor_fd(int exe_fd, int plan_fd, int sync_fd)
+{
+    if (exe_fd < 0 || plan_fd < 0 || sync_fd < 0 || plan_fd == sync_fd)
+        return -EINVAL;
+    char env[sizeof OCI_EXECUTOR_ENV + 24];
+    snprintf(env, sizeof env, "%s=%d,%d", OCI_EXECUTOR_ENV, plan_fd, sync_fd);
+    char arg0[] = "ociruntime", arg1[] = "init";
+    char *argv[] = { arg0, arg1, NULL };
+    char *envp[] = { env, NULL };
+    struct spawn_args a = { .exe_fd = exe_fd, .argv = argv, .envp = envp, .plan_fd = plan_fd, .sync_fd = sync_fd };
+    return vfork_spawn(spawn_child, &a, &a.oldmask, &a.err);
+}
+
 /* ---- executor side -------------------------------------------------------------------------- */
 
 static _Noreturn void bad_start(const char *why)

@@ -13,4 +13,8 @@
  */
 int oci_spawn_executor(const char *exe, int plan_fd, int sync_fd);
 
+/* As oci_spawn_executor, exec'ing exe_fd (AT_EMPTY_PATH) as it is: for a caller that may not clone
+ * the binary's mount (rootless), which passes an image the container cannot write. */
+int oci_spawn_executor_fd(int exe_fd, int plan_fd, int sync_fd);
+
 #endif

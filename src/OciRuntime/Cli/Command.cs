@@ -3,7 +3,8 @@ using OciRuntime.Lifecycle;
 namespace OciRuntime.Cli;
 
 /// <summary>What every command gets from the global options.</summary>
-internal sealed record GlobalContext(StateStore Store, bool SystemdCgroup);
+/// <param name="Rootless">who runs the runtime and the --rootless choice (null: the host's root, cgroups as usual)</param>
+internal sealed record GlobalContext(StateStore Store, bool SystemdCgroup, OciRuntime.Rootless.RootlessMode? Rootless = null);
 
 /// <summary>One subcommand: its flags, its positional arguments, what it does.</summary>
 internal abstract class Command

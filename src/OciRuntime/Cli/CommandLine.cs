@@ -71,7 +71,15 @@ internal static class CommandLine
             // create/run parse linux.cgroupsPath as slice:prefix:name and refuse it (no systemd driver yet).
             if (global.Flag("systemd-cgroup"))
                 parsed.Set("systemd-cgroup", "true");
-            var ctx = new GlobalContext(new StateStore(global.Get("root") ?? StateStore.DefaultRoot), global.Flag("systemd-cgroup"));
+            var rootless = Rootless.RootlessMode.Detect(global.Get("rootless"), global.Flag("systemd-cgroup"));
+            string? root = global.Get("root");
+            if (root is null)
+            {
+                root = Rootless.StateRoot.Default(rootless);
+                if (root != StateStore.DefaultRoot && cmd is not (SpecCommand or FeaturesCommand))
+                    Rootless.StateRoot.Prepare(root);
+            }
+            var ctx = new GlobalContext(new StateStore(root), global.Flag("systemd-cgroup"), rootless);
             return cmd.Run(parsed, ctx);
         }
         catch (Exception e) when (e is RuntimeError or UsageError or ConfigException or PlanningException
@@ -107,6 +115,9 @@ internal static class CommandLine
         sb.Append("   --log-format value  text or json (default: text)\n");
         sb.Append("   --debug             log debug messages\n");
         sb.Append("   --trace             log the duration of each start-up phase\n");
+        sb.Append("   --rootless value    true: cgroups only where the caller may create them (delegated); false; or auto\n");
+        sb.Append("                       (default: true unless the host's root runs it). Callers other than the host's\n");
+        sb.Append("                       root keep their state in $XDG_RUNTIME_DIR/ociruntime unless --root is given\n");
         sb.Append("   --systemd-cgroup    linux.cgroupsPath is slice:prefix:name (no systemd driver yet: refused)\n");
         sb.Append("   --version, -v       print the version\n");
         return sb.ToString();

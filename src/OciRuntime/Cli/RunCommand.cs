@@ -13,7 +13,7 @@ internal sealed unsafe class RunCommand : Command
 
     public override int Run(ParsedArgs a, GlobalContext ctx)
     {
-        var options = CreateCommand.Parse(a);
+        var options = CreateCommand.Parse(a) with { Rootless = ctx.Rootless };
         // Parsed once, here: process.terminal decides the terminal before create runs.
         var config = TryParseConfig(options.Bundle);
         // A terminal without --console-socket: attach it to ours, as runc does.

@@ -10,6 +10,7 @@ internal static class ContainerCgroupOps
         var status = c.Status;
         if (status != ContainerStatus.Running && status != ContainerStatus.Created)
             throw new RuntimeError($"cannot pause container \"{c.Id}\": it is {status.Name()}");
+        Rootless.RootlessCgroups.RequireOwnCgroup(c.Record, "pause");
         c.Cgroup.Freeze(true);
     }
 
@@ -25,6 +26,7 @@ internal static class ContainerCgroupOps
     {
         if (c.Status == ContainerStatus.Stopped)
             throw new RuntimeError($"cannot update container \"{c.Id}\": it has stopped");
+        Rootless.RootlessCgroups.RequireOwnCgroup(c.Record, "update");
         c.Cgroup.Update(r);
     }
 }

@@ -8,8 +8,9 @@ namespace OciRuntime.Lifecycle;
 /// <param name="ConsoleFd">a console socket already connected (`run` attached to the caller's
 /// terminal), used instead of <paramref name="ConsoleSocket"/>; -1: none</param>
 /// <param name="SystemdCgroup">--systemd-cgroup: linux.cgroupsPath is "slice:prefix:name"</param>
+/// <param name="Rootless">who runs the runtime (null: the host's root, cgroups as usual)</param>
 internal sealed record CreateOptions(string Id, string Bundle, string? PidFile, bool NoPivot, int PreserveFds,
-    string? ConsoleSocket = null, int ConsoleFd = -1, bool SystemdCgroup = false);
+    string? ConsoleSocket = null, int ConsoleFd = -1, bool SystemdCgroup = false, Rootless.RootlessMode? Rootless = null);
 
 /// <summary>
 /// `create`: config → plan → init waiting on the exec fifo → state.json. Anything that fails
@@ -37,15 +38,26 @@ internal static class ContainerCreator
             config.Process!.Env = InheritedFds.WithListenEnv(config.Process.Env, listenFds);
 
         var host = HostFactsReader.Read(needCgroups: true);
+        // --rootless: the hierarchies where the caller may create the container's cgroup; in the
+        // others the container stays in the caller's cgroup (which a cgroup mount then shows).
+        var cgroupHost = o.Rootless is { Cgroups: true }
+            ? Rootless.RootlessCgroups.Usable(host, config.Linux?.CgroupsPath, o.Id, Rootless.RootlessCgroups.MayCreate)
+            : host;
         string fifo = store.FifoOf(o.Id);
         var plan = Planner.PlanInit(new PlanRequest(o.Id, config, bundle, rootfs, fifo, o.NoPivot, listenFds + o.PreserveFds, host,
-            HomeOf(config, rootfs), ParentMountOf(rootfs), Cli.StartupTrace.Enabled));
+            HomeOf(config, rootfs), ParentMountOf(rootfs), Cli.StartupTrace.Enabled,
+            SetgroupsDenied: Rootless.RootlessIdMaps.DeniesSetgroups(config, o.Rootless),
+            CgroupsNotCreated: host.CgroupHierarchies.Except(cgroupHost.CgroupHierarchies).Select(h => h.MountPoint).ToList()));
         Cli.StartupTrace.Mark("plan");
         foreach (var w in plan.Warnings)
             Cli.Log.Warn(w);
         IdMapWriter.CheckWritable(config);
         IdmappedMountCheck.CheckWritable(config, bundle);
-        var cgroup = CgroupManagers.ForNew(host, config.Linux?.CgroupsPath, o.Id, config.Linux?.Resources);
+        if (o.Rootless is { Unprivileged: true } unprivileged)
+            Rootless.RootlessIdMaps.Check(config, unprivileged);
+        var cgroup = o.Rootless is { Cgroups: true }
+            ? RootlessCgroupManager(host, cgroupHost, config, o.Id, Rootless.RootlessCgroups.KeepsDeviceRules(o.Rootless))
+            : CgroupManagers.ForNew(host, config.Linux?.CgroupsPath, o.Id, config.Linux?.Resources);
 
         using var console = o.ConsoleFd >= 0 ? null : ConsoleSocket.Open(o.ConsoleSocket, config.Process?.Terminal == true);
         int consoleFd = o.ConsoleFd >= 0 ? o.ConsoleFd : console?.Fd ?? -1;
@@ -66,7 +78,9 @@ internal static class ContainerCreator
                 Cli.StartupTrace.Mark("cgroup");
             }, onSync: (tag, pid) =>
             {
-                if (tag == Plan.SyncTag.WriteIdMaps)
+                if (tag == Plan.SyncTag.WriteIdMaps && o.Rootless is { Unprivileged: true } caller)
+                    Rootless.RootlessIdMaps.Write(pid, config, caller);
+                else if (tag == Plan.SyncTag.WriteIdMaps)
                     IdMapWriter.Write(pid, config);
                 else if (tag == Plan.SyncTag.PlaceInCgroup)
                 {
@@ -126,6 +140,14 @@ internal static class ContainerCreator
                 }, warnOnly: true);
             throw;
         }
+    }
+
+    /// <summary>--rootless: the container's cgroup only where the caller may create it.</summary>
+    private static ICgroupManager RootlessCgroupManager(HostFacts host, HostFacts usable, Spec.Spec config, string id, bool keepDeviceRules)
+    {
+        string? path = config.Linux?.CgroupsPath;
+        Rootless.RootlessCgroups.CheckLimits(host, usable, path, id, config.Linux?.Resources);
+        return Rootless.RootlessCgroups.ForNew(usable, path, id, config.Linux?.Resources, keepDeviceRules);
     }
 
     /// <summary>runtime-spec: prestart and createRuntime in the runtime's namespaces, then

@@ -34,7 +34,8 @@ internal static class ContainerExec
 
         var host = HostFactsReader.Read(needCgroups: false);
         var plan = ExecPlanner.PlanExec(new ExecPlanRequest(o.Process, record.Pid, NamespacesToJoin(record.Pid), host,
-            HomeOf(o.Process, record.Rootfs), listenFds + o.PreserveFds, linux));
+            HomeOf(o.Process, record.Rootfs), listenFds + o.PreserveFds, linux,
+            SetgroupsDenied: Rootless.SetgroupsFile.Denies(record.Pid)));
         foreach (var w in plan.Warnings)
             Cli.Log.Warn(w);
 

@@ -28,7 +28,7 @@ internal static class IdMapWriter
         WriteOne(pid, "gid_map", IdMappings.Validate(linux.GidMappings!, "linux.gidMappings"), "linux.gidMappings");
     }
 
-    private static void WriteOne(int pid, string file, IReadOnlyList<IdRange> ranges, string field)
+    internal static void WriteOne(int pid, string file, IReadOnlyList<IdRange> ranges, string field)
     {
         string path = $"/proc/{pid}/{file}";
         try

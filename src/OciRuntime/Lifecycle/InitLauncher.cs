@@ -15,8 +15,6 @@ internal readonly record struct LaunchedInit(int InitPid, int SpawnedPid);
 /// </summary>
 internal static unsafe class InitLauncher
 {
-    private const string SelfExe = "/proc/self/exe";
-
     /// <param name="whileStarting">runs once the executor is spawned, while it starts; if it throws,
     /// the executor is killed</param>
     /// <param name="onSync">does the host's part at each SYNC step: (tag, pid of the executor)</param>
@@ -37,7 +35,7 @@ internal static unsafe class InitLauncher
             throw SyscallException.Last("socketpair");
         }
         int hostFd = sv[0], childFd = sv[1];
-        int spawned = NativeExecutor.oci_spawn_executor(SelfExe, planFd, childFd);
+        int spawned = Rootless.ExecutorImage.Spawn(planFd, childFd);
         LibC.close(planFd);
         LibC.close(childFd);
         if (spawned < 0)

@@ -35,17 +35,31 @@ internal sealed class StateStore(string root)
     public string CreateDir(string id)
     {
         ValidateId(id);
-        Directory.CreateDirectory(Root, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        try
+        {
+            Directory.CreateDirectory(Root, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        }
+        catch (UnauthorizedAccessException)
+        {
+            throw RootDenied();
+        }
         string dir = DirOf(id);
         if (LibC.mkdir(dir, 0b111_001_001) != 0) // 0711
         {
             int e = LibC.Errno;
             if (e == LibC.EEXIST)
                 throw new RuntimeError($"container \"{id}\" already exists");
+            if (e == LibC.EACCES)
+                throw RootDenied();
             throw new SyscallException($"mkdir {dir}", e);
         }
         return dir;
     }
+
+    /// <summary>An unprivileged caller without XDG_RUNTIME_DIR lands on the host root's default.</summary>
+    private RuntimeError RootDenied() =>
+        new($"--root {Root}: permission denied" +
+            (LibC.geteuid() != 0 ? " (not running as root: set XDG_RUNTIME_DIR or give --root a directory you own)" : ""));
 
     public bool Exists(string id) => Directory.Exists(DirOf(id));
 

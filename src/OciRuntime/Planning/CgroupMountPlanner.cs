@@ -16,6 +16,20 @@ internal static class CgroupMountPlanner
         ulong flags = opts.Flags & ~(MS_BIND | MS_REC | MS_REMOUNT);
         if (req.Host.CgroupMode == CgroupMode.Unified)
         {
+            if (UserNamespacePlanner.Any(req.Config))
+            {
+                // In a user namespace a cgroup2 mount fails: without a cgroup namespace of its own
+                // the container's root may not mount it (EPERM), and with /sys bound from the host
+                // (no network namespace) the target already is the host's cgroup2 mount, and the
+                // kernel refuses the same superblock on the same mount point (EBUSY). A bind of the
+                // container's own cgroup shows what a mount in its cgroup namespace would (runc
+                // falls back to a bind as well).
+                var h = req.Host.CgroupHierarchies.First(x => x.FsType == "cgroup2");
+                string own = CgroupOf(req, h);
+                var mo = MountOpts.TargetInRoot | MountOpts.Mkdir | (flags != 0 ? MountOpts.Remount : 0);
+                steps.Add(new MountStep(h.MountPoint + (own == "/" ? "" : own), dest, "", "", MS_BIND | flags, mo, field));
+                return;
+            }
             steps.Add(new MountStep("cgroup", dest, "cgroup2", "", flags, MountOpts.TargetInRoot | MountOpts.Mkdir, field));
             return;
         }
@@ -37,7 +51,7 @@ internal static class CgroupMountPlanner
             }
             else
             {
-                string cgroup = Cgroups.CgroupPaths.Resolve(req.Config.Linux?.CgroupsPath, req.ContainerId, h.OwnPath);
+                string cgroup = CgroupOf(req, h);
                 string source = h.MountPoint + (cgroup == "/" ? "" : cgroup);
                 var mo = MountOpts.TargetInRoot | MountOpts.Mkdir | (flags != 0 ? MountOpts.Remount : 0);
                 steps.Add(new MountStep(source, target, "", "", MS_BIND | flags, mo, field));
@@ -51,4 +65,11 @@ internal static class CgroupMountPlanner
         if ((opts.Flags & MS_RDONLY) != 0)
             steps.Add(new RemountStep(dest, MS_RDONLY | tmpfsFlags, MountOpts.TargetInRoot, field));
     }
+
+    /// <summary>The container's cgroup in a hierarchy; rootless without a delegated cgroup there,
+    /// the runtime's own, where the container stays.</summary>
+    private static string CgroupOf(PlanRequest req, CgroupHierarchy h) =>
+        req.CgroupsNotCreated?.Contains(h.MountPoint) == true
+            ? h.OwnPath
+            : Cgroups.CgroupPaths.Resolve(req.Config.Linux?.CgroupsPath, req.ContainerId, h.OwnPath);
 }

@@ -10,6 +10,7 @@ namespace OciRuntime.Planning;
 /// <param name="Home">the user's home in the container's /etc/passwd, for HOME when env lacks it</param>
 /// <param name="Linux">the container's linux section: its seccomp filter and personality apply to
 /// an exec'd process as to the init</param>
+/// <param name="SetgroupsDenied">the container's user namespace denies setgroups (rootless, one gid mapped)</param>
 internal sealed record ExecPlanRequest(
     Spec.Process Process,
     int InitPid,
@@ -17,7 +18,8 @@ internal sealed record ExecPlanRequest(
     HostFacts Host,
     string Home = "/",
     int PreserveFds = 0,
-    Spec.Linux? Linux = null);
+    Spec.Linux? Linux = null,
+    bool SetgroupsDenied = false);
 
 /// <summary>
 /// The second kind of plan: a new process in a running container. It joins the container's
@@ -63,7 +65,7 @@ internal static class ExecPlanner
             TerminalPlanner.PlanPty(req.Process, bindConsole: false, steps);
         }
 
-        var env = ProcessPlanner.PlanUpToExec(req.Process, req.Linux, req.Host, steps, warnings);
+        var env = ProcessPlanner.PlanUpToExec(req.Process, req.Linux, req.Host, steps, warnings, req.SetgroupsDenied);
         // Ready before the exec: from here on the host waits for EOF (the exec succeeded) or an error.
         steps.Add(new NotifyStep(SyncTag.Ready, "exec"));
         steps.Add(new ExecStep((uint)(3 + req.PreserveFds), req.Process.Args!,

@@ -5,7 +5,9 @@ namespace OciRuntime.Planning;
 /// <summary>Everything the planner needs: the validated config, the runtime's decisions, and the
 /// facts read from the host and the rootfs (Home: the user's home directory in the image's
 /// /etc/passwd, for HOME when the config does not set it; RootfsParentMount: the mount point of the
-/// mount holding the rootfs).</summary>
+/// mount holding the rootfs; SetgroupsDenied: the new user namespace's setgroups is "deny", as an
+/// unprivileged caller must write it before a gid_map of its own gid; CgroupsNotCreated: mount points
+/// of the hierarchies where a rootless container stays in the runtime's own cgroup).</summary>
 internal sealed record PlanRequest(
     string ContainerId,
     Spec.Spec Config,
@@ -17,7 +19,9 @@ internal sealed record PlanRequest(
     HostFacts Host,
     string Home = "/",
     string? RootfsParentMount = null,
-    bool Trace = false);
+    bool Trace = false,
+    bool SetgroupsDenied = false,
+    IReadOnlyCollection<string>? CgroupsNotCreated = null);
 
 /// <summary>A config that is valid by the schema but cannot be carried out; names the field.</summary>
 internal sealed class PlanningException(string path, string message) : Exception($"{path}: {message}")

@@ -18,7 +18,7 @@ internal static class ProcessPlanner
     public static void Plan(PlanRequest req, List<Step> steps, List<string> warnings)
     {
         var p = req.Config.Process ?? throw new PlanningException("process", "required to create a container");
-        var env = PlanUpToExec(p, req.Config.Linux, req.Host, steps, warnings);
+        var env = PlanUpToExec(p, req.Config.Linux, req.Host, steps, warnings, req.SetgroupsDenied);
         steps.Add(new NotifyStep(SyncTag.Ready, "create"));
         steps.Add(new WaitFifoStep("start"));
         steps.Add(new ExecStep((uint)(3 + req.PreserveFds), p.Args!, WithHome(env, req.Home), "process.args"));
@@ -31,8 +31,10 @@ internal static class ProcessPlanner
     /// the environment to exec with. <paramref name="linux"/> is the container's: its seccomp
     /// filter and personality apply to every process in it.
     /// </summary>
+    /// <param name="setgroupsDenied">the user namespace's setgroups is "deny" (rootless, one gid
+    /// mapped): setgroups(2) fails there, so it is left out and additionalGids are refused</param>
     public static List<string> PlanUpToExec(Spec.Process p, Spec.Linux? linux, HostFacts host, List<Step> steps,
-        List<string> warnings)
+        List<string> warnings, bool setgroupsDenied = false)
     {
         if (p.Args is not { Count: > 0 })
             throw new PlanningException("process.args", "must name the program to run");
@@ -63,7 +65,10 @@ internal static class ProcessPlanner
             steps.Add(new CapsBoundingStep(caps.Bounding, "process.capabilities.bounding"));
 
         var user = p.User;
-        steps.Add(new SetUserStep(user?.Uid ?? 0, user?.Gid ?? 0, true,
+        if (setgroupsDenied && user?.AdditionalGids is { Count: > 0 })
+            throw new PlanningException("process.user.additionalGids",
+                "cannot be set: the user namespace denies setgroups (rootless with a single gid mapped; map gids from /etc/subgid to allow it)");
+        steps.Add(new SetUserStep(user?.Uid ?? 0, user?.Gid ?? 0, !setgroupsDenied,
             user?.AdditionalGids?.ToList() ?? [], "process.user"));
 
         if (caps is not null)

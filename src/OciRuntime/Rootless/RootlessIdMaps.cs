@@ -1,0 +1,90 @@
+using OciRuntime.Lifecycle;
+using OciRuntime.Planning;
+
+namespace OciRuntime.Rootless;
+
+/// <summary>
+/// The host's part of a new user namespace when the runtime is not the host's root: its own id
+/// alone is written directly (gid_map after setgroups "deny"), anything more through
+/// newuidmap/newgidmap. <see cref="Check"/> runs before anything is created, so a mapping the caller
+/// may not write is an error naming the entry, with nothing left behind.
+/// </summary>
+internal static class RootlessIdMaps
+{
+    private const string SubUid = "/etc/subuid", SubGid = "/etc/subgid";
+
+    /// <summary>The new user namespace's setgroups will be "deny" (the planner then leaves setgroups(2) out).</summary>
+    public static bool DeniesSetgroups(Spec.Spec config, RootlessMode? mode) =>
+        mode is { Unprivileged: true } && UserNamespacePlanner.IsNew(config) && config.Linux?.GidMappings is { Count: > 0 } g &&
+        IdMapWays.DeniesSetgroups(IdMappings.Validate(g, "linux.gidMappings"), mode.Egid, true);
+
+    public static void Check(Spec.Spec config, RootlessMode mode)
+    {
+        // Without a user namespace every other namespace and mount needs the host's privileges:
+        // say so up front rather than fail at the first unshare (runc: "rootless container
+        // requires user namespaces").
+        if (!UserNamespacePlanner.Any(config))
+            throw new PlanningException("linux.namespaces",
+                $"an unprivileged caller (uid {mode.Euid}) needs a user namespace: add {{\"type\": \"user\"}} with " +
+                "linux.uidMappings/gidMappings (`ociruntime spec --rootless` writes such a config)");
+        if (!UserNamespacePlanner.IsNew(config))
+            return;
+        var linux = config.Linux!;
+        string? name = SubordinateIds.NameOf(ReadOrEmpty("/etc/passwd"), mode.Euid);
+        CheckOne(IdMappings.Validate(linux.UidMappings!, "linux.uidMappings"), mode.Euid, mode.Euid, "linux.uidMappings", "uid", SubUid, "newuidmap", name);
+        CheckOne(IdMappings.Validate(linux.GidMappings!, "linux.gidMappings"), mode.Egid, mode.Euid, "linux.gidMappings", "gid", SubGid, "newgidmap", name);
+    }
+
+    /// <param name="owner">the caller's uid: /etc/subgid lines are owned by users too (name or uid)</param>
+    private static void CheckOne(IReadOnlyList<IdRange> ranges, uint ownId, uint owner, string field, string kind, string file, string tool, string? name)
+    {
+        if (IdMapWays.Choose(ranges, ownId, unprivileged: true) == IdMapWay.Direct)
+            return;
+        IdMapWays.CheckToolAllows(ranges, ownId, SubordinateIds.For(ReadOrEmpty(file), name, owner), field, kind, file);
+        if (MappingTool.Find(tool) is null)
+            throw new PlanningException(field, $"mapping more than the caller's own {kind} needs {tool} (package uidmap), which is not installed");
+    }
+
+    public static void Write(int pid, Spec.Spec config, RootlessMode mode)
+    {
+        var linux = config.Linux!;
+        var uid = IdMappings.Validate(linux.UidMappings!, "linux.uidMappings");
+        var gid = IdMappings.Validate(linux.GidMappings!, "linux.gidMappings");
+        if (IdMapWays.Choose(uid, mode.Euid, unprivileged: true) == IdMapWay.Direct)
+            IdMapWriter.WriteOne(pid, "uid_map", uid, "linux.uidMappings");
+        else
+            MappingTool.Run("newuidmap", pid, uid, "linux.uidMappings");
+        if (IdMapWays.Choose(gid, mode.Egid, unprivileged: true) == IdMapWay.Direct)
+        {
+            WriteSetgroupsDeny(pid);
+            IdMapWriter.WriteOne(pid, "gid_map", gid, "linux.gidMappings");
+        }
+        else
+            MappingTool.Run("newgidmap", pid, gid, "linux.gidMappings");
+    }
+
+    private static void WriteSetgroupsDeny(int pid)
+    {
+        string path = $"/proc/{pid}/setgroups";
+        try
+        {
+            File.WriteAllText(path, "deny");
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new RuntimeError($"linux.gidMappings: writing {path}: {e.Message}");
+        }
+    }
+
+    private static string ReadOrEmpty(string path)
+    {
+        try
+        {
+            return File.ReadAllText(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return "";
+        }
+    }
+}
