@@ -8,9 +8,9 @@ namespace OciRuntime.Spec;
 /// of the Go types in specs-go, so serialized output lists keys in the order runc writes them.
 /// </summary>
 /// <remarks>
-/// The sections for other platforms are kept as raw JSON: they round-trip untouched, and they stay
-/// out of the type graph that System.Text.Json configures on the first parse, which saves about
-/// 1.5 ms of CPU per runtime invocation (measured in NativeAOT). For a typed view, deserialize one
+/// The sections for other platforms are kept as raw JSON: they round-trip untouched, the hand
+/// reader (Spec/Json) needs no code for them, and they stay out of the type graph System.Text.Json
+/// configures where the serializer is still used. For a typed view, deserialize one
 /// with <c>SpecJsonContext.Default.Windows</c> (or <c>.Solaris</c>, <c>.Vm</c>, <c>.Zos</c>, <c>.FreeBsd</c>).
 /// </remarks>
 public sealed class Spec
