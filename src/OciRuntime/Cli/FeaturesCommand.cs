@@ -1,7 +1,7 @@
-using System.Text.Json;
 using OciRuntime.Planning;
 using OciRuntime.Security;
 using OciRuntime.Spec;
+using OciRuntime.Spec.Json;
 
 namespace OciRuntime.Cli;
 
@@ -59,7 +59,7 @@ internal sealed class FeaturesCommand : Command
 
     public override int Run(ParsedArgs a, GlobalContext ctx)
     {
-        Output.Out(JsonSerializer.Serialize(Build(), SpecJsonContext.Indented.Features) + "\n");
+        Output.Out(JsonOut.Text(Build(), JsonOut.Indented, FeaturesWriter.WriteFeatures) + "\n");
         return 0;
     }
 }

@@ -47,7 +47,7 @@ internal sealed class ListCommand : Command
         if (format == "json")
         {
             // runc prints null, not [], when there are no containers.
-            Output.Out(states.Count == 0 ? "null\n" : JsonSerializer.Serialize(states, LifecycleJsonContext.Default.ListStateOutput) + "\n");
+            Output.Out(states.Count == 0 ? "null\n" : Encoding.UTF8.GetString(StateOutputJson.SerializeList(states)) + "\n");
             return 0;
         }
         var rows = new List<string[]> { new[] { "ID", "PID", "STATUS", "BUNDLE", "CREATED", "OWNER" } };

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using OciRuntime.Cgroups;
 using OciRuntime.Lifecycle;
 using OciRuntime.Spec;
@@ -38,15 +37,8 @@ internal sealed class UpdateCommand : Command
         var r = new LinuxResources();
         if (a.Get("resources") is { } file)
         {
-            string json = file == "-" ? Console.In.ReadToEnd() : File.ReadAllText(file);
-            try
-            {
-                r = JsonSerializer.Deserialize(json, CgroupJsonContext.Default.LinuxResources) ?? new LinuxResources();
-            }
-            catch (JsonException e)
-            {
-                throw new RuntimeError($"--resources {(file == "-" ? "(stdin)" : file)}: not a LinuxResources JSON object: {e.Message}");
-            }
+            byte[] json = file == "-" ? ReadStdin() : File.ReadAllBytes(file);
+            r = ConfigLoader.ParseResources(json, $"--resources {(file == "-" ? "(stdin)" : file)}");
         }
         if (a.Get("memory") is { } m)
             (r.Memory ??= new()).Limit = ByteSize.Parse("memory", m);
@@ -77,6 +69,14 @@ internal sealed class UpdateCommand : Command
         if (a.Get("blkio-weight") is { } bw)
             (r.BlockIO ??= new()).Weight = (ushort)Math.Min(Unsigned("blkio-weight", bw), ushort.MaxValue);
         return r;
+    }
+
+    private static byte[] ReadStdin()
+    {
+        using var stdin = Console.OpenStandardInput();
+        using var bytes = new MemoryStream();
+        stdin.CopyTo(bytes);
+        return bytes.ToArray();
     }
 
     private static ulong Unsigned(string flag, string v) =>

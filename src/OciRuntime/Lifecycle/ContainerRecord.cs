@@ -37,8 +37,3 @@ internal sealed class StateOutput
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public Dictionary<string, string>? Annotations { get; set; }
 }
-
-[JsonSerializable(typeof(ContainerRecord))]
-[JsonSerializable(typeof(StateOutput))]
-[JsonSerializable(typeof(List<StateOutput>))]
-internal sealed partial class LifecycleJsonContext : JsonSerializerContext;

@@ -8,7 +8,8 @@ namespace OciRuntime.Lifecycle;
 /// <summary>
 /// state.json read and written by hand over Utf8JsonReader/Utf8JsonWriter: every command but
 /// spec/features touches it, and the serializer's first call costs milliseconds of CPU. The bytes
-/// are exactly what LifecycleJsonContext writes (tests compare them), so either can read the other's.
+/// are exactly what the serializer wrote (LifecycleJsonContext, now in the tests, compares them),
+/// so state dirs written by earlier builds still read.
 /// </summary>
 internal static class ContainerRecordJson
 {
@@ -17,7 +18,7 @@ internal static class ContainerRecordJson
 
     /// <param name="source">the file, for errors</param>
     public static ContainerRecord Parse(ReadOnlySpan<byte> json, string source) =>
-        // Keys are matched exactly, as LifecycleJsonContext (default options) did.
+        // Keys are matched exactly, as the serializer (default options) did.
         JsonCursor.Parse(json, source, caseInsensitiveKeys: false, Read);
 
     private static ContainerRecord? Read(ref JsonCursor c)
@@ -84,7 +85,7 @@ internal static class ContainerRecordJson
         w.WriteEndObject();
     }
 
-    // Inside the record, null members are written as null (LifecycleJsonContext's default options).
+    // Inside the record, null members are written as null (the serializer's default options).
     private static void WriteHooks(Utf8JsonWriter w, Hooks h)
     {
         w.WriteStartObject();

@@ -1,7 +1,7 @@
 using System.Text;
-using System.Text.Json;
 using OciRuntime.Linux;
 using OciRuntime.Spec;
+using OciRuntime.Spec.Json;
 
 namespace OciRuntime.Lifecycle;
 
@@ -36,7 +36,7 @@ internal static unsafe class SeccompListener
         byte[] path = Encoding.UTF8.GetBytes(listenerPath);
         if (path.Length == 0 || path.Length >= 108)
             throw new RuntimeError($"{field}: \"{listenerPath}\" is not a usable unix socket path (1 to 107 bytes)");
-        byte[] json = JsonSerializer.SerializeToUtf8Bytes(state, SpecJsonContext.Default.ContainerProcessState);
+        byte[] json = JsonOut.Bytes(state, JsonOut.Compact, StateWriter.WriteContainerProcessState);
 
         int s = LibC.socket(LibC.AF_UNIX, LibC.SOCK_STREAM | LibC.SOCK_CLOEXEC, 0);
         if (s < 0)

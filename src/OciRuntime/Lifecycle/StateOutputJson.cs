@@ -4,9 +4,10 @@ using System.Text.Json;
 namespace OciRuntime.Lifecycle;
 
 /// <summary>
-/// The state JSON that `state` prints (indented) and hooks read on stdin (compact), written by
-/// hand: both are on the start-up path, where the serializer's first call costs milliseconds.
-/// Byte for byte what LifecycleJsonContext writes (tests compare them; `list` still uses it).
+/// The state JSON that `state` prints (indented), hooks read on stdin (compact) and `list --format
+/// json` prints (a compact array), written by hand: the serializer's metadata costs start-up time
+/// in every command (specs/performance.md). Byte for byte what the serializer with default options
+/// wrote (tests compare them).
 /// </summary>
 internal static class StateOutputJson
 {
@@ -14,23 +15,40 @@ internal static class StateOutputJson
     {
         var buffer = new ArrayBufferWriter<byte>(512);
         using (var w = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = indented }))
+            Write(w, s);
+        return buffer.WrittenSpan.ToArray();
+    }
+
+    /// <summary>A compact JSON array of the states, as `list --format json` prints it.</summary>
+    public static byte[] SerializeList(List<StateOutput> states)
+    {
+        var buffer = new ArrayBufferWriter<byte>(512 * (states.Count + 1));
+        using (var w = new Utf8JsonWriter(buffer))
         {
-            w.WriteStartObject();
-            w.WriteString("ociVersion", s.OciVersion);
-            w.WriteString("id", s.Id);
-            w.WriteNumber("pid", s.Pid);
-            w.WriteString("status", s.Status);
-            w.WriteString("bundle", s.Bundle);
-            w.WriteString("rootfs", s.Rootfs);
-            w.WriteString("created", s.Created);
-            w.WriteString("owner", s.Owner);
-            if (s.Annotations is not null)
-            {
-                w.WritePropertyName("annotations");
-                ContainerRecordJson.WriteStringMap(w, s.Annotations);
-            }
-            w.WriteEndObject();
+            w.WriteStartArray();
+            foreach (var s in states)
+                Write(w, s);
+            w.WriteEndArray();
         }
         return buffer.WrittenSpan.ToArray();
+    }
+
+    private static void Write(Utf8JsonWriter w, StateOutput s)
+    {
+        w.WriteStartObject();
+        w.WriteString("ociVersion", s.OciVersion);
+        w.WriteString("id", s.Id);
+        w.WriteNumber("pid", s.Pid);
+        w.WriteString("status", s.Status);
+        w.WriteString("bundle", s.Bundle);
+        w.WriteString("rootfs", s.Rootfs);
+        w.WriteString("created", s.Created);
+        w.WriteString("owner", s.Owner);
+        if (s.Annotations is not null)
+        {
+            w.WritePropertyName("annotations");
+            ContainerRecordJson.WriteStringMap(w, s.Annotations);
+        }
+        w.WriteEndObject();
     }
 }

@@ -11,7 +11,7 @@ namespace OciRuntime.Spec;
 /// <remarks>
 /// Read by the hand-written readers in Spec/Json, not the JsonSerializer: this is on the path of
 /// every create/run/exec and the serializer's first call costs ~5 ms of CPU (specs/performance.md).
-/// SpecJsonContext still describes the same model for writing and for everything off that path.
+/// Everything else is written by hand too (Spec/Json/*Writer.cs): the binary has no serializer.
 /// </remarks>
 public static class ConfigLoader
 {
@@ -27,6 +27,13 @@ public static class ConfigLoader
 
     public static Process ParseProcess(ReadOnlySpan<byte> json, string sourceName = "process.json") =>
         Parse(json, sourceName, ProcessReader.ReadProcess);
+
+    /// <summary>
+    /// A LinuxResources object on its own (`update --resources`), with config.json's rules and
+    /// errors; JSON null means no change, as in runc.
+    /// </summary>
+    public static LinuxResources ParseResources(ReadOnlySpan<byte> json, string sourceName) =>
+        Parse(json, sourceName, static (ref JsonCursor c) => ResourcesReader.ReadLinuxResources(ref c) ?? new LinuxResources());
 
     private static T Parse<T>(ReadOnlySpan<byte> json, string sourceName, JsonItemReader<T> read) where T : class
     {

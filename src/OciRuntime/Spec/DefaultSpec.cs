@@ -1,4 +1,4 @@
-using System.Text.Json;
+using OciRuntime.Spec.Json;
 
 namespace OciRuntime.Spec;
 
@@ -78,7 +78,7 @@ public static class DefaultSpec
     }
 
     /// <summary>Tab-indented JSON with no trailing newline, as <c>runc spec</c> writes config.json.</summary>
-    public static string ToJson(Spec spec) => JsonSerializer.Serialize(spec, SpecJsonContext.Indented.Spec);
+    public static string ToJson(Spec spec) => JsonOut.Text(spec, JsonOut.Indented, SpecWriter.WriteSpec);
 
     /// <summary>What runc's <c>spec --rootless</c> changes (libcontainer/specconv ToRootless).</summary>
     private static void MakeRootless(Spec spec, uint hostUid, uint hostGid)

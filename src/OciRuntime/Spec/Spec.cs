@@ -8,10 +8,9 @@ namespace OciRuntime.Spec;
 /// of the Go types in specs-go, so serialized output lists keys in the order runc writes them.
 /// </summary>
 /// <remarks>
-/// The sections for other platforms are kept as raw JSON: they round-trip untouched, the hand
-/// reader (Spec/Json) needs no code for them, and they stay out of the type graph System.Text.Json
-/// configures where the serializer is still used. For a typed view, deserialize one
-/// with <c>SpecJsonContext.Default.Windows</c> (or <c>.Solaris</c>, <c>.Vm</c>, <c>.Zos</c>, <c>.FreeBsd</c>).
+/// The sections for other platforms are kept as raw JSON: they round-trip untouched, and the hand
+/// reader and writer (Spec/Json) need no code for them. The typed models (Windows, Solaris, Vm, Zos,
+/// FreeBsd) are for a typed view; the tests' SpecJsonContext deserializes one.
 /// </remarks>
 public sealed class Spec
 {

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using OciRuntime.Spec;
+using OciRuntime.Spec.Json;
 using Xunit;
 
 namespace OciRuntime.Tests.Spec;
@@ -263,14 +264,14 @@ public class SpecParsingTests
     public void CompactSerializationOmitsNulls()
     {
         var s = new Spec { OciVersion = "1.3.0", Root = new Root { Path = "rootfs" } };
-        Assert.Equal("""{"ociVersion":"1.3.0","root":{"path":"rootfs"}}""", JsonSerializer.Serialize(s, SpecJsonContext.Default.Spec));
+        Assert.Equal("""{"ociVersion":"1.3.0","root":{"path":"rootfs"}}""", JsonOut.Text(s, JsonOut.Compact, SpecWriter.WriteSpec));
     }
 
     [Fact]
     public void IndentedSerializationUsesTabsAndKeepsTextReadable()
     {
         var s = new Spec { OciVersion = "1.3.0", Process = new Process { Args = ["a+b", "<é>"] } };
-        string json = JsonSerializer.Serialize(s, SpecJsonContext.Indented.Spec);
+        string json = DefaultSpec.ToJson(s);
         Assert.Equal("{\n\t\"ociVersion\": \"1.3.0\",\n\t\"process\": {\n\t\t\"args\": [\n\t\t\t\"a+b\",\n\t\t\t\"<é>\"\n\t\t]\n\t}\n}", json);
     }
 

@@ -5,7 +5,9 @@ using System.Text.Json.Serialization;
 namespace OciRuntime.Spec;
 
 /// <summary>
-/// Source-generated JSON metadata for the runtime-spec types (no reflection, NativeAOT-safe).
+/// Source-generated JSON metadata for the runtime-spec types: what the binary used before its JSON
+/// was read and written by hand (Spec/Json), kept here as the reference the hand-written readers
+/// and writers are compared with (and for typed views of the other platforms' raw sections).
 /// <see cref="JsonSerializerContext.Options"/> of <c>Default</c> reads any JSON and writes it compact;
 /// <see cref="Indented"/> writes tab-indented as <c>runc spec</c> does.
 /// </summary>
