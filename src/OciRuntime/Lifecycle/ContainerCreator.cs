@@ -71,7 +71,7 @@ internal static class ContainerCreator
 
             // The cgroup is made while the executor starts (exec, plan checks, namespaces): on two
             // cores that hides most of its cost. The executor waits for it at PlaceInCgroup.
-            var launched = InitLauncher.Launch(plan, whileStarting: () =>
+            var launched = InitLauncher.Launch(plan, whileStarting: _ =>
             {
                 cgroup.Create();
                 cgroupCreated = true;

@@ -39,16 +39,21 @@ internal static class ContainerExec
         foreach (var w in plan.Warnings)
             Cli.Log.Warn(w);
 
+        var affinity = new ExecCpuAffinity(o.Process.ExecCPUAffinity);
         var cgroup = CgroupManagers.ForExisting(CgroupDirectories(record.CgroupDirectories, o.Cgroups));
         using var console = o.ConsoleFd >= 0 ? null : ConsoleSocket.Open(o.ConsoleSocket, o.Process.Terminal == true);
         return InitLauncher.Launch(plan, (tag, pid) =>
         {
             if (tag == Plan.SyncTag.PlaceInCgroup)
+            {
                 cgroup.AddProcess(pid);
+                affinity.ApplyFinal(pid);
+            }
         }, (notifyFd, pid) => SeccompListener.Send(linux!.Seccomp!.ListenerPath
                 ?? throw new RuntimeError("linux.seccomp.listenerPath: required when SCMP_ACT_NOTIFY is used"), notifyFd,
             SeccompListener.StateFor(o.Id, pid, record.Bundle, linux.Seccomp.ListenerMetadata, record.Annotations)),
-            untilExec: true, consoleSocket: o.ConsoleFd >= 0 ? o.ConsoleFd : console?.Fd ?? -1);
+            untilExec: true, consoleSocket: o.ConsoleFd >= 0 ? o.ConsoleFd : console?.Fd ?? -1,
+            whileStarting: affinity.ApplyInitial);
     }
 
     /// <summary>The one place that says in which states a container takes an exec.</summary>

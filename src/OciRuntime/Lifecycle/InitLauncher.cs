@@ -15,8 +15,8 @@ internal readonly record struct LaunchedInit(int InitPid, int SpawnedPid);
 /// </summary>
 internal static unsafe class InitLauncher
 {
-    /// <param name="whileStarting">runs once the executor is spawned, while it starts; if it throws,
-    /// the executor is killed</param>
+    /// <param name="whileStarting">runs once the executor is spawned (its pid), while it starts; if
+    /// it throws, the executor is killed</param>
     /// <param name="onSync">does the host's part at each SYNC step: (tag, pid of the executor)</param>
     /// <param name="onSeccompFd">passes the seccomp notify fd on: (fd, pid of the init); the fd is closed afterwards</param>
     /// <param name="untilExec">after Ready, go on until the sync socket closes (the program was
@@ -25,7 +25,7 @@ internal static unsafe class InitLauncher
     /// <param name="consoleSocket">the --console-socket connection, handed to the executor at its
     /// ConsoleSocket sync; -1 without a terminal</param>
     public static LaunchedInit Launch(ExecutionPlan plan, Action<SyncTag, int> onSync, Action<int, int>? onSeccompFd = null,
-        bool untilExec = false, int consoleSocket = -1, Action? whileStarting = null)
+        bool untilExec = false, int consoleSocket = -1, Action<int>? whileStarting = null)
     {
         int planFd = WritePlan(plan.Encode());
         int* sv = stackalloc int[2];
@@ -48,7 +48,7 @@ internal static unsafe class InitLauncher
         int initPid = spawned;
         try
         {
-            whileStarting?.Invoke();
+            whileStarting?.Invoke(spawned);
             Follow(plan, hostFd, ref initPid, onSync, onSeccompFd, untilExec, consoleSocket);
             return new LaunchedInit(initPid, spawned);
         }

@@ -18,7 +18,7 @@ internal static unsafe partial class LibC
     public const int F_ADD_SEALS = 1033;
     public const int F_SEAL_SEAL = 1, F_SEAL_SHRINK = 2, F_SEAL_GROW = 4, F_SEAL_WRITE = 8;
     public const int WNOHANG = 1, __WALL = 0x40000000;
-    public const int EINTR = 4, ESRCH = 3, ENOENT = 2, EEXIST = 17, ENXIO = 6, EAGAIN = 11, ECHILD = 10, EBUSY = 16;
+    public const int EINTR = 4, ESRCH = 3, ENOENT = 2, EEXIST = 17, ENXIO = 6, EAGAIN = 11, ECHILD = 10, EBUSY = 16, EINVAL = 22;
     public const int ENOTSOCK = 88;
     public const int POLLIN = 1;
 
@@ -60,6 +60,9 @@ internal static unsafe partial class LibC
 
     [LibraryImport(Lib, SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     public static partial int unlink(string path);
+
+    [LibraryImport(Lib, SetLastError = true)]
+    public static unsafe partial int sched_setaffinity(int pid, nint cpusetsize, ulong* mask);
 
     [LibraryImport(Lib, SetLastError = true)]
     public static partial int kill(int pid, int sig);

@@ -36,10 +36,7 @@ internal static class ExecPlanner
     {
         // The process fields this version cannot carry out are refused as for `create`.
         SupportCheck.ThrowIfUnsupported(new Spec.Spec { Process = req.Process });
-        // runtime-spec defines execCPUAffinity for exactly this case (create has nothing to do
-        // with it); until the steps that pin the process exist, refuse rather than ignore it.
-        if (req.Process.ExecCPUAffinity is not null)
-            throw new PlanningException("process.execCPUAffinity", "CPU affinity for exec is not supported yet by ociruntime");
+        // process.execCPUAffinity is carried out by the host around PlaceInCgroup (ExecCpuAffinity).
         var steps = new List<Step>();
         var warnings = new List<string>();
 

@@ -49,11 +49,11 @@ public class ExecPlannerTests
     }
 
     [Fact]
-    public void Exec_cpu_affinity_is_refused_by_name_until_it_is_applied()
+    public void Exec_cpu_affinity_is_planned_like_any_exec_the_host_applies_it()
     {
         var p = ProcessOf("""{ "args": ["/bin/true"], "cwd": "/", "execCPUAffinity": { "initial": "0", "final": "0-1" } }""");
-        var e = Assert.Throws<PlanningException>(() => Plan(p));
-        Assert.Equal("process.execCPUAffinity", e.Path);
+        var plan = Plan(p);
+        Assert.Equal(new SyncStep(SyncTag.PlaceInCgroup, "the container's cgroup"), plan.Steps[0]);
     }
 
     [Fact]

@@ -102,6 +102,49 @@ public sealed class ExecTests : ConformanceTest
         Assert.Equal("65534", p.Get("uid"));
     }
 
+    private static string CpusAllowed(string status) =>
+        status.Split('\n').Single(l => l.StartsWith("Cpus_allowed_list:", StringComparison.Ordinal))["Cpus_allowed_list:".Length..].Trim();
+
+    private string ExecWithAffinity(string id, string affinity)
+    {
+        string file = Path.Combine(Scope.Dir, $"affinity-{Guid.NewGuid():N}.json");
+        File.WriteAllText(file, $$"""
+            { "args": ["/probe", "cat", "/proc/self/status"], "cwd": "/", "env": ["PATH=/bin"],
+              "execCPUAffinity": {{affinity}} }
+            """);
+        return Exec("--process", file, id).AssertOk().Stdout;
+    }
+
+    [Fact]
+    public void Exec_cpu_affinity_final_is_what_the_process_runs_on()
+    {
+        var (id, _, _) = Running();
+        string last = (Environment.ProcessorCount - 1).ToString();
+        // initial pins the executor before it joins the cgroup (whose cpuset resets it); final after.
+        Assert.Equal(last, CpusAllowed(ExecWithAffinity(id, $$"""{ "initial": "0", "final": "{{last}}" }""")));
+        Assert.Equal("0", CpusAllowed(ExecWithAffinity(id, """{ "final": "0" }""")));
+        // Without final, the kernel decides: a v1 cpuset resets the affinity to its CPUs on joining,
+        // a cgroup without one keeps "0".
+        Assert.Contains(CpusAllowed(ExecWithAffinity(id, """{ "initial": "0" }""")), new[] { "0", last == "0" ? "0" : $"0-{last}" });
+    }
+
+    [Fact]
+    public void Exec_cpu_affinity_that_cannot_be_applied_fails_naming_the_field_and_leaves_the_container_running()
+    {
+        var (id, pid, _) = Running();
+        string file = Path.Combine(Scope.Dir, "affinity.json");
+        File.WriteAllText(file, """{ "args": ["/bin/true"], "cwd": "/", "execCPUAffinity": { "final": "4000" } }""");
+        var r = Exec("--process", file, id);
+        Assert.NotEqual(0, r.ExitCode);
+        Assert.Contains("process.execCPUAffinity.final", r.Stderr);
+        File.WriteAllText(file, """{ "args": ["/bin/true"], "cwd": "/", "execCPUAffinity": { "initial": "3-1" } }""");
+        r = Exec("--process", file, id);
+        Assert.NotEqual(0, r.ExitCode);
+        Assert.Contains("process.execCPUAffinity.initial", r.Stderr);
+        Assert.Equal(pid, Rt.Pid(id));
+        Assert.Equal(0, Exec(id, "/bin/true").ExitCode);
+    }
+
     [Fact]
     public void Exec_exits_with_the_process_status()
     {
