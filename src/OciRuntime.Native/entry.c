@@ -60,12 +60,6 @@ int oci_spawn_executor(const char *exe, int plan_fd, int sync_fd)
 {
     if (exe == NULL || plan_fd < 0 || sync_fd < 0 || plan_fd == sync_fd)
         return -EINVAL;
-    char env[sizeof OCI_EXECUTOR_ENV + 24];
-    snprintf(env, sizeof env, "%s=%d,%d", OCI_EXECUTOR_ENV, plan_fd, sync_fd);
-    char arg0[] = "ociruntime", arg1[] = "init";
-    char *argv[] = { arg0, arg1, NULL };
-    char *envp[] = { env, NULL };
-
     /* CVE-2019-5736: until it execs the container's program, the executor runs the runtime binary,
      * and a process that can see it (a container sharing its pid namespace) could open
      * /proc/<pid>/exe and, once the exec is done, reopen it for writing and replace the host's
@@ -83,8 +77,7 @@ int oci_spawn_executor(const char *exe, int plan_fd, int sync_fd)
         return -err;
     }
 
-    struct spawn_args a = { .exe_fd = exe_fd, .argv = argv, .envp = envp, .plan_fd = plan_fd, .sync_fd = sync_fd };
-    int pid = vfork_spawn(spawn_child, &a, &a.oldmask, &a.err);
+    int pid = oci_spawn_executor_fd(exe_fd, plan_fd, sync_fd);
     close(exe_fd);
     return pid;
 }
