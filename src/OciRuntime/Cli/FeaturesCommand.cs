@@ -29,7 +29,7 @@ internal sealed class FeaturesCommand : Command
         {
             Namespaces = ["cgroup", "ipc", "mount", "network", "pid", "time", "user", "uts"],
             Capabilities = [.. Capabilities.All],
-            Cgroup = new FeaturesCgroup { V1 = true, V2 = true, Systemd = false, SystemdUser = false, Rdma = false },
+            Cgroup = new FeaturesCgroup { V1 = true, V2 = true, Systemd = false, SystemdUser = false, Rdma = true },
             Seccomp = new FeaturesSeccomp
             {
                 Enabled = true,

@@ -21,6 +21,9 @@ public class FeaturesTests
         Assert.DoesNotContain("tmpcopyup", F.MountOptions!);
         Assert.True(F.Linux.MountExtensions!.IdMap!.Enabled);
         Assert.False(F.Linux.IntelRdt!.Enabled);
+        // The rdma limits are mapped on v1 and v2; no systemd driver yet.
+        Assert.True(F.Linux.Cgroup!.Rdma);
+        Assert.False(F.Linux.Cgroup.Systemd);
     }
 
     [Fact]
