@@ -60,13 +60,7 @@ internal sealed unsafe class ExecCommand : Command
         terminal?.Attach();
 
         using var forwarding = SignalForwarding.To(pid);
-        int status = 0;
-        while (LibC.waitpid(pid, &status, LibC.__WALL) < 0)
-        {
-            if (LibC.Errno != LibC.EINTR)
-                throw SyscallException.Last($"wait for process {pid}");
-        }
-        return RunCommand.ExitCode(status);
+        return RunCommand.ExitCode(ChildProcess.WaitForExit(pid, LibC.__WALL, $"wait for process {pid}"));
     }
 
     /// <summary>--process FILE as is, or the container's own process changed by the flags (as runc).</summary>

@@ -41,7 +41,7 @@ internal sealed unsafe class PsCommand : Command
     /// class would add its SIGCHLD machinery and a megabyte of code to every command's start-up.</summary>
     private static string RunPs(List<string> args)
     {
-        string path = FindInPath("ps") ?? throw new RuntimeError("ps: ps(1) not found in PATH");
+        string path = ChildProcess.FindProgram("ps", []) ?? throw new RuntimeError("ps: ps(1) not found in PATH");
         int nul = LibC.open("/dev/null", LibC.O_RDONLY | LibC.O_CLOEXEC, 0);
         int outFd = LibC.memfd_create("ociruntime-ps-out", LibC.MFD_CLOEXEC);
         int errFd = LibC.memfd_create("ociruntime-ps-err", LibC.MFD_CLOEXEC);
@@ -56,12 +56,7 @@ internal sealed unsafe class PsCommand : Command
                 pid = HookSpawn.oci_spawn_redirected(path, argv.Ptr, envp.Ptr, nul, outFd, errFd);
             if (pid < 0)
                 throw new RuntimeError($"ps: cannot run {path}: {LibC.StrError(-pid)}");
-            int status = 0;
-            while (LibC.waitpid(pid, &status, 0) < 0)
-            {
-                if (LibC.Errno != LibC.EINTR)
-                    throw SyscallException.Last($"wait for ps {pid}");
-            }
+            int status = ChildProcess.WaitForExit(pid, 0, $"wait for ps {pid}");
             string output = ReadAll(outFd);
             if (status != 0)
                 throw new RuntimeError($"ps {string.Join(' ', args)}: {ReadAll(errFd).Trim()}");
@@ -79,18 +74,6 @@ internal sealed unsafe class PsCommand : Command
     {
         LibC.lseek(fd, 0, 0);
         return SysFile.ReadToEnd(fd, 16 << 20, out _) ?? "";
-    }
-
-    private static string? FindInPath(string name)
-    {
-        string pathVar = Environment.GetEnvironmentVariable("PATH") ?? "/usr/local/bin:/usr/bin:/bin";
-        foreach (var dir in pathVar.Split(':', StringSplitOptions.RemoveEmptyEntries))
-        {
-            string candidate = Path.Combine(dir, name);
-            if (File.Exists(candidate))
-                return candidate;
-        }
-        return null;
     }
 
     /// <summary>The header line, then the lines whose PID column holds one of the pids.</summary>

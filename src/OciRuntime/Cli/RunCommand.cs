@@ -3,7 +3,7 @@ using OciRuntime.Linux;
 
 namespace OciRuntime.Cli;
 
-internal sealed unsafe class RunCommand : Command
+internal sealed class RunCommand : Command
 {
     public override string Name => "run";
     public override string Summary => "create and start a container; wait for it and exit with its status unless --detach";
@@ -34,12 +34,7 @@ internal sealed unsafe class RunCommand : Command
         using var forwarding = SignalForwarding.To(pid);
         Start(ctx, container);
         StartupTrace.Mark("start");
-        int status = 0;
-        while (LibC.waitpid(pid, &status, LibC.__WALL) < 0)
-        {
-            if (LibC.Errno != LibC.EINTR)
-                throw SyscallException.Last($"wait for the container's init {pid}");
-        }
+        int status = ChildProcess.WaitForExit(pid, LibC.__WALL, $"wait for the container's init {pid}");
         StartupTrace.Mark("container exited");
         if (!a.Flag("keep"))
         {

@@ -118,12 +118,6 @@ internal static unsafe class HookRunner
                 LibC.close(pfd);
             }
         }
-        int status = 0;
-        while (LibC.waitpid(pid, &status, 0) < 0)
-        {
-            if (LibC.Errno != LibC.EINTR)
-                throw SyscallException.Last($"wait for hook {pid}");
-        }
-        return status;
+        return ChildProcess.WaitForExit(pid, 0, $"wait for hook {pid}");
     }
 }

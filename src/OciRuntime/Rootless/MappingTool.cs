@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 using OciRuntime.Linux;
 using OciRuntime.Planning;
 
@@ -16,17 +15,7 @@ internal static unsafe class MappingTool
     private static readonly string[] Dirs = ["/usr/bin", "/usr/sbin", "/bin", "/sbin", "/usr/local/bin"];
 
     /// <summary>The helper's path: $PATH first, then the usual directories; null when not installed.</summary>
-    public static string? Find(string name)
-    {
-        var path = Environment.GetEnvironmentVariable("PATH")?.Split(':', StringSplitOptions.RemoveEmptyEntries) ?? [];
-        foreach (var dir in path.Concat(Dirs))
-        {
-            string candidate = Path.Combine(dir, name);
-            if (dir.StartsWith('/') && LibC.access(candidate, LibC.X_OK) == 0)
-                return candidate;
-        }
-        return null;
-    }
+    public static string? Find(string name) => ChildProcess.FindProgram(name, Dirs);
 
     /// <summary>The helper's arguments after its name: the pid, then each range as inside outside count.</summary>
     public static List<string> Arguments(int pid, IReadOnlyList<IdRange> ranges)
@@ -45,32 +34,20 @@ internal static unsafe class MappingTool
         int devNull = LibC.open("/dev/null", LibC.O_RDONLY | LibC.O_CLOEXEC, 0);
         if (devNull < 0)
             throw SyscallException.Last("open /dev/null");
-        var strings = argv.Select(s => Marshal.StringToCoTaskMemUTF8(s)).ToArray();
-        byte** cArgv = (byte**)NativeMemory.Alloc((nuint)(strings.Length + 1), (nuint)sizeof(nint));
-        byte** cEnvp = (byte**)NativeMemory.Alloc(1, (nuint)sizeof(nint));
         int child;
         try
         {
-            for (int i = 0; i < strings.Length; i++)
-                cArgv[i] = (byte*)strings[i];
-            cArgv[strings.Length] = null;
-            cEnvp[0] = null;
-            child = HookSpawn.oci_spawn_hook(tool, cArgv, cEnvp, devNull, null);
+            using var cArgv = new CStrings(argv);
+            using var cEnvp = new CStrings([]);
+            child = HookSpawn.oci_spawn_hook(tool, cArgv.Ptr, cEnvp.Ptr, devNull, null);
         }
         finally
         {
             LibC.close(devNull);
-            foreach (var s in strings)
-                Marshal.FreeCoTaskMem(s);
-            NativeMemory.Free(cArgv);
-            NativeMemory.Free(cEnvp);
         }
         if (child < 0)
             throw new RuntimeError($"{field}: cannot run {tool}: {LibC.StrError(-child)}");
-        int status = 0;
-        while (LibC.waitpid(child, &status, 0) < 0)
-            if (LibC.Errno != LibC.EINTR)
-                throw SyscallException.Last($"wait for {tool}");
+        int status = ChildProcess.WaitForExit(child, 0, $"wait for {tool}");
         if (status != 0)
             throw new RuntimeError((status & 0x7f) == 0
                 ? $"{field}: {tool} {string.Join(' ', argv.Skip(1))} failed with status {(status >> 8) & 0xff}"
