@@ -37,7 +37,8 @@ internal static class ContainerCreator
         if (listenFds > 0)
             config.Process!.Env = InheritedFds.WithListenEnv(config.Process.Env, listenFds);
 
-        var host = HostFactsReader.Read(needCgroups: true);
+        string mountinfo = SysFile.Read("/proc/self/mountinfo"); // host facts and the rootfs' parent mount
+        var host = HostFactsReader.Read(needCgroups: true, mountinfo);
         // --rootless: the hierarchies where the caller may create the container's cgroup; in the
         // others the container stays in the caller's cgroup (which a cgroup mount then shows).
         var cgroupHost = o.Rootless is { Cgroups: true }
@@ -45,7 +46,7 @@ internal static class ContainerCreator
             : host;
         string fifo = store.FifoOf(o.Id);
         var plan = Planner.PlanInit(new PlanRequest(o.Id, config, bundle, rootfs, fifo, o.NoPivot, listenFds + o.PreserveFds, host,
-            HomeOf(config, rootfs), ParentMountOf(rootfs), Cli.StartupTrace.Enabled,
+            HomeOf(config, rootfs), ParentMountOf(rootfs, mountinfo), Cli.StartupTrace.Enabled,
             SetgroupsDenied: Rootless.RootlessIdMaps.DeniesSetgroups(config, o.Rootless),
             CgroupsNotCreated: host.CgroupHierarchies.Except(cgroupHost.CgroupHierarchies).Select(h => h.MountPoint).ToList()));
         Cli.StartupTrace.Mark("plan");
@@ -164,8 +165,8 @@ internal static class ContainerCreator
         HookRunner.Run("createContainer", config.Hooks?.CreateContainer, state, nsOfPid: pid);
     }
 
-    public static string ParentMountOf(string rootfs) =>
-        MountTable.MountPointOf(MountTable.RealPath(rootfs), SysFile.Read("/proc/self/mountinfo"));
+    public static string ParentMountOf(string rootfs, string? mountinfo = null) =>
+        MountTable.MountPointOf(MountTable.RealPath(rootfs), mountinfo ?? SysFile.Read("/proc/self/mountinfo"));
 
     /// <summary>Read only when the config leaves HOME out; from the image, resolved inside it.</summary>
     public static string HomeOf(Spec.Spec config, string rootfs)

@@ -3,12 +3,13 @@ namespace OciRuntime.Planning;
 /// <summary>Reads <see cref="HostFacts"/> from /proc/self/mountinfo and /proc/self/cgroup.</summary>
 internal static class HostFactsReader
 {
-    public static HostFacts Read(bool needCgroups)
+    /// <param name="mountinfo">/proc/self/mountinfo when the caller has read it already</param>
+    public static HostFacts Read(bool needCgroups, string? mountinfo = null)
     {
         ulong bounding = ParseCapBnd(Linux.SysFile.Read("/proc/self/status"));
         var facts = !needCgroups
             ? new HostFacts(CgroupMode.Unified, [], bounding)
-            : Parse(Linux.SysFile.Read("/proc/self/mountinfo"), Linux.SysFile.Read("/proc/self/cgroup"), bounding);
+            : Parse(mountinfo ?? Linux.SysFile.Read("/proc/self/mountinfo"), Linux.SysFile.Read("/proc/self/cgroup"), bounding);
         return facts with { AppArmor = Security.Lsm.AppArmorEnabled(), Selinux = Security.Lsm.SelinuxEnabled() };
     }
 
