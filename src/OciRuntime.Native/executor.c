@@ -8,6 +8,7 @@
 #include <linux/magic.h>
 #include <sched.h>
 #include <signal.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
@@ -247,6 +248,30 @@ void reset_signal_handlers(void)
             syscall(SYS_rt_sigaction, sig, dfl, NULL, _NSIG / 8);
 }
 
+void reset_ignored_signals(void)
+{
+    /* One read of SigIgn instead of a syscall per signal; all of them if /proc cannot say. */
+    char buf[4096];
+    int fd = open("/proc/thread-self/status", O_RDONLY | O_CLOEXEC);
+    ssize_t n = fd < 0 ? -1 : read(fd, buf, sizeof buf - 1);
+    if (fd >= 0)
+        close(fd);
+    const char *p = NULL;
+    if (n > 0) {
+        buf[n] = 0;
+        p = strstr(buf, "\nSigIgn:\t");
+    }
+    if (p == NULL) {
+        reset_signal_handlers();
+        return;
+    }
+    unsigned long long ign = strtoull(p + 9, NULL, 16);
+    static const unsigned long dfl[4];
+    for (int sig = 1; sig <= 64; sig++)
+        if ((ign >> (sig - 1)) & 1)
+            syscall(SYS_rt_sigaction, sig, dfl, NULL, _NSIG / 8);
+}
+
 static size_t append(char *buf, size_t len, size_t cap, const char *s)
 {
     size_t n = strlen(s);
@@ -276,12 +301,8 @@ static _Noreturn void op_exec(struct plan_cursor *c)
         envp[i] = get_str(c);
     envp[n] = NULL;
 
-    /* execve keeps ignored signals ignored and the mask as it is; the .NET parent ignores SIGPIPE. */
-    reset_signal_handlers();
-    sigset_t none;
-    sigemptyset(&none);
-    sigprocmask(SIG_SETMASK, &none, NULL);
-
+    /* Signals: executor_main left every disposition at SIG_DFL and the mask empty, and nothing
+     * in the executor changes either. */
     if (syscall(SYS_close_range, keep, ~0U, CLOSE_RANGE_CLOEXEC) < 0) {
         struct rlimit rl;
         rlim_t max = getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < (1u << 20) ? rl.rlim_cur : (1u << 20);

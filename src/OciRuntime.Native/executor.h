@@ -13,8 +13,15 @@
  */
 int oci_spawn_executor(const char *exe, int plan_fd, int sync_fd);
 
-/* As oci_spawn_executor, exec'ing exe_fd (AT_EMPTY_PATH) as it is: for a caller that may not clone
- * the binary's mount (rootless), which passes an image the container cannot write. */
-int oci_spawn_executor_fd(int exe_fd, int plan_fd, int sync_fd);
+/* The image oci_spawn_executor execs: an O_PATH fd of exe on a read-only detached bind mount
+ * (CVE-2019-5736), or -errno (EPERM without CAP_SYS_ADMIN). Closing it unmounts the bind, which
+ * waits for an RCU grace period: the caller may close it when it has nothing better to do. */
+int oci_executor_image(const char *exe);
+
+/* As oci_spawn_executor, exec'ing exe_fd (AT_EMPTY_PATH) as it is (an oci_executor_image, or for
+ * a caller that may not clone the binary's mount (rootless), an image the container cannot
+ * write); ns_flags is 0 or CLONE_NEWPID: the executor is then cloned as pid 1 of a new pid
+ * namespace (its plan has no FORK). */
+int oci_spawn_executor_fd(int exe_fd, int plan_fd, int sync_fd, unsigned long ns_flags);
 
 #endif

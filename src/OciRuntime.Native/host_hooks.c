@@ -57,7 +57,7 @@ int oci_spawn_hook(const char *path, char *const *argv, char *const *envp, int s
         return -EINVAL;
     struct hook_args a = { .path = path, .argv = argv, .envp = envp, .ns_paths = ns_paths, .stdin_fd = stdin_fd,
                            .stdout_fd = -1, .stderr_fd = -1 };
-    return vfork_spawn(hook_child, &a, &a.oldmask, &a.err);
+    return vfork_spawn(hook_child, &a, &a.oldmask, &a.err, 0);
 }
 
 /* A program in the runtime's namespaces with its stdin, stdout and stderr on the given fds; its pid
@@ -68,5 +68,5 @@ int oci_spawn_redirected(const char *path, char *const *argv, char *const *envp,
         return -EINVAL;
     struct hook_args a = { .path = path, .argv = argv, .envp = envp, .stdin_fd = stdin_fd,
                            .stdout_fd = stdout_fd, .stderr_fd = stderr_fd };
-    return vfork_spawn(hook_child, &a, &a.oldmask, &a.err);
+    return vfork_spawn(hook_child, &a, &a.oldmask, &a.err, 0);
 }

@@ -37,9 +37,11 @@ void sync_with_host(uint32_t tag);      /* SYNC: returns only on REPLY_OK */
 int send_fd_msg(uint32_t type, uint32_t arg, int fd); /* a message carrying fd (SCM_RIGHTS) */
 
 /* vfork_spawn.c: run child(arg) in a vfork-style clone of the caller on a private stack, all signals
- * blocked across the clone (*child_mask gets the caller's mask, for the child to restore once it
- * has reset its handlers). The pid, or -errno; -(*child_err) when the child set it (failed exec). */
-int vfork_spawn(int (*child)(void *), void *arg, sigset_t *child_mask, volatile int *child_err);
+ * blocked across the clone (*child_mask gets the caller's mask, for a child that restores it once
+ * it has reset its handlers); ns_flags: namespaces the child is cloned into (CLONE_NEWPID or 0).
+ * The pid, or -errno; -(*child_err) when the child set it (failed exec). */
+int vfork_spawn(int (*child)(void *), void *arg, sigset_t *child_mask, volatile int *child_err,
+                unsigned long ns_flags);
 
 /* prefault.c: the runtime's (not the executor's) zero-initialised data populated in one call */
 void prefault_runtime_data(void);
@@ -95,7 +97,8 @@ void op_set_ctty(void);
 /* executor.c */
 /* one write(2) of value to fd after checking fd is on procfs; closes fd */
 void write_procfs(int fd, const char *value, const char *what_fstatfs, const char *what_write);
-void reset_signal_handlers(void); /* every disposition to SIG_DFL; async-signal-safe */
+void reset_signal_handlers(void);
+void reset_ignored_signals(void); /* what is left to reset after an execve: the ignored ones */ /* every disposition to SIG_DFL; async-signal-safe */
 _Noreturn void run_plan(const struct plan_info *plan);
 
 #endif

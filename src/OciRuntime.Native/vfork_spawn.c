@@ -13,7 +13,8 @@
 
 #define SPAWN_STACK_SIZE (64 * 1024)
 
-int vfork_spawn(int (*child)(void *), void *arg, sigset_t *child_mask, volatile int *child_err)
+int vfork_spawn(int (*child)(void *), void *arg, sigset_t *child_mask, volatile int *child_err,
+                unsigned long ns_flags)
 {
     void *stack = mmap(NULL, SPAWN_STACK_SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
     if (stack == MAP_FAILED)
@@ -23,7 +24,7 @@ int vfork_spawn(int (*child)(void *), void *arg, sigset_t *child_mask, volatile 
     sigset_t all;
     sigfillset(&all);
     pthread_sigmask(SIG_SETMASK, &all, child_mask);
-    int pid = clone(child, (char *)stack + SPAWN_STACK_SIZE, CLONE_VM | CLONE_VFORK | SIGCHLD, arg);
+    int pid = clone(child, (char *)stack + SPAWN_STACK_SIZE, CLONE_VM | CLONE_VFORK | ns_flags | SIGCHLD, arg);
     int err = errno;
     pthread_sigmask(SIG_SETMASK, child_mask, NULL);
     munmap(stack, SPAWN_STACK_SIZE);

@@ -35,11 +35,26 @@ internal static unsafe class InitLauncher
             throw SyscallException.Last("socketpair");
         }
         int hostFd = sv[0], childFd = sv[1];
-        int spawned = Rootless.ExecutorImage.Spawn(planFd, childFd);
-        LibC.close(planFd);
-        LibC.close(childFd);
+        int image = -1, spawned;
+        try
+        {
+            image = Rootless.ExecutorImage.Get();
+            spawned = NativeExecutor.oci_spawn_executor_fd(image, planFd, childFd, plan.SpawnNamespaces);
+        }
+        catch
+        {
+            LibC.close(image);
+            LibC.close(hostFd);
+            throw;
+        }
+        finally
+        {
+            LibC.close(planFd);
+            LibC.close(childFd);
+        }
         if (spawned < 0)
         {
+            LibC.close(image);
             LibC.close(hostFd);
             throw new SyscallException("start the container's init", -spawned);
         }
@@ -49,6 +64,10 @@ internal static unsafe class InitLauncher
         try
         {
             whileStarting?.Invoke(spawned);
+            // Not before: closing the image unmounts its bind and waits for an RCU grace period,
+            // time the host has while the executor unshares its namespaces, not before the cgroup.
+            LibC.close(image);
+            image = -1;
             Follow(plan, hostFd, ref initPid, onSync, onSeccompFd, untilExec, consoleSocket);
             return new LaunchedInit(initPid, spawned);
         }
@@ -59,6 +78,8 @@ internal static unsafe class InitLauncher
         }
         finally
         {
+            if (image >= 0)
+                LibC.close(image);
             LibC.close(hostFd);
         }
     }

@@ -24,11 +24,3 @@ internal static unsafe partial class LibC
     [LibraryImport(Lib, SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     public static partial int stat(string path, byte* buf);
 }
-
-internal static partial class NativeExecutor
-{
-    /// <summary>As <see cref="oci_spawn_executor"/>, exec'ing <paramref name="exeFd"/> itself (rootless:
-    /// the caller may not clone the binary's mount); its pid or -errno.</summary>
-    [LibraryImport("libociexec")]
-    public static partial int oci_spawn_executor_fd(int exeFd, int planFd, int syncFd);
-}

@@ -8,6 +8,10 @@ internal sealed class ExecutionPlan(IReadOnlyList<Step> steps, IReadOnlyList<str
     /// <summary>What the plan could not honour exactly but runc also lets pass, to be logged.</summary>
     public IReadOnlyList<string> Warnings { get; } = warnings ?? [];
 
+    /// <summary>Namespaces the host clones the executor into (CLONE_NEWPID or 0): then the
+    /// executor is the container's init itself, and the plan has no FORK.</summary>
+    public uint SpawnNamespaces { get; init; }
+
     public byte[] Encode()
     {
         var w = new PlanWriter();
@@ -31,6 +35,8 @@ internal sealed class ExecutionPlan(IReadOnlyList<Step> steps, IReadOnlyList<str
     public string Describe()
     {
         var sb = new System.Text.StringBuilder();
+        if (SpawnNamespaces != 0)
+            sb.Append($"  -  spawn into {Linux.Namespaces.Names(SpawnNamespaces)} (the executor becomes the container's init)    # linux.namespaces\n");
         for (int i = 0; i < Steps.Count; i++)
             sb.Append($"{i,3}  {Steps[i].Describe()}").Append("    # ").Append(Steps[i].Origin).Append('\n');
         return sb.ToString();

@@ -3,8 +3,9 @@ using OciRuntime.Plan;
 
 namespace OciRuntime.Planning;
 
-/// <summary>What the namespace steps decided, for the stages after them.</summary>
-internal sealed record NamespaceLayout(bool NewUts, bool NewMount, bool NewCgroup);
+/// <summary>What the namespace steps decided, for the stages after them; SpawnNamespaces: the
+/// namespaces the executor is cloned into (ExecutionPlan.SpawnNamespaces).</summary>
+internal sealed record NamespaceLayout(bool NewUts, bool NewMount, bool NewCgroup, uint SpawnNamespaces);
 
 internal static class NamespacePlanner
 {
@@ -49,6 +50,21 @@ internal static class NamespacePlanner
             create &= ~Namespaces.CLONE_NEWUSER;
         }
 
+        // A new pid namespace holds only children of whoever creates it, so the init is a child:
+        // the executor itself when the host clones it into the namespace, or else a fork of the
+        // executor after its unshare. The clone saves that fork (a millisecond per container in
+        // a VM, where page-table copies are dear). It cannot serve when a user namespace must own
+        // the pid namespace (the executor makes that one after the clone), nor with a new time
+        // namespace, whose offsets must be written before any process is in it, nor when the
+        // executor must reach a helper of its own through the host's /proc by pid, as for
+        // id-mapped mounts with their own maps (in the new namespace it would know the helper by
+        // the wrong pid). Decisions §23.
+        bool helpersByPid = steps.Any(s => s is UsernsFromMapsStep);
+        uint spawn = (create & Namespaces.CLONE_NEWPID) != 0 && userIndex < 0 && (create & Namespaces.CLONE_NEWTIME) == 0 && !helpersByPid
+            ? Namespaces.CLONE_NEWPID
+            : 0;
+        create &= ~spawn;
+
         // The cgroup namespace is created last, in the init, so that its root is the cgroup the
         // init was placed in rather than the runtime's own.
         uint early = create & ~Namespaces.CLONE_NEWCGROUP;
@@ -61,7 +77,7 @@ internal static class NamespacePlanner
         // the host creates the cgroup while the executor starts and gets this far (as crun, which
         // clones with the namespaces and then moves the child into its cgroup).
         steps.Add(new SyncStep(SyncTag.PlaceInCgroup, "linux.cgroupsPath"));
-        if (pidLater)
+        if (pidLater && spawn == 0)
             steps.Add(new ForkStep("linux.namespaces"));
         if ((create & Namespaces.CLONE_NEWCGROUP) != 0)
             steps.Add(new UnshareStep(Namespaces.CLONE_NEWCGROUP, "linux.namespaces"));
@@ -69,6 +85,6 @@ internal static class NamespacePlanner
             UserNamespacePlanner.BecomeRoot(userIndex, steps);
 
         return new NamespaceLayout((create & Namespaces.CLONE_NEWUTS) != 0, newMount,
-            (create & Namespaces.CLONE_NEWCGROUP) != 0);
+            (create & Namespaces.CLONE_NEWCGROUP) != 0, spawn);
     }
 }

@@ -46,7 +46,7 @@ internal static class Planner
 
         // 4. The process: session, limits, cwd, identity, capabilities; the wait for `start`; exec.
         ProcessPlanner.Plan(req, steps, warnings);
-        return new ExecutionPlan(steps, warnings);
+        return new ExecutionPlan(steps, warnings) { SpawnNamespaces = ns.SpawnNamespaces };
     }
 
     /// <summary>With --trace, the executor tells the host when a group of steps is done.</summary>

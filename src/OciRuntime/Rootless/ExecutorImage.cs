@@ -17,21 +17,16 @@ internal static unsafe class ExecutorImage
 {
     private const string SelfExe = "/proc/self/exe";
 
-    /// <summary>The executor's pid or -errno, as oci_spawn_executor.</summary>
-    public static int Spawn(int planFd, int syncFd)
+    /// <summary>The image to start the executor from (an fd the caller closes): a read-only bind
+    /// of the binary, or without the right to make one, <see cref="Open"/>'s.</summary>
+    public static int Get()
     {
-        int pid = NativeExecutor.oci_spawn_executor(SelfExe, planFd, syncFd);
-        if (pid != -LibC.EPERM)
-            return pid;
-        int exe = Open();
-        try
-        {
-            return NativeExecutor.oci_spawn_executor_fd(exe, planFd, syncFd);
-        }
-        finally
-        {
-            LibC.close(exe);
-        }
+        int fd = NativeExecutor.oci_executor_image(SelfExe);
+        if (fd >= 0)
+            return fd;
+        if (fd != -LibC.EPERM)
+            throw new SyscallException($"clone a read-only mount of {SelfExe}", -fd);
+        return Open();
     }
 
     /// <summary>Whether a caller could change a binary: it may write it, or it owns it (and so may chmod it).</summary>

@@ -45,8 +45,11 @@ public class IdmappedMountPlannerTests
         Assert.Equal(new UsernsFromMapsStep(0, "0 1000 10\n", "0 2000 10\n", "mounts[0].uidMappings"), s[0]);
         Assert.Equal(new IdmapTreeStep(0, 0, "/srv/data", MS_SLAVE | MS_REC,
             IdmapOpts.CloneRecursive | IdmapOpts.CloseUserns, "mounts[0]"), s[1]);
-        // Both before any namespace is made.
+        // Both before any namespace is made. The executor reaches its helper through the host's
+        // /proc by pid, so it must not be cloned into the new pid namespace: it forks the init.
         Assert.True(1 < plan.IndexOf<UnshareStep>());
+        Assert.Equal(0u, plan.SpawnNamespaces);
+        Assert.Single(plan.StepsOf<ForkStep>());
         var attach = plan.StepsOf<AttachTreeStep>().Single();
         Assert.Equal(new AttachTreeStep(0, "/data", MS_RDONLY, MountOpts.TargetInRoot | MountOpts.MkLikeSource | MountOpts.Remount,
             "mounts[0]"), attach);

@@ -16,19 +16,21 @@ public class PlannerTests
         var ops = plan.Steps.Select(s => s.Op).ToList();
         Assert.Equal(new[]
         {
-            PlanOp.Unshare, PlanOp.Sync, PlanOp.Fork, PlanOp.Propagate, PlanOp.Mount, PlanOp.OpenRoot,
+            PlanOp.Unshare, PlanOp.Sync, PlanOp.Propagate, PlanOp.Mount, PlanOp.OpenRoot,
             PlanOp.Mknod, PlanOp.Mknod, PlanOp.Mknod, PlanOp.Mknod, PlanOp.Mknod, PlanOp.Mknod,
             PlanOp.Symlink, PlanOp.Symlink, PlanOp.Symlink, PlanOp.Symlink, PlanOp.Symlink,
             PlanOp.OpenFifo, PlanOp.PivotRoot, PlanOp.Propagate,
             PlanOp.Setsid, PlanOp.Chdir, PlanOp.Umask, PlanOp.SetUser, PlanOp.ResolveExec,
             PlanOp.Notify, PlanOp.WaitFifo, PlanOp.Exec,
         }, ops);
-        // The cgroup after the namespaces (the host makes it meanwhile), before the fork.
-        Assert.Equal(new UnshareStep(Namespaces.CLONE_NEWPID | Namespaces.CLONE_NEWNS, "linux.namespaces"), plan.Steps[0]);
+        // The pid namespace by the host's clone of the executor (which is then the init, no fork);
+        // the cgroup after the other namespaces (the host makes it meanwhile).
+        Assert.Equal(Namespaces.CLONE_NEWPID, plan.SpawnNamespaces);
+        Assert.Equal(new UnshareStep(Namespaces.CLONE_NEWNS, "linux.namespaces"), plan.Steps[0]);
         Assert.Equal(new SyncStep(SyncTag.PlaceInCgroup, "linux.cgroupsPath"), plan.Steps[1]);
-        Assert.Equal(new PropagateStep("/", MS_SLAVE | MS_REC, MountOpts.None, "linux.rootfsPropagation"), plan.Steps[3]);
-        Assert.Equal(new MountStep("/b/rootfs", "/b/rootfs", "", "", MS_BIND | MS_REC, MountOpts.None, "root.path"), plan.Steps[4]);
-        Assert.Equal(new OpenFifoStep("/run/oci/x/exec.fifo", "exec fifo"), plan.Steps[17]);
+        Assert.Equal(new PropagateStep("/", MS_SLAVE | MS_REC, MountOpts.None, "linux.rootfsPropagation"), plan.Steps[2]);
+        Assert.Equal(new MountStep("/b/rootfs", "/b/rootfs", "", "", MS_BIND | MS_REC, MountOpts.None, "root.path"), plan.Steps[3]);
+        Assert.Equal(new OpenFifoStep("/run/oci/x/exec.fifo", "exec fifo"), plan.Steps[16]);
         Assert.Equal(new ExecStep(3, ["/bin/sh"], ["PATH=/bin:/usr/bin", "HOME=/"], "process.args"), plan.Steps[^1]);
     }
 
@@ -45,6 +47,28 @@ public class PlannerTests
     {
         var plan = PlanOf(Minimal.Replace("""{ "type": "pid" }, """, ""));
         Assert.Empty(plan.StepsOf<ForkStep>());
+        Assert.Equal(0u, plan.SpawnNamespaces);
+    }
+
+    [Fact]
+    public void A_new_pid_namespace_with_a_user_namespace_is_made_by_the_executor_and_needs_the_fork()
+    {
+        // The user namespace must own the pid namespace, and the executor creates it after the clone.
+        var plan = PlanOf(Minimal.Replace("""{ "type": "mount" }""", """{ "type": "mount" }, { "type": "user" }""")
+            .Replace("\"linux\": {", "\"linux\": { \"uidMappings\": [ { \"containerID\": 0, \"hostID\": 1000, \"size\": 1 } ], \"gidMappings\": [ { \"containerID\": 0, \"hostID\": 1000, \"size\": 1 } ],"));
+        Assert.Equal(0u, plan.SpawnNamespaces);
+        Assert.Contains(plan.StepsOf<UnshareStep>(), u => (u.Flags & Namespaces.CLONE_NEWPID) != 0);
+        Assert.Single(plan.StepsOf<ForkStep>());
+    }
+
+    [Fact]
+    public void A_new_pid_namespace_with_a_new_time_namespace_is_made_by_the_executor_and_needs_the_fork()
+    {
+        // The time namespace's offsets are written while no process is in it: before the fork.
+        var plan = PlanOf(Minimal.Replace("""{ "type": "mount" }""", """{ "type": "mount" }, { "type": "time" }"""));
+        Assert.Equal(0u, plan.SpawnNamespaces);
+        Assert.Equal(Namespaces.CLONE_NEWPID | Namespaces.CLONE_NEWNS | Namespaces.CLONE_NEWTIME, plan.StepsOf<UnshareStep>()[0].Flags);
+        Assert.Single(plan.StepsOf<ForkStep>());
     }
 
     [Fact]
@@ -57,28 +81,34 @@ public class PlannerTests
         Assert.Equal("linux.namespaces[1].path", joins[1].Origin);
         // A joined pid namespace still needs the fork: setns(pid) applies to children only.
         Assert.True(plan.IndexOf<ForkStep>() > plan.IndexOf<UnshareStep>());
+        Assert.Equal(0u, plan.SpawnNamespaces);
         Assert.Equal(Namespaces.CLONE_NEWNS, plan.StepsOf<UnshareStep>().Single().Flags);
     }
 
     [Fact]
     public void The_cgroup_namespace_is_created_in_the_init_after_the_fork()
     {
-        var plan = PlanOf(Minimal.Replace("""{ "type": "mount" }""", """{ "type": "mount" }, { "type": "cgroup" }"""));
+        var plan = PlanOf(Minimal.Replace("""{ "type": "mount" }""", """{ "type": "mount" }, { "type": "cgroup" }, { "type": "time" }"""));
         var unshares = plan.StepsOf<UnshareStep>();
         Assert.Equal(2, unshares.Count);
         Assert.Equal(Namespaces.CLONE_NEWCGROUP, unshares[1].Flags);
         Assert.True(plan.Steps.ToList().IndexOf(unshares[1]) > plan.IndexOf<ForkStep>());
     }
 
-    [Fact]
-    public void The_init_joins_its_cgroup_after_the_other_namespaces_and_before_the_fork_and_the_cgroup_namespace()
+    [Theory]
+    [InlineData(false)] // the executor is cloned into the pid namespace: it is the init
+    [InlineData(true)]  // with a time namespace: the executor forks the init
+    public void The_init_joins_its_cgroup_after_the_other_namespaces_and_before_the_fork_and_the_cgroup_namespace(bool time)
     {
-        var plan = PlanOf(Minimal.Replace("""{ "type": "mount" }""", """{ "type": "mount" }, { "type": "cgroup" }, { "type": "network" }"""));
+        var plan = PlanOf(Minimal.Replace("""{ "type": "mount" }""", """{ "type": "mount" }, { "type": "cgroup" }, { "type": "network" }""" + (time ? """, { "type": "time" }""" : "")));
         var steps = plan.Steps.ToList();
         int place = steps.IndexOf(new SyncStep(SyncTag.PlaceInCgroup, "linux.cgroupsPath"));
         var unshares = plan.StepsOf<UnshareStep>();
         Assert.True(place > steps.IndexOf(unshares[0]), "after the namespaces the host need not wait for");
-        Assert.True(place < plan.IndexOf<ForkStep>(), "before the fork: the init inherits the cgroup");
+        if (time)
+            Assert.True(place < plan.IndexOf<ForkStep>(), "before the fork: the init inherits the cgroup");
+        else
+            Assert.Empty(plan.StepsOf<ForkStep>());
         Assert.True(place < steps.IndexOf(unshares[1]), "before the cgroup namespace: its root is the container's cgroup");
         Assert.Equal(Namespaces.CLONE_NEWCGROUP, unshares[1].Flags);
     }
@@ -98,7 +128,7 @@ public class PlannerTests
         var plan = PlanOf(json);
         Assert.Equal(new SetHostnameStep("box", "hostname"), plan.StepsOf<SetHostnameStep>().Single());
         Assert.Equal(new SetDomainnameStep("example.org", "domainname"), plan.StepsOf<SetDomainnameStep>().Single());
-        Assert.True(plan.IndexOf<SetHostnameStep>() > plan.IndexOf<ForkStep>());
+        Assert.True(plan.IndexOf<SetHostnameStep>() > plan.IndexOf<UnshareStep>());
     }
 
     [Fact]

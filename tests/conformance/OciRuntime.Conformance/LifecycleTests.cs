@@ -135,6 +135,24 @@ public sealed class LifecycleTests : ConformanceTest
     }
 
     [Fact]
+    public void The_waiting_process_of_a_created_container_blocks_and_ignores_no_signal()
+    {
+        // The executor is started with every signal blocked (so that the runtime's handlers can
+        // never run in the spawned child) and must take them again at once, or a signal sent to
+        // a created container would wait, pending, for the user's program.
+        var b = NewBundle().Probe("exit", "0");
+        string id = Rt.NewId();
+        Rt.Create(new InvokeOptions { IgnoreSignals = true }, b, id).AssertOk();
+        int pid = Rt.Pid(id);
+        var status = File.ReadAllLines($"/proc/{pid}/status").Select(l => l.Split(":\t")).Where(p => p.Length == 2)
+            .ToDictionary(p => p[0], p => p[1]);
+        Assert.Equal("0000000000000000", status["SigBlk"]);
+        Assert.Equal("0000000000000000", status["SigIgn"]);
+        Rt.Delete(id, force: true).AssertOk();
+        Scope.AssertNothingLeft([id]);
+    }
+
+    [Fact]
     public void Delete_force_kills_a_running_container()
     {
         var b = NewBundle().Probe("sleep", "30");
