@@ -70,12 +70,23 @@ internal static class ContainerCreator
             if (LibC.mkfifo(fifo, 0b110_010_010) != 0) // 0622, as runc
                 throw SyscallException.Last($"mkfifo {fifo}");
 
-            // The cgroup is made while the executor starts (exec, plan checks, namespaces): on two
-            // cores that hides most of its cost. The executor waits for it at PlaceInCgroup.
-            var launched = InitLauncher.Launch(plan, whileStarting: _ =>
+            // The cgroup is made, and the executor placed in it, while the executor starts (exec,
+            // plan checks, namespaces): on two cores that hides the cost of both (on cgroup v1 an
+            // attach costs ~50 µs per hierarchy). The executor waits at PlaceInCgroup until then;
+            // the pid there is the spawned one (the init, or the process that will fork it).
+            int placed = 0;
+            void Place(int pid)
+            {
+                cgroup.AddProcess(pid);
+                if (config.Process?.OomScoreAdj is { } oom)
+                    OomScoreAdj.Apply(pid, oom);
+                placed = pid;
+            }
+            var launched = InitLauncher.Launch(plan, whileStarting: spawned =>
             {
                 cgroup.Create();
                 cgroupCreated = true;
+                Place(spawned);
                 Cli.StartupTrace.Mark("cgroup");
             }, onSync: (tag, pid) =>
             {
@@ -83,12 +94,8 @@ internal static class ContainerCreator
                     Rootless.RootlessIdMaps.Write(pid, config, caller);
                 else if (tag == Plan.SyncTag.WriteIdMaps)
                     IdMapWriter.Write(pid, config);
-                else if (tag == Plan.SyncTag.PlaceInCgroup)
-                {
-                    cgroup.AddProcess(pid);
-                    if (config.Process?.OomScoreAdj is { } oom)
-                        OomScoreAdj.Apply(pid, oom);
-                }
+                else if (tag == Plan.SyncTag.PlaceInCgroup && pid != placed)
+                    Place(pid); // not the spawned process: no create plan does this, but it is no reason to leave one out
                 else if (tag == Plan.SyncTag.CreateHooks)
                 {
                     hooksStarted = true;

@@ -72,10 +72,10 @@ internal static class NamespacePlanner
             steps.Add(new UnshareStep(early, "linux.namespaces"));
         if ((create & Namespaces.CLONE_NEWTIME) != 0 && TimeNamespacePlanner.Plan(config) is { } offsets)
             steps.Add(offsets);
-        // Into the container's cgroup before the fork and the cgroup namespace, so that the init
-        // and every process it forks, and the namespace's root, start from there. Not earlier:
-        // the host creates the cgroup while the executor starts and gets this far (as crun, which
-        // clones with the namespaces and then moves the child into its cgroup).
+        // In the container's cgroup before the fork and the cgroup namespace, so that the init
+        // and every process it forks, and the namespace's root, start from there. The host makes
+        // the cgroup and places the executor in it while the executor starts and gets this far;
+        // here the executor waits until that is done (a round trip when it already is).
         steps.Add(new SyncStep(SyncTag.PlaceInCgroup, "linux.cgroupsPath"));
         if (pidLater && spawn == 0)
             steps.Add(new ForkStep("linux.namespaces"));
