@@ -3,17 +3,7 @@ namespace OciRuntime.Cgroups;
 /// <summary>Reading the kernel's cgroup files: one value, flat "key value" lists.</summary>
 internal static class CgroupFiles
 {
-    public static string? Read(string dir, string file)
-    {
-        try
-        {
-            return File.ReadAllText(Path.Combine(dir, file)).Trim();
-        }
-        catch (IOException)
-        {
-            return null;
-        }
-    }
+    public static string? Read(string dir, string file) => Linux.SysFile.TryRead(Path.Combine(dir, file), out _)?.Trim();
 
     /// <summary>A number as the kernel prints it, v2's "max" as ulong.MaxValue; absent or
     /// unreadable is 0.</summary>

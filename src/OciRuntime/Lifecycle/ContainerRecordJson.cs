@@ -6,7 +6,7 @@ using OciRuntime.Spec.Json;
 namespace OciRuntime.Lifecycle;
 
 /// <summary>
-/// state.json read and written by hand over Utf8JsonReader/Utf8JsonWriter: every command but
+/// state.json read and written by hand over Utf8JsonReader/PlainJsonWriter: every command but
 /// spec/features touches it, and the serializer's first call costs milliseconds of CPU. The bytes
 /// are exactly what the serializer wrote (LifecycleJsonContext, now in the tests, compares them),
 /// so state dirs written by earlier builds still read.
@@ -48,8 +48,7 @@ internal static class ContainerRecordJson
 
     public static byte[] Serialize(ContainerRecord r)
     {
-        var buffer = new ArrayBufferWriter<byte>(1024);
-        using (var w = new Utf8JsonWriter(buffer))
+        var w = new PlainJsonWriter(1024);
         {
             w.WriteStartObject();
             w.WriteString("id", r.Id);
@@ -69,10 +68,10 @@ internal static class ContainerRecordJson
             }
             w.WriteEndObject();
         }
-        return buffer.WrittenSpan.ToArray();
+        return w.ToArray();
     }
 
-    internal static void WriteStringMap(Utf8JsonWriter w, Dictionary<string, string>? map)
+    internal static void WriteStringMap(PlainJsonWriter w, Dictionary<string, string>? map)
     {
         if (map is null)
         {
@@ -86,7 +85,7 @@ internal static class ContainerRecordJson
     }
 
     // Inside the record, null members are written as null (the serializer's default options).
-    private static void WriteHooks(Utf8JsonWriter w, Hooks h)
+    private static void WriteHooks(PlainJsonWriter w, Hooks h)
     {
         w.WriteStartObject();
         WriteHookList(w, "prestart", h.Prestart);
@@ -98,7 +97,7 @@ internal static class ContainerRecordJson
         w.WriteEndObject();
     }
 
-    private static void WriteHookList(Utf8JsonWriter w, string name, List<Hook>? hooks)
+    private static void WriteHookList(PlainJsonWriter w, string name, List<Hook>? hooks)
     {
         w.WritePropertyName(name);
         if (hooks is null)
@@ -124,7 +123,7 @@ internal static class ContainerRecordJson
         w.WriteEndArray();
     }
 
-    private static void WriteStringList(Utf8JsonWriter w, List<string>? list)
+    private static void WriteStringList(PlainJsonWriter w, List<string>? list)
     {
         if (list is null)
         {

@@ -1,5 +1,4 @@
-using System.Buffers;
-using System.Text.Json;
+using OciRuntime.Spec.Json;
 
 namespace OciRuntime.Lifecycle;
 
@@ -13,27 +12,23 @@ internal static class StateOutputJson
 {
     public static byte[] Serialize(StateOutput s, bool indented)
     {
-        var buffer = new ArrayBufferWriter<byte>(512);
-        using (var w = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = indented }))
-            Write(w, s);
-        return buffer.WrittenSpan.ToArray();
+        var w = new PlainJsonWriter(512, indented);
+        Write(w, s);
+        return w.ToArray();
     }
 
     /// <summary>A compact JSON array of the states, as `list --format json` prints it.</summary>
     public static byte[] SerializeList(List<StateOutput> states)
     {
-        var buffer = new ArrayBufferWriter<byte>(512 * (states.Count + 1));
-        using (var w = new Utf8JsonWriter(buffer))
-        {
-            w.WriteStartArray();
-            foreach (var s in states)
-                Write(w, s);
-            w.WriteEndArray();
-        }
-        return buffer.WrittenSpan.ToArray();
+        var w = new PlainJsonWriter(512 * (states.Count + 1));
+        w.WriteStartArray();
+        foreach (var s in states)
+            Write(w, s);
+        w.WriteEndArray();
+        return w.ToArray();
     }
 
-    private static void Write(Utf8JsonWriter w, StateOutput s)
+    private static void Write(PlainJsonWriter w, StateOutput s)
     {
         w.WriteStartObject();
         w.WriteString("ociVersion", s.OciVersion);

@@ -1,4 +1,5 @@
 using OciRuntime.Lifecycle;
+using OciRuntime.Linux;
 using OciRuntime.Planning;
 
 namespace OciRuntime.Rootless;
@@ -76,15 +77,5 @@ internal static class RootlessIdMaps
         }
     }
 
-    private static string ReadOrEmpty(string path)
-    {
-        try
-        {
-            return File.ReadAllText(path);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            return "";
-        }
-    }
+    private static string ReadOrEmpty(string path) => SysFile.TryRead(path, out _) ?? "";
 }

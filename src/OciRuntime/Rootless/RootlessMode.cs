@@ -60,19 +60,5 @@ internal sealed record RootlessMode(uint Euid, uint Egid, bool InUserNamespace, 
         return f is ["0", "0", "4294967295"];
     }
 
-    private static string ReadOrEmpty(string path)
-    {
-        try
-        {
-            return File.ReadAllText(path);
-        }
-        catch (IOException)
-        {
-            return "";
-        }
-        catch (UnauthorizedAccessException)
-        {
-            return "";
-        }
-    }
+    private static string ReadOrEmpty(string path) => SysFile.TryRead(path, out _) ?? "";
 }

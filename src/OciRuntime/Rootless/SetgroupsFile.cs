@@ -4,15 +4,5 @@ namespace OciRuntime.Rootless;
 /// single gid. Processes exec'd into that user namespace cannot call setgroups(2) either.</summary>
 internal static class SetgroupsFile
 {
-    public static bool Denies(int pid)
-    {
-        try
-        {
-            return File.ReadAllText($"/proc/{pid}/setgroups").Trim() == "deny";
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            return false;
-        }
-    }
+    public static bool Denies(int pid) => Linux.SysFile.TryRead($"/proc/{pid}/setgroups", out _)?.Trim() == "deny";
 }

@@ -1,3 +1,4 @@
+using OciRuntime.Linux;
 using OciRuntime.Planning;
 using OciRuntime.Spec;
 
@@ -65,9 +66,9 @@ internal sealed class CgroupV1Manager : ICgroupManager
         string parent = Path.GetDirectoryName(dir)!;
         foreach (var f in new[] { "cpuset.cpus", "cpuset.mems" })
         {
-            string own = File.ReadAllText(Path.Combine(dir, f)).Trim();
+            string own = SysFile.Read(Path.Combine(dir, f)).Trim();
             if (own.Length == 0)
-                CgroupDirectory.Write(dir, f, File.ReadAllText(Path.Combine(parent, f)).Trim());
+                CgroupDirectory.Write(dir, f, SysFile.Read(Path.Combine(parent, f)).Trim());
         }
     }
 
