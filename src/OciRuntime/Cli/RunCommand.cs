@@ -13,7 +13,8 @@ internal sealed class RunCommand : Command
 
     public override int Run(ParsedArgs a, GlobalContext ctx)
     {
-        var options = CreateCommand.Parse(a) with { Rootless = ctx.Rootless };
+        // Started by this very process: over the sync socket, without an exec fifo (as crun).
+        var options = CreateCommand.Parse(a) with { Rootless = ctx.Rootless, StartedByCaller = true };
         // Parsed once, here: process.terminal decides the terminal before create runs.
         var config = TryParseConfig(options.Bundle);
         // A terminal without --console-socket: attach it to ours, as runc does.
@@ -23,16 +24,16 @@ internal sealed class RunCommand : Command
         var (container, launched) = ContainerCreator.Create(ctx.Store, options, config);
         if (a.Flag("detach"))
         {
-            Start(ctx, container);
+            Start(container, launched);
             return 0;
         }
         terminal?.Attach();
 
-        // The init is our child (the executor forks it with CLONE_PARENT): forward the signals a
-        // user sends to `run` to it, and collect its exit status.
+        // The init is our child (the executor itself, or its fork with CLONE_PARENT): forward the
+        // signals a user sends to `run` to it, and collect its exit status.
         int pid = launched.InitPid;
         using var forwarding = SignalForwarding.To(pid);
-        Start(ctx, container);
+        Start(container, launched);
         StartupTrace.Mark("start");
         int status = ChildProcess.WaitForExit(pid, LibC.__WALL, $"wait for the container's init {pid}");
         StartupTrace.Mark("container exited");
@@ -58,11 +59,11 @@ internal sealed class RunCommand : Command
         }
     }
 
-    private static void Start(GlobalContext ctx, Container container)
+    private static void Start(Container container, LaunchedInit launched)
     {
         try
         {
-            container.Start();
+            container.Start(launched.SyncFd);
         }
         catch
         {

@@ -55,17 +55,53 @@ internal sealed unsafe class Container(StateStore store, ContainerRecord record)
             throw new RuntimeError(status == ContainerStatus.Stopped
                 ? $"cannot start container \"{Id}\": it has stopped"
                 : $"cannot start container \"{Id}\": it is already {status.Name()}");
+        StartWith(ReleaseThroughFifo);
+    }
+
+    /// <summary>`run`: the init of a container created with StartedByCaller waits on the sync
+    /// socket <paramref name="syncFd"/> (there is no exec fifo, so its status reads as running
+    /// until then); released here, the socket closed.</summary>
+    public void Start(int syncFd)
+    {
+        try
+        {
+            StartWith(() => InitLauncher.ReleaseStart(syncFd, Id));
+        }
+        finally
+        {
+            LibC.close(syncFd);
+        }
+    }
+
+    private void StartWith(Action release)
+    {
         // startContainer: in the container's namespaces, before the user's program runs. A
         // failure stops the container (runtime-spec lifecycle).
         try
         {
-            HookRunner.Run("startContainer", Record.Hooks?.StartContainer, State(ContainerStatus.Created), nsOfPid: Record.Pid);
+            HookRunner.Run("startContainer", Record.Hooks?.StartContainer, () => State(ContainerStatus.Created), nsOfPid: Record.Pid);
         }
         catch (RuntimeError)
         {
             LibC.kill(Record.Pid, 9);
             throw;
         }
+        release();
+        // poststart: after the user's program started, before `start` returns; a failure fails
+        // `start` and stops the container (as runc: the caller is told the start did not work).
+        try
+        {
+            HookRunner.Run("poststart", Record.Hooks?.Poststart, () => State(ContainerStatus.Running));
+        }
+        catch (RuntimeError)
+        {
+            LibC.kill(Record.Pid, 9);
+            throw;
+        }
+    }
+
+    private void ReleaseThroughFifo()
+    {
         string fifo = store.FifoOf(Id);
         int fd = LibC.open(fifo, LibC.O_WRONLY | LibC.O_NONBLOCK | LibC.O_CLOEXEC, 0);
         if (fd < 0)
@@ -85,17 +121,6 @@ internal sealed unsafe class Container(StateStore store, ContainerRecord record)
         if (n != 1)
             throw new SyscallException($"write {fifo}", err);
         File.Delete(fifo);
-        // poststart: after the user's program started, before `start` returns; a failure fails
-        // `start` and stops the container (as runc: the caller is told the start did not work).
-        try
-        {
-            HookRunner.Run("poststart", Record.Hooks?.Poststart, State(ContainerStatus.Running));
-        }
-        catch (RuntimeError)
-        {
-            LibC.kill(Record.Pid, 9);
-            throw;
-        }
     }
 
     public void Kill(int signal)
@@ -131,7 +156,7 @@ internal sealed unsafe class Container(StateStore store, ContainerRecord record)
         Cgroup.Destroy();
         store.Remove(Id);
         // poststop: after the container is gone, before `delete` returns; failures are warnings.
-        HookRunner.Run("poststop", Record.Hooks?.Poststop, State(ContainerStatus.Stopped), warnOnly: true);
+        HookRunner.Run("poststop", Record.Hooks?.Poststop, () => State(ContainerStatus.Stopped), warnOnly: true);
     }
 
     public Cgroups.ICgroupManager Cgroup => Cgroups.CgroupManagers.ForExisting(Record.CgroupDirectories);

@@ -9,8 +9,11 @@ namespace OciRuntime.Lifecycle;
 /// terminal), used instead of <paramref name="ConsoleSocket"/>; -1: none</param>
 /// <param name="SystemdCgroup">--systemd-cgroup: linux.cgroupsPath is "slice:prefix:name"</param>
 /// <param name="Rootless">who runs the runtime (null: the host's root, cgroups as usual)</param>
+/// <param name="StartedByCaller">the caller starts the container itself (`run`): no exec fifo;
+/// the init waits for `start` on the sync socket, which the returned LaunchedInit holds</param>
 internal sealed record CreateOptions(string Id, string Bundle, string? PidFile, bool NoPivot, int PreserveFds,
-    string? ConsoleSocket = null, int ConsoleFd = -1, bool SystemdCgroup = false, Rootless.RootlessMode? Rootless = null);
+    string? ConsoleSocket = null, int ConsoleFd = -1, bool SystemdCgroup = false, Rootless.RootlessMode? Rootless = null,
+    bool StartedByCaller = false);
 
 /// <summary>
 /// `create`: config → plan → init waiting on the exec fifo → state.json. Anything that fails
@@ -44,7 +47,7 @@ internal static class ContainerCreator
         var cgroupHost = o.Rootless is { Cgroups: true }
             ? Rootless.RootlessCgroups.Usable(host, config.Linux?.CgroupsPath, o.Id, Rootless.RootlessCgroups.MayCreate)
             : host;
-        string fifo = store.FifoOf(o.Id);
+        string? fifo = o.StartedByCaller ? null : store.FifoOf(o.Id);
         var plan = Planner.PlanInit(new PlanRequest(o.Id, config, bundle, rootfs, fifo, o.NoPivot, listenFds + o.PreserveFds, host,
             HomeOf(config, rootfs), ParentMountOf(rootfs, mountinfo), Cli.StartupTrace.Enabled,
             SetgroupsDenied: Rootless.RootlessIdMaps.DeniesSetgroups(config, o.Rootless),
@@ -67,7 +70,7 @@ internal static class ContainerCreator
         bool hooksStarted = false;
         try
         {
-            if (LibC.mkfifo(fifo, 0b110_010_010) != 0) // 0622, as runc
+            if (fifo is not null && LibC.mkfifo(fifo, 0b110_010_010) != 0) // 0622, as runc
                 throw SyscallException.Last($"mkfifo {fifo}");
 
             // The cgroup is made, and the executor placed in it, while the executor starts (exec,
@@ -104,7 +107,7 @@ internal static class ContainerCreator
             }, onSeccompFd: (notifyFd, pid) => SeccompListener.Send(config.Linux!.Seccomp!.ListenerPath
                     ?? throw new RuntimeError("linux.seccomp.listenerPath: required when SCMP_ACT_NOTIFY is used"), notifyFd,
                 SeccompListener.StateFor(o.Id, pid, bundle, config.Linux.Seccomp.ListenerMetadata, config.Annotations)),
-                consoleSocket: consoleFd);
+                consoleSocket: consoleFd, keepSync: o.StartedByCaller);
             try
             {
                 var stat = ProcStat.Read(launched.InitPid)
@@ -130,6 +133,7 @@ internal static class ContainerCreator
             catch
             {
                 InitLauncher.KillAndReap(launched.InitPid, launched.SpawnedPid);
+                LibC.close(launched.SyncFd);
                 throw;
             }
         }
@@ -141,7 +145,7 @@ internal static class ContainerCreator
             // Once the create hooks have run, a failed create goes on as a delete would
             // (runtime-spec lifecycle): the poststop hooks run, their failures only warned about.
             if (hooksStarted)
-                HookRunner.Run("poststop", config.Hooks?.Poststop, new StateOutput
+                HookRunner.Run("poststop", config.Hooks?.Poststop, () => new StateOutput
                 {
                     Id = o.Id, Status = ContainerStatus.Stopped.Name(), Bundle = bundle, Rootfs = rootfs,
                     Annotations = config.Annotations,
@@ -167,9 +171,9 @@ internal static class ContainerCreator
             Id = id, Pid = pid, Status = ContainerStatus.Creating.Name(), Bundle = bundle, Rootfs = rootfs,
             Created = DateTime.UtcNow.ToString("yyyy-MM-ddTHH:mm:ss.fffffffZ"), Annotations = config.Annotations,
         };
-        HookRunner.Run("prestart", config.Hooks?.Prestart, state);
-        HookRunner.Run("createRuntime", config.Hooks?.CreateRuntime, state);
-        HookRunner.Run("createContainer", config.Hooks?.CreateContainer, state, nsOfPid: pid);
+        HookRunner.Run("prestart", config.Hooks?.Prestart, () => state);
+        HookRunner.Run("createRuntime", config.Hooks?.CreateRuntime, () => state);
+        HookRunner.Run("createContainer", config.Hooks?.CreateContainer, () => state, nsOfPid: pid);
     }
 
     public static string ParentMountOf(string rootfs, string? mountinfo = null) =>

@@ -15,12 +15,13 @@ internal static unsafe class HookRunner
     /// <summary>Runs the hooks in order; the first failure throws (<paramref name="warnOnly"/>:
     /// logged, and the others still run, as poststop wants).</summary>
     /// <param name="kind">"prestart", "createRuntime", ... (for messages: hooks.KIND[i])</param>
+    /// <param name="state">the state they read on stdin, made only when there are hooks to run</param>
     /// <param name="nsOfPid">join this process's namespaces (those that differ from ours); 0: run in ours</param>
-    public static void Run(string kind, List<Hook>? hooks, StateOutput state, int nsOfPid = 0, bool warnOnly = false)
+    public static void Run(string kind, List<Hook>? hooks, Func<StateOutput> state, int nsOfPid = 0, bool warnOnly = false)
     {
         if (hooks is not { Count: > 0 })
             return;
-        byte[] stdin = StateOutputJson.Serialize(state, indented: false);
+        byte[] stdin = StateOutputJson.Serialize(state(), indented: false);
         var ns = nsOfPid > 0
             ? ContainerExec.NamespacesToJoin(nsOfPid).Select(t => $"/proc/{nsOfPid}/ns/{Namespaces.ProcName(t)}").ToList()
             : [];

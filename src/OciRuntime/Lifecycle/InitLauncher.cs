@@ -4,8 +4,9 @@ using OciRuntime.Plan;
 namespace OciRuntime.Lifecycle;
 
 /// <summary>The processes a launch left: the container's init, and the executor process that was
-/// spawned (the same one unless the plan forked into a pid namespace).</summary>
-internal readonly record struct LaunchedInit(int InitPid, int SpawnedPid);
+/// spawned (the same one unless the plan forked into a pid namespace); SyncFd: the host's end of
+/// the sync socket when the init waits there for `start` (see <see cref="InitLauncher.ReleaseStart"/>), else -1.</summary>
+internal readonly record struct LaunchedInit(int InitPid, int SpawnedPid, int SyncFd = -1);
 
 /// <summary>
 /// Starts the C executor on a plan and follows it over the sync socket until it reports Ready.
@@ -24,8 +25,10 @@ internal static unsafe class InitLauncher
     /// whose plan has no wait for `start` after Ready.</param>
     /// <param name="consoleSocket">the --console-socket connection, handed to the executor at its
     /// ConsoleSocket sync; -1 without a terminal</param>
+    /// <param name="keepSync">after Ready, keep the sync socket open and return it: the plan waits
+    /// for `start` at a SYNC (SyncTag.Start) rather than on an exec fifo</param>
     public static LaunchedInit Launch(ExecutionPlan plan, Action<SyncTag, int> onSync, Action<int, int>? onSeccompFd = null,
-        bool untilExec = false, int consoleSocket = -1, Action<int>? whileStarting = null)
+        bool untilExec = false, int consoleSocket = -1, Action<int>? whileStarting = null, bool keepSync = false)
     {
         int planFd = WritePlan(plan.Encode());
         int* sv = stackalloc int[2];
@@ -69,7 +72,10 @@ internal static unsafe class InitLauncher
             LibC.close(image);
             image = -1;
             Follow(plan, hostFd, ref initPid, onSync, onSeccompFd, untilExec, consoleSocket);
-            return new LaunchedInit(initPid, spawned);
+            var launched = new LaunchedInit(initPid, spawned, keepSync ? hostFd : -1);
+            if (keepSync)
+                hostFd = -1;
+            return launched;
         }
         catch
         {
@@ -80,8 +86,31 @@ internal static unsafe class InitLauncher
         {
             if (image >= 0)
                 LibC.close(image);
-            LibC.close(hostFd);
+            if (hostFd >= 0)
+                LibC.close(hostFd);
         }
+    }
+
+    /// <summary>`start` over the sync socket kept by <c>Launch(keepSync: true)</c>: answers the
+    /// init's SYNC Start, so that it execs the user's program. The caller closes the socket.</summary>
+    public static void ReleaseStart(int syncFd, string id)
+    {
+        byte* buf = stackalloc byte[ExecutorMessage.Size];
+        nint n;
+        int passedFd;
+        while ((n = SyncSocket.Receive(syncFd, buf, ExecutorMessage.Size, out passedFd)) < 0 && LibC.Errno == LibC.EINTR)
+        {
+        }
+        if (passedFd >= 0)
+            LibC.close(passedFd); // nothing at this point sends one
+        if (n < 0)
+            throw SyscallException.Last("read from the container's init");
+        if (n == 0)
+            throw new RuntimeError($"cannot start container \"{id}\": its init process has exited");
+        var msg = ExecutorMessage.Decode(new ReadOnlySpan<byte>(buf, (int)n));
+        if (msg.Type != ExecutorMessageType.Sync || (SyncTag)msg.Arg != SyncTag.Start)
+            throw new RuntimeError($"cannot start container \"{id}\": unexpected message {msg.Type} from its init");
+        Reply(syncFd, ExecutorReply.Ok);
     }
 
     private static void Follow(ExecutionPlan plan, int fd, ref int initPid, Action<SyncTag, int> onSync,

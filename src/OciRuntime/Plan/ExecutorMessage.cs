@@ -32,6 +32,10 @@ internal enum SyncTag : uint
     /// container's cgroup, so that everything it creates starts there.</summary>
     PlaceInCgroup = 2,
 
+    /// <summary>The process is ready and waits for `start` here instead of on an exec fifo: in
+    /// `run`, whose own process starts the container, the host answers when it does.</summary>
+    Start = 3,
+
     /// <summary>The executor has created its user namespace (50-59): the host writes
     /// /proc/PID/uid_map and gid_map from linux.uidMappings/gidMappings.</summary>
     WriteIdMaps = 50,

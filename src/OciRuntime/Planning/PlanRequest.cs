@@ -7,13 +7,14 @@ namespace OciRuntime.Planning;
 /// /etc/passwd, for HOME when the config does not set it; RootfsParentMount: the mount point of the
 /// mount holding the rootfs; SetgroupsDenied: the new user namespace's setgroups is "deny", as an
 /// unprivileged caller must write it before a gid_map of its own gid; CgroupsNotCreated: mount points
-/// of the hierarchies where a rootless container stays in the runtime's own cgroup).</summary>
+/// of the hierarchies where a rootless container stays in the runtime's own cgroup; ExecFifoPath:
+/// null when the init waits for `start` on the sync socket, as in `run`).</summary>
 internal sealed record PlanRequest(
     string ContainerId,
     Spec.Spec Config,
     string BundlePath,
     string RootfsPath,
-    string ExecFifoPath,
+    string? ExecFifoPath,
     bool NoPivot,
     int PreserveFds,
     HostFacts Host,

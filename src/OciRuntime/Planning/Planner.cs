@@ -22,8 +22,8 @@ internal static class Planner
 
         // In a user namespace the container's root is not the host's root and may not reach the
         // exec fifo below the runtime's 0700 state directory: open it while still the host's root.
-        if (UserNamespacePlanner.Any(req.Config))
-            steps.Add(new OpenFifoStep(req.ExecFifoPath, "exec fifo"));
+        if (UserNamespacePlanner.Any(req.Config) && req.ExecFifoPath is { } fifo)
+            steps.Add(new OpenFifoStep(fifo, "exec fifo"));
 
         // 1. Namespaces: join, create, into the container's cgroup, and fork into a pid namespace
         //    (the child is pid 1).

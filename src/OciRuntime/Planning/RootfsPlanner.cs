@@ -43,8 +43,8 @@ internal static class RootfsPlanner
         Planner.TraceMark(req, steps, SyncTag.TraceRootfs);
 
         // Opened while the host's paths are still reachable; the init waits on it after pivot_root.
-        if (!UserNamespacePlanner.Any(config))
-            steps.Add(new OpenFifoStep(req.ExecFifoPath, "exec fifo"));
+        if (!UserNamespacePlanner.Any(config) && req.ExecFifoPath is { } fifo)
+            steps.Add(new OpenFifoStep(fifo, "exec fifo"));
 
         if (req.NoPivot)
             steps.Add(new MoveRootStep("--no-pivot"));

@@ -27,8 +27,9 @@ internal static class PlannerFixture
 
     public static global::OciRuntime.Spec.Spec Parse(string json) => ConfigLoader.Parse(Encoding.UTF8.GetBytes(json));
 
-    public static ExecutionPlan PlanOf(string json, bool noPivot = false, HostFacts? host = null, int preserveFds = 0) =>
-        Planner.PlanInit(new PlanRequest("ct1", Parse(json), "/b", "/b/rootfs", "/run/oci/x/exec.fifo", noPivot,
+    public static ExecutionPlan PlanOf(string json, bool noPivot = false, HostFacts? host = null, int preserveFds = 0,
+        string? execFifo = "/run/oci/x/exec.fifo") =>
+        Planner.PlanInit(new PlanRequest("ct1", Parse(json), "/b", "/b/rootfs", execFifo, noPivot,
             preserveFds, host ?? HybridHost));
 
     public static List<T> StepsOf<T>(this ExecutionPlan p) where T : Step => p.Steps.OfType<T>().ToList();

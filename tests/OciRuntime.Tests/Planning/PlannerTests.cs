@@ -34,6 +34,25 @@ public class PlannerTests
         Assert.Equal(new ExecStep(3, ["/bin/sh"], ["PATH=/bin:/usr/bin", "HOME=/"], "process.args"), plan.Steps[^1]);
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)] // with a user namespace the fifo is opened first, while still the host's root
+    public void Without_an_exec_fifo_the_init_waits_for_start_on_the_sync_socket(bool userNs)
+    {
+        // `run` starts the container itself: no fifo to open or wait on, a SYNC Start before the exec.
+        string json = userNs
+            ? Minimal.Replace("""{ "type": "mount" }""", """{ "type": "mount" }, { "type": "user" }""")
+                .Replace("\"linux\": {", "\"linux\": { \"uidMappings\": [ { \"containerID\": 0, \"hostID\": 1000, \"size\": 1 } ], \"gidMappings\": [ { \"containerID\": 0, \"hostID\": 1000, \"size\": 1 } ],")
+            : Minimal;
+        Assert.Single(PlanOf(json).StepsOf<OpenFifoStep>());
+        var plan = PlanOf(json, execFifo: null);
+        Assert.Empty(plan.StepsOf<OpenFifoStep>());
+        Assert.Empty(plan.StepsOf<WaitFifoStep>());
+        Assert.Equal(new SyncStep(SyncTag.Start, "start"), plan.Steps[^2]);
+        Assert.IsType<ExecStep>(plan.Steps[^1]);
+        Assert.Equal(new NotifyStep(SyncTag.Ready, "create"), plan.Steps[^3]);
+    }
+
     [Fact]
     public void Defaults_are_octal_0022_umask_and_0666_devices()
     {

@@ -99,6 +99,37 @@ public sealed class HookTests : ConformanceTest
         Assert.Equal(["startContainer startContainer-env"], File.ReadAllLines(b.HostPath("/tmp/order")));
     }
 
+    [Fact]
+    public void Run_starts_over_its_sync_socket_with_every_hook_kind_in_order()
+    {
+        // `run` has no exec fifo: its init waits for `start` on the sync socket. The hooks keep
+        // their places: startContainer before the user's program, poststart after it started.
+        string host = HostRecorder();
+        var b = NewBundle().Args("/bin/sh", "-c", "echo init >> /tmp/order");
+        b.Config["root"]!["readonly"] = false;
+        File.WriteAllText(b.HostPath("/recorder.sh"), Recorder("/tmp"));
+        File.SetUnixFileMode(b.HostPath("/recorder.sh"), (UnixFileMode)Convert.ToInt32("755", 8));
+        b.Config["hooks"] = new JsonObject
+        {
+            ["prestart"] = new JsonArray(HookEntry(host, "prestart")),
+            ["createRuntime"] = new JsonArray(HookEntry(host, "createRuntime")),
+            ["createContainer"] = new JsonArray(HookEntry(host, "createContainer")),
+            ["startContainer"] = new JsonArray(HookEntry("/recorder.sh", "startContainer")),
+            ["poststart"] = new JsonArray(HookEntry(host, "poststart")),
+            ["poststop"] = new JsonArray(HookEntry(host, "poststop")),
+        };
+        string id = Rt.NewId();
+        Rt.Run(b, id).AssertOk();
+        Assert.Equal(["prestart prestart-env", "createRuntime createRuntime-env", "createContainer createContainer-env",
+                      "poststart poststart-env", "poststop poststop-env"],
+            File.ReadAllLines(Path.Combine(Scope.Dir, "order")));
+        Assert.Equal(["startContainer startContainer-env", "init"], File.ReadAllLines(b.HostPath("/tmp/order")));
+        Assert.Equal("created", (string?)JsonNode.Parse(File.ReadAllText(b.HostPath("/tmp/startContainer.json")))!["status"]);
+        Assert.Equal("running", (string?)JsonNode.Parse(File.ReadAllText(Path.Combine(Scope.Dir, "poststart.json")))!["status"]);
+        Rt.State(id).AssertFailed();
+        Scope.AssertNothingLeft([id]);
+    }
+
     [Theory]
     [InlineData("prestart")]
     [InlineData("createRuntime")]
