@@ -10,6 +10,7 @@
 #include <limits.h>
 #include <sched.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <linux/mount.h>
@@ -142,14 +143,28 @@ static _Noreturn void executor_main(const char *spec)
     sigemptyset(&none);
     sigprocmask(SIG_SETMASK, &none, NULL);
 
-    int plan_fd, sync_fd;
+    /* "<plan fd>,<sync fd>", or "@,<sync fd>" for an early executor (early.c), whose plan comes
+     * later over the sync socket. */
+    int plan_fd = -1, sync_fd;
     const char *p = spec;
-    if (parse_fd(&p, &plan_fd) < 0 || *p++ != ',' || parse_fd(&p, &sync_fd) < 0 || *p != 0 || plan_fd == sync_fd)
+    bool early = p[0] == '@';
+    if (early)
+        p++;
+    else if (parse_fd(&p, &plan_fd) < 0)
+        bad_start("bad " OCI_EXECUTOR_ENV);
+    if (*p++ != ',' || parse_fd(&p, &sync_fd) < 0 || *p != 0 || plan_fd == sync_fd)
         bad_start("bad " OCI_EXECUTOR_ENV);
     /* CLOEXEC: once the user's program runs, the host sees EOF. */
     if (fcntl(sync_fd, F_SETFD, FD_CLOEXEC) < 0)
         bad_start("bad sync fd");
     g_exec.sync_fd = sync_fd;
+    if (early) {
+        plan_fd = recv_reply_fd(sync_fd);
+        if (plan_fd == -1)
+            _exit(0); /* discarded: the runtime started another executor, or none */
+        if (plan_fd < 0)
+            fail_err(EBADMSG, "receive plan");
+    }
 
     struct stat st;
     if (fstat(plan_fd, &st) < 0)
@@ -194,5 +209,6 @@ __attribute__((constructor)) static void oci_executor_entry(int argc, char **arg
             if (strncmp(*e, OCI_EXECUTOR_ENV, n) == 0 && (*e)[n] == '=')
                 executor_main(*e + n + 1);
     }
+    early_executor_start(argc, argv);
     prefault_runtime_data();
 }

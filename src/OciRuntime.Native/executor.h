@@ -24,4 +24,10 @@ int oci_executor_image(const char *exe);
  * namespace (its plan has no FORK). */
 int oci_spawn_executor_fd(int exe_fd, int plan_fd, int sync_fd, unsigned long ns_flags);
 
+/* The early executor the constructor started for `run` or `create` (early.c): cloned into a new
+ * pid namespace, from the read-only image, waiting on its sync socket for a plan fd (sent as a
+ * u32 OCI_REPLY_OK with SCM_RIGHTS). 0 with its pid and the host's end of the socket, taken once;
+ * -1 when there is none. Closing the socket unused makes it exit. */
+int oci_early_executor_take(int *pid, int *sync_fd);
+
 #endif

@@ -1,13 +1,15 @@
 /*
  * fdpass.c - one fd over a unix socket with SCM_RIGHTS. The executor passes the seccomp notify fd
  * (to the host) and the pty master (to the console socket) this way; the host passes the console
- * socket to the executor. No allocation, so it is safe in the executor.
+ * socket (and to an early executor, its plan) to the executor. No allocation, so it is safe in
+ * the executor.
  */
 #include <errno.h>
 #include <string.h>
 #include <sys/socket.h>
 
 #include "internal.h"
+#include "plan.h"
 
 ssize_t sendmsg_with_fd(int sock, const void *data, size_t len, int fd)
 {
@@ -28,4 +30,29 @@ ssize_t sendmsg_with_fd(int sock, const void *data, size_t len, int fd)
         n = sendmsg(sock, &m, MSG_NOSIGNAL);
     while (n < 0 && errno == EINTR);
     return n;
+}
+
+int recv_reply_fd(int sock)
+{
+    uint32_t reply = OCI_REPLY_ABORT;
+    struct iovec iov = { &reply, sizeof reply };
+    union {
+        char buf[CMSG_SPACE(sizeof(int))];
+        struct cmsghdr align;
+    } ctl;
+    memset(&ctl, 0, sizeof ctl);
+    struct msghdr m = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = ctl.buf, .msg_controllen = sizeof ctl.buf };
+    ssize_t n;
+    do
+        n = recvmsg(sock, &m, MSG_CMSG_CLOEXEC);
+    while (n < 0 && errno == EINTR);
+    if (n != (ssize_t)sizeof reply || reply != OCI_REPLY_OK)
+        return -1;
+    struct cmsghdr *c = CMSG_FIRSTHDR(&m);
+    if (c == NULL || c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS || c->cmsg_len != CMSG_LEN(sizeof(int)) ||
+        (m.msg_flags & MSG_CTRUNC))
+        return -2;
+    int fd;
+    memcpy(&fd, CMSG_DATA(c), sizeof fd);
+    return fd;
 }

@@ -46,6 +46,13 @@ int vfork_spawn(int (*child)(void *), void *arg, sigset_t *child_mask, volatile 
 /* prefault.c: the runtime's (not the executor's) zero-initialised data populated in one call */
 void prefault_runtime_data(void);
 
+/* fdpass.c: recvmsg of the host's u32 reply with one fd attached (SCM_RIGHTS, close-on-exec): the
+ * fd; -1 at EOF or when the reply is not OK (the host knows why); -2 when no single fd came. */
+int recv_reply_fd(int sock);
+
+/* early.c: in the runtime's constructor, start the executor for `run`/`create` before .NET does */
+void early_executor_start(int argc, char **argv);
+
 /* fdpass.c: sendmsg of len bytes with fd attached (SCM_RIGHTS), retried on EINTR; bytes sent or -1 */
 ssize_t sendmsg_with_fd(int sock, const void *data, size_t len, int fd);
 void wait_host_reply(void);             /* returns only on REPLY_OK */

@@ -37,26 +37,11 @@ void op_recv_console(uint32_t tag)
 {
     if (send_msg(OCI_MSG_SYNC, tag, 0, NULL) < 0)
         _exit(1);
-    uint32_t reply = OCI_REPLY_ABORT;
-    struct iovec iov = { &reply, sizeof reply };
-    union {
-        char buf[CMSG_SPACE(sizeof(int))];
-        struct cmsghdr align;
-    } ctl;
-    memset(&ctl, 0, sizeof ctl);
-    struct msghdr m = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = ctl.buf, .msg_controllen = sizeof ctl.buf };
-    ssize_t n;
-    do
-        n = recvmsg(g_exec.sync_fd, &m, MSG_CMSG_CLOEXEC);
-    while (n < 0 && errno == EINTR);
-    if (n != (ssize_t)sizeof reply || reply != OCI_REPLY_OK)
+    int fd = recv_reply_fd(g_exec.sync_fd);
+    if (fd == -1)
         _exit(1); /* as SYNC: the host knows why */
-    struct cmsghdr *c = CMSG_FIRSTHDR(&m);
-    if (c == NULL || c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS || c->cmsg_len != CMSG_LEN(sizeof(int)) ||
-        (m.msg_flags & MSG_CTRUNC))
+    if (fd < 0)
         fail_err(EBADMSG, "receive console socket");
-    int fd;
-    memcpy(&fd, CMSG_DATA(c), sizeof fd);
     if (g_exec.console_sock >= 0)
         close(g_exec.console_sock);
     g_exec.console_sock = fd;

@@ -89,6 +89,12 @@ internal static class CommandLine
             Log.Error(e.Message);
             return 1;
         }
+        finally
+        {
+            // An early executor the command did not use (it failed first, or its plan wanted
+            // another start) ends with it.
+            Lifecycle.EarlyExecutor.Discard();
+        }
     }
 
     private static void ApplyLogging(ParsedArgs global)

@@ -31,6 +31,12 @@ internal static unsafe class InitLauncher
         bool untilExec = false, int consoleSocket = -1, Action<int>? whileStarting = null, bool keepSync = false)
     {
         int planFd = WritePlan(plan.Encode());
+        if (EarlyExecutor.TryUse(plan, planFd, out int early, out int earlyFd))
+        {
+            LibC.close(planFd);
+            Cli.StartupTrace.Mark("plan to the early executor");
+            return FollowSpawned(plan, early, earlyFd, image: -1, onSync, onSeccompFd, untilExec, consoleSocket, whileStarting, keepSync);
+        }
         int* sv = stackalloc int[2];
         if (LibC.socketpair(LibC.AF_UNIX, LibC.SOCK_SEQPACKET | LibC.SOCK_CLOEXEC, 0, sv) != 0)
         {
@@ -62,14 +68,22 @@ internal static unsafe class InitLauncher
             throw new SyscallException("start the container's init", -spawned);
         }
         Cli.StartupTrace.Mark("spawn executor");
+        return FollowSpawned(plan, spawned, hostFd, image, onSync, onSeccompFd, untilExec, consoleSocket, whileStarting, keepSync);
+    }
 
+    /// <summary>From the spawn on: the host's part while the executor starts, then its messages
+    /// until Ready (or the exec). Owns <paramref name="hostFd"/> and <paramref name="image"/>.</summary>
+    private static LaunchedInit FollowSpawned(ExecutionPlan plan, int spawned, int hostFd, int image, Action<SyncTag, int> onSync,
+        Action<int, int>? onSeccompFd, bool untilExec, int consoleSocket, Action<int>? whileStarting, bool keepSync)
+    {
         int initPid = spawned;
         try
         {
             whileStarting?.Invoke(spawned);
             // Not before: closing the image unmounts its bind and waits for an RCU grace period,
             // time the host has while the executor unshares its namespaces, not before the cgroup.
-            LibC.close(image);
+            if (image >= 0)
+                LibC.close(image);
             image = -1;
             Follow(plan, hostFd, ref initPid, onSync, onSeccompFd, untilExec, consoleSocket);
             var launched = new LaunchedInit(initPid, spawned, keepSync ? hostFd : -1);

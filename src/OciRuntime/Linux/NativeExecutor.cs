@@ -15,4 +15,9 @@ internal static partial class NativeExecutor
     /// namespaces of <paramref name="nsFlags"/> (0 or CLONE_NEWPID); its pid or -errno.</summary>
     [LibraryImport("libociexec")]
     public static partial int oci_spawn_executor_fd(int exeFd, int planFd, int syncFd, nuint nsFlags);
+
+    /// <summary>The executor the binary's constructor started early for `run`/`create` (early.c):
+    /// 0 with its pid and the host's end of its sync socket, once; -1 when there is none.</summary>
+    [LibraryImport("libociexec")]
+    public static unsafe partial int oci_early_executor_take(int* pid, int* syncFd);
 }

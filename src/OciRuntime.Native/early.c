@@ -1,0 +1,139 @@
+/*
+ * early.c - the early executor: for `run` and `create`, the runtime's constructor starts the
+ * executor before .NET starts, so that the executor's exec and C start-up (~1.7 ms in this VM,
+ * most of it page faults) run on the other core while .NET starts and the C# side plans. The
+ * executor waits on its sync socket for the plan (a sealed memfd passed with SCM_RIGHTS, see
+ * executor_main); C# takes it with oci_early_executor_take, or discards it (closes the socket:
+ * the executor sees EOF and exits) when its plan wants another start (decisions §24).
+ *
+ * It is cloned as oci_spawn_executor_fd would clone it for such a plan: into a new pid namespace
+ * (the common case, where the executor is the init itself, §23), from a read-only bind of the
+ * binary (CVE-2019-5736, §11). A plan that needs a user or time namespace, or a fork, discards it.
+ *
+ * Mechanism only: which words are the subcommand and which global options take a value mirrors
+ * the C# command line (Cli/CommandLine.cs); a wrong guess costs one needless clone, never a
+ * wrong container.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "executor.h"
+#include "internal.h"
+#include "plan.h"
+
+static int g_pid = -1, g_sock = -1;
+
+/* What the clone child reads. Static, and never written after the clone: the child shares the
+ * parent's memory until its execve, while the parent goes on into .NET's start-up. */
+static struct {
+    int image_fd, sync_fd;
+    char env[sizeof OCI_EXECUTOR_ENV + 16];
+    char arg0[11], arg1[5];
+    char *argv[3], *envp[2];
+} g_args;
+static char g_stack[16384] __attribute__((aligned(64)));
+
+/* Raw system calls: the child shares the parent's thread-local storage, errno included, so it must
+ * not go through glibc's wrappers (which set errno on failure). */
+static long raw3(long n, long a, long b, long c)
+{
+    long r;
+    __asm__ volatile("syscall" : "=a"(r) : "a"(n), "D"(a), "S"(b), "d"(c) : "rcx", "r11", "memory");
+    return r;
+}
+
+static long raw5(long n, long a, long b, long c, long d, long e)
+{
+    long r;
+    register long r10 __asm__("r10") = d;
+    register long r8 __asm__("r8") = e;
+    __asm__ volatile("syscall" : "=a"(r) : "a"(n), "D"(a), "S"(b), "d"(c), "r"(r10), "r"(r8) : "rcx", "r11", "memory");
+    return r;
+}
+
+static int early_child(void *unused)
+{
+    (void)unused;
+    long fl = raw3(SYS_fcntl, g_args.sync_fd, F_GETFD, 0);
+    if (fl >= 0 && raw3(SYS_fcntl, g_args.sync_fd, F_SETFD, fl & ~FD_CLOEXEC) == 0)
+        raw5(SYS_execveat, g_args.image_fd, (long)"", (long)g_args.argv, (long)g_args.envp, AT_EMPTY_PATH);
+    for (;;)
+        raw3(SYS_exit, 127, 0, 0);
+    return 0;
+}
+
+/* The subcommand: the first word that is not an option or a global option's value. */
+static int starts_a_container(int argc, char **argv)
+{
+    static const char *const with_value[] = { "--root", "--log", "--log-format", "--criu", "--rootless" };
+    for (int i = 1; i < argc && argv[i]; i++) {
+        const char *a = argv[i];
+        if (a[0] == '-') {
+            if (strchr(a, '=') == NULL)
+                for (size_t k = 0; k < sizeof with_value / sizeof *with_value; k++)
+                    if (strcmp(a, with_value[k]) == 0)
+                        i++;
+            continue;
+        }
+        return strcmp(a, "run") == 0 || strcmp(a, "create") == 0;
+    }
+    return 0;
+}
+
+void early_executor_start(int argc, char **argv)
+{
+    /* Unprivileged: a user namespace, hence the fork path; and no open_tree (§22). */
+    if (geteuid() != 0 || !starts_a_container(argc, argv))
+        return;
+    int image = oci_executor_image("/proc/self/exe");
+    if (image < 0)
+        return;
+    int sv[2];
+    if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0) {
+        close(image);
+        return;
+    }
+    g_args.image_fd = image;
+    g_args.sync_fd = sv[1];
+    snprintf(g_args.env, sizeof g_args.env, "%s=@,%d", OCI_EXECUTOR_ENV, sv[1]);
+    strcpy(g_args.arg0, "ociruntime");
+    strcpy(g_args.arg1, "init");
+    g_args.argv[0] = g_args.arg0;
+    g_args.argv[1] = g_args.arg1;
+    g_args.envp[0] = g_args.env;
+
+    /* CLONE_VM without CLONE_VFORK: the parent does not wait for the child's execve. Every signal
+     * stays blocked in the child (executor_main takes them again); nothing of .NET runs yet. */
+    sigset_t all, old;
+    sigfillset(&all);
+    sigprocmask(SIG_SETMASK, &all, &old);
+    int pid = clone(early_child, g_stack + sizeof g_stack, CLONE_VM | CLONE_NEWPID | SIGCHLD, NULL);
+    sigprocmask(SIG_SETMASK, &old, NULL);
+    /* The child has its own copies of both fds; closing ours leaves the image's last reference
+     * (and the RCU wait of its unmount) to the child's execve, on the other core. */
+    close(image);
+    close(sv[1]);
+    if (pid < 0) {
+        close(sv[0]);
+        return;
+    }
+    g_pid = pid;
+    g_sock = sv[0];
+}
+
+int oci_early_executor_take(int *pid, int *sync_fd)
+{
+    if (g_pid < 0 || pid == NULL || sync_fd == NULL)
+        return -1;
+    *pid = g_pid;
+    *sync_fd = g_sock;
+    g_pid = g_sock = -1;
+    return 0;
+}
