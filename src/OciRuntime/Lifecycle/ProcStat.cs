@@ -14,13 +14,25 @@ internal readonly record struct ProcStat(char State, ulong StartTime)
     public static ProcStat? Parse(string text)
     {
         int close = text.LastIndexOf(')');
-        if (close < 0)
+        if (close < 0 || close + 2 > text.Length)
             return null;
-        var f = text[(close + 2)..].Split(' ');
-        // f[0] is field 3 (state); field 22 (starttime) is f[19].
-        if (f.Length < 20 || f[0].Length != 1 || !ulong.TryParse(f[19], out ulong start))
+        // From field 3 (state) on; field 22 (starttime) is 19 fields further.
+        var rest = text.AsSpan(close + 2);
+        int sp = rest.IndexOf(' ');
+        if (sp != 1)
             return null;
-        return new ProcStat(f[0][0], start);
+        char state = rest[0];
+        for (int i = 0; i < 19; i++)
+        {
+            sp = rest.IndexOf(' ');
+            if (sp < 0)
+                return null;
+            rest = rest[(sp + 1)..];
+        }
+        int end = rest.IndexOfAny(' ', '\n');
+        if (!ulong.TryParse(end < 0 ? rest : rest[..end], out ulong start))
+            return null;
+        return new ProcStat(state, start);
     }
 
     public bool IsDead => State is 'Z' or 'X' or 'x';

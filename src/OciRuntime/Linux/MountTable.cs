@@ -28,15 +28,14 @@ internal static unsafe partial class MountTable
     public static string MountPointOf(string realPath, string mountinfo)
     {
         string best = "/";
-        foreach (var line in mountinfo.Split('\n', StringSplitOptions.RemoveEmptyEntries))
+        foreach (var m in new MountInfo(mountinfo))
         {
-            var f = line.Split(' ');
-            if (f.Length < 5)
-                continue;
-            string mp = f[4].Replace("\\040", " ").Replace("\\011", "\t").Replace("\\012", "\n").Replace("\\134", "\\");
-            bool contains = mp == "/" || realPath == mp || realPath.StartsWith(mp + "/", StringComparison.Ordinal);
+            // Escaped mount points are rare: unescape (allocate) only those.
+            var mp = m.MountPoint.IndexOf('\\') < 0 ? m.MountPoint : MountInfo.Unescape(m.MountPoint).AsSpan();
+            bool contains = mp.SequenceEqual("/") || realPath.AsSpan().SequenceEqual(mp) ||
+                            (realPath.AsSpan().StartsWith(mp, StringComparison.Ordinal) && realPath.Length > mp.Length && realPath[mp.Length] == '/');
             if (contains && mp.Length >= best.Length)
-                best = mp;
+                best = mp.ToString();
         }
         return best;
     }

@@ -45,6 +45,62 @@ internal static unsafe class SysFile
         return text;
     }
 
+    /// <summary>A whole file's bytes with one open, fstat and read (FileStream would add an flock,
+    /// buffers and a SafeHandle), or null with errno: EISDIR for a directory.</summary>
+    public static byte[]? TryReadBytes(string path, out int errno)
+    {
+        errno = 0;
+        int fd = LibC.open(path, LibC.O_RDONLY | LibC.O_CLOEXEC, 0);
+        if (fd < 0)
+        {
+            errno = LibC.Errno;
+            return null;
+        }
+        try
+        {
+            byte* st = stackalloc byte[LibC.StatSize];
+            if (LibC.fstat(fd, st) != 0)
+            {
+                errno = LibC.Errno;
+                return null;
+            }
+            if ((*(uint*)(st + LibC.StatModeOffset) & LibC.S_IFMT) == LibC.S_IFDIR)
+            {
+                errno = LibC.EISDIR;
+                return null;
+            }
+            // The size is a hint (procfs says 0): read to the end whatever it says.
+            long size = *(long*)(st + LibC.StatSizeOffset);
+            var bytes = new byte[size > 0 && size < int.MaxValue ? size + 1 : 4096];
+            int total = 0;
+            while (true)
+            {
+                if (total == bytes.Length)
+                    Array.Resize(ref bytes, bytes.Length * 2);
+                nint n;
+                fixed (byte* p = bytes)
+                    n = LibC.read(fd, p + total, bytes.Length - total);
+                if (n < 0 && LibC.Errno == LibC.EINTR)
+                    continue;
+                if (n < 0)
+                {
+                    errno = LibC.Errno;
+                    return null;
+                }
+                if (n == 0)
+                    break;
+                total += (int)n;
+            }
+            if (total != bytes.Length)
+                Array.Resize(ref bytes, total);
+            return bytes;
+        }
+        finally
+        {
+            LibC.close(fd);
+        }
+    }
+
     /// <summary>The whole file's text; throws naming the path when it cannot be read.</summary>
     public static string Read(string path) =>
         TryRead(path, out int errno) ?? throw new SyscallException($"read {path}", errno);

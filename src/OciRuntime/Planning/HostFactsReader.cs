@@ -15,10 +15,15 @@ internal static class HostFactsReader
 
     public static ulong ParseCapBnd(string status)
     {
-        foreach (var line in status.Split('\n'))
-            if (line.StartsWith("CapBnd:", StringComparison.Ordinal))
-                return Convert.ToUInt64(line[7..].Trim(), 16);
-        return HostFacts.AllCapabilities;
+        const string key = "CapBnd:";
+        int at = status.StartsWith(key, StringComparison.Ordinal) ? 0
+            : status.IndexOf("\n" + key, StringComparison.Ordinal) is int i and >= 0 ? i + 1 : -1;
+        if (at < 0)
+            return HostFacts.AllCapabilities;
+        var value = status.AsSpan(at + key.Length);
+        int nl = value.IndexOf('\n');
+        return ulong.Parse((nl < 0 ? value : value[..nl]).Trim(), System.Globalization.NumberStyles.AllowHexSpecifier,
+            System.Globalization.CultureInfo.InvariantCulture);
     }
 
     /// <summary>Pure: the hierarchies mounted below /sys/fs/cgroup, with our place in each.</summary>
@@ -35,19 +40,16 @@ internal static class HostFactsReader
 
         var list = new List<CgroupHierarchy>();
         var mode = CgroupMode.Legacy;
-        foreach (var line in mountinfo.Split('\n', StringSplitOptions.RemoveEmptyEntries))
+        foreach (var m in new Linux.MountInfo(mountinfo))
         {
-            // id parent maj:min root mountpoint options [optional...] - fstype source superoptions
-            var parts = line.Split(' ');
-            int dash = Array.IndexOf(parts, "-");
-            if (dash < 0 || parts.Length < dash + 4)
+            bool v2 = m.FsType.SequenceEqual("cgroup2");
+            if (!v2 && !m.FsType.SequenceEqual("cgroup"))
                 continue;
-            string mountPoint = Unescape(parts[4]), fsType = parts[dash + 1];
-            if (fsType != "cgroup" && fsType != "cgroup2")
+            if (!m.MountPoint.StartsWith("/sys/fs/cgroup", StringComparison.Ordinal))
                 continue;
-            if (!mountPoint.StartsWith("/sys/fs/cgroup", StringComparison.Ordinal))
-                continue;
-            if (fsType == "cgroup2")
+            string mountPoint = Linux.MountInfo.Unescape(m.MountPoint);
+            string fsType = v2 ? "cgroup2" : "cgroup";
+            if (v2)
             {
                 if (mountPoint == "/sys/fs/cgroup")
                     mode = CgroupMode.Unified;
@@ -55,7 +57,7 @@ internal static class HostFactsReader
                 continue;
             }
             // The controllers (or name=) of a v1 hierarchy are in its super options.
-            var opts = parts[dash + 3].Split(',')
+            var opts = m.SuperOptions.ToString().Split(',')
                 .Where(o => o != "rw" && o != "ro" && !o.StartsWith("release_agent", StringComparison.Ordinal)
                             && o != "clone_children" && o != "noprefix" && o != "xattr")
                 .ToList();
@@ -65,5 +67,4 @@ internal static class HostFactsReader
         return new HostFacts(mode, list, runtimeBounding);
     }
 
-    private static string Unescape(string s) => s.Replace("\\040", " ").Replace("\\011", "\t").Replace("\\012", "\n").Replace("\\134", "\\");
 }

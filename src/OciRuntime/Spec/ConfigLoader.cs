@@ -1,4 +1,6 @@
 using OciRuntime.Spec.Json;
+using LibC = OciRuntime.Linux.LibC;
+using SysFile = OciRuntime.Linux.SysFile;
 
 namespace OciRuntime.Spec;
 
@@ -54,26 +56,15 @@ public static class ConfigLoader
 
     private static byte[] ReadFile(string path)
     {
+        if (SysFile.TryReadBytes(path, out int errno) is { } bytes)
+            return bytes;
         string name = DisplayName(path);
-        try
+        throw new ConfigException(errno switch
         {
-            return File.ReadAllBytes(path);
-        }
-        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
-        {
-            throw new ConfigException($"{name}: no such file: {path}", null, e);
-        }
-        catch (UnauthorizedAccessException e) when (Directory.Exists(path))
-        {
-            throw new ConfigException($"{name}: {path} is a directory, not a file", null, e);
-        }
-        catch (UnauthorizedAccessException e)
-        {
-            throw new ConfigException($"{name}: permission denied: {path}", null, e);
-        }
-        catch (IOException e)
-        {
-            throw new ConfigException($"{name}: cannot read {path}: {e.Message}", null, e);
-        }
+            LibC.ENOENT or LibC.ENOTDIR => $"{name}: no such file: {path}",
+            LibC.EISDIR => $"{name}: {path} is a directory, not a file",
+            LibC.EACCES or LibC.EPERM => $"{name}: permission denied: {path}",
+            _ => $"{name}: cannot read {path}: {LibC.StrError(errno)}",
+        });
     }
 }

@@ -33,6 +33,27 @@ public class LifecycleUnitTests
     }
 
     [Fact]
+    public void Mountinfo_lines_are_read_in_place_with_optional_fields_and_escapes()
+    {
+        const string mi = "36 35 98:0 /mnt1 /mnt/a\\040b rw,noatime master:1 shared:2 - ext3 /dev/root rw,errors=continue\n" +
+                          "garbage without separator\n\n" +
+                          "37 36 0:5 / /sys/fs/cgroup/cpu,cpuacct rw - cgroup cgroup rw,cpu,cpuacct";
+        var seen = new List<(string, string, string)>();
+        foreach (var m in new OciRuntime.Linux.MountInfo(mi))
+            seen.Add((OciRuntime.Linux.MountInfo.Unescape(m.MountPoint), m.FsType.ToString(), m.SuperOptions.ToString()));
+        Assert.Equal([("/mnt/a b", "ext3", "rw,errors=continue"), ("/sys/fs/cgroup/cpu,cpuacct", "cgroup", "rw,cpu,cpuacct")], seen);
+        Assert.Equal("/mnt/a b", OciRuntime.Linux.MountTable.MountPointOf("/mnt/a b/rootfs", mi));
+        Assert.Equal("/", OciRuntime.Linux.MountTable.MountPointOf("/mnt/a", mi));
+    }
+
+    [Theory]
+    [InlineData("CapBnd:\t000001fffeffffff\nCapAmb:\t0\n", 0x000001fffeffffffUL)]
+    [InlineData("Name:\tx\nCapBnd:\t00000000a80425fb", 0x00000000a80425fbUL)]
+    [InlineData("Name:\tx\nXCapBnd:\t1\n", HostFacts.AllCapabilities)]
+    public void The_bounding_set_is_read_from_status(string status, ulong expected) =>
+        Assert.Equal(expected, HostFactsReader.ParseCapBnd(status));
+
+    [Fact]
     public void The_mount_holding_a_path_is_the_longest_prefix_and_the_last_stacked()
     {
         const string mi = "1 0 8:1 / / rw - ext4 /dev/a rw\n2 1 0:5 / /var rw - tmpfs t rw\n3 1 0:6 / /var/lib rw - tmpfs t rw\n4 3 0:7 / /var/lib rw - overlay o rw\n";
