@@ -4,12 +4,14 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <link.h>
 #include <linux/capability.h>
 #include <linux/magic.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
@@ -371,6 +373,23 @@ static void op_timens_offsets(const char *offsets)
     write_procfs(fd, offsets, "fstatfs timens_offsets", "write timens_offsets");
 }
 
+static int release_segment(struct dl_phdr_info *info, size_t size, void *unused)
+{
+    (void)size;
+    (void)unused;
+    for (int i = 0; i < info->dlpi_phnum; i++) {
+        const ElfW(Phdr) *ph = &info->dlpi_phdr[i];
+        if (ph->p_type != PT_LOAD || (ph->p_flags & PF_W))
+            continue;
+        uintptr_t page = (uintptr_t)sysconf(_SC_PAGESIZE);
+        uintptr_t start = (info->dlpi_addr + ph->p_vaddr) & ~(page - 1);
+        uintptr_t end = (info->dlpi_addr + ph->p_vaddr + ph->p_memsz + page - 1) & ~(page - 1);
+        /* Best effort: it only saves memory. */
+        (void)madvise((void *)start, end - start, MADV_DONTNEED);
+    }
+    return 1; /* the executable itself is all there is (static) */
+}
+
 static void run_step(uint32_t op, struct plan_cursor *c)
 {
     const char *s1, *s2, *s3, *s4;
@@ -484,6 +503,9 @@ static void run_step(uint32_t op, struct plan_cursor *c)
     case OCI_OP_CAPS:
         q1 = get_u64(c), q2 = get_u64(c), q3 = get_u64(c), q4 = get_u64(c);
         op_caps(q1, q2, q3, q4);
+        break;
+    case OCI_OP_RELEASE_CODE:
+        dl_iterate_phdr(release_segment, NULL);
         break;
     case OCI_OP_OPEN_FIFO:
         if ((g_exec.fifo_fd = open(get_str(c), O_RDWR | O_CLOEXEC)) < 0)

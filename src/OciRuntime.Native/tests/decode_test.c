@@ -107,6 +107,7 @@ static size_t build_full(struct enc *e)
     s_set_user(e, 1000, 1000, OCI_USER_SETGROUPS, gids, 3);
     s_caps(e, 1, 2, 3, 4);
     s_str(e, OCI_OP_OPEN_FIFO, "/run/fifo");
+    s_none(e, OCI_OP_RELEASE_CODE);
     s_none(e, OCI_OP_WAIT_FIFO);
     s_resolve_exec(e, "sh", dirs);
     s_exec(e, 3, argv, envp);

@@ -38,6 +38,7 @@ internal enum PlanOp : uint
     Personality = 32,
     Ioprio = 33,
     Sched = 34,
+    ReleaseCode = 35,
     // terminals (40-49)
     RecvConsole = 40,
     CreatePty = 41,

@@ -214,6 +214,13 @@ internal sealed record OpenFifoStep(string HostPath, string Origin) : Step(Origi
     public override string Describe() => $"open the exec fifo {HostPath}";
 }
 
+internal sealed record ReleaseCodeStep(string Origin) : Step(Origin)
+{
+    public override PlanOp Op => PlanOp.ReleaseCode;
+    public override void EncodePayload(PlanWriter w) { }
+    public override string Describe() => "drop the executor's code pages from its page tables while it waits";
+}
+
 internal sealed record WaitFifoStep(string Origin) : Step(Origin)
 {
     public override PlanOp Op => PlanOp.WaitFifo;

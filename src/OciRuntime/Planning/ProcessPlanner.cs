@@ -20,9 +20,17 @@ internal static class ProcessPlanner
         var p = req.Config.Process ?? throw new PlanningException("process", "required to create a container");
         var env = PlanUpToExec(p, req.Config.Linux, req.Host, steps, warnings, req.SetgroupsDenied);
         steps.Add(new NotifyStep(SyncTag.Ready, "create"));
-        // `create` leaves the init waiting on the exec fifo for another process's `start`; `run`
-        // starts it itself, over the sync socket, and makes no fifo (as crun).
-        steps.Add(req.ExecFifoPath is null ? new SyncStep(SyncTag.Start, "start") : new WaitFifoStep("start"));
+        // `create` leaves the init waiting on the exec fifo for another process's `start`, for
+        // as long as the caller likes: first it lets go of the executor's code pages, most of
+        // which it will not touch again (its RSS and PSS, decisions §25). `run` starts it at once,
+        // itself, over the sync socket, and makes no fifo (as crun).
+        if (req.ExecFifoPath is null)
+            steps.Add(new SyncStep(SyncTag.Start, "start"));
+        else
+        {
+            steps.Add(new ReleaseCodeStep("create"));
+            steps.Add(new WaitFifoStep("start"));
+        }
         steps.Add(new ExecStep((uint)(3 + req.PreserveFds), p.Args!, WithHome(env, req.Home), "process.args"));
     }
 

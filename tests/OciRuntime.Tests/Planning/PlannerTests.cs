@@ -21,7 +21,7 @@ public class PlannerTests
             PlanOp.Symlink, PlanOp.Symlink, PlanOp.Symlink, PlanOp.Symlink, PlanOp.Symlink,
             PlanOp.OpenFifo, PlanOp.PivotRoot, PlanOp.Propagate,
             PlanOp.Setsid, PlanOp.Chdir, PlanOp.Umask, PlanOp.SetUser, PlanOp.ResolveExec,
-            PlanOp.Notify, PlanOp.WaitFifo, PlanOp.Exec,
+            PlanOp.Notify, PlanOp.ReleaseCode, PlanOp.WaitFifo, PlanOp.Exec,
         }, ops);
         // The pid namespace by the host's clone of the executor (which is then the init, no fork);
         // the cgroup after the other namespaces (the host makes it meanwhile).
