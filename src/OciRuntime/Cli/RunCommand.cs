@@ -39,7 +39,8 @@ internal sealed class RunCommand : Command
         StartupTrace.Mark("container exited");
         if (!a.Flag("keep"))
         {
-            container.Delete(force: true);
+            bool ownPidNamespace = config?.Linux?.Namespaces?.Any(n => n.Type == "pid" && string.IsNullOrEmpty(n.Path)) == true;
+            container.Delete(force: true, initReapedInOwnPidNamespace: ownPidNamespace);
             StartupTrace.Mark("delete");
         }
         return ExitCode(status);

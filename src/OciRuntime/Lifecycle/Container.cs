@@ -138,7 +138,11 @@ internal sealed unsafe class Container(StateStore store, ContainerRecord record)
 
     /// <summary>Deletes the container; a created one is killed first (as runc), a running or
     /// paused one only with <paramref name="force"/>.</summary>
-    public void Delete(bool force)
+    /// <param name="initReapedInOwnPidNamespace">the caller (`run`) reaped the init, which was pid 1 of
+    /// a pid namespace of the container's own: the kernel killed every process in it then, and
+    /// processes reach the container's cgroup only with its pid namespace (exec joins it), so
+    /// there is nothing left to look for (runc signals the rest only without a private pid namespace)</param>
+    public void Delete(bool force, bool initReapedInOwnPidNamespace = false)
     {
         var status = Status;
         if (status is ContainerStatus.Running or ContainerStatus.Paused && !force)
@@ -152,7 +156,8 @@ internal sealed unsafe class Container(StateStore store, ContainerRecord record)
             WaitForExit(TimeSpan.FromSeconds(10));
         }
         // Without a pid namespace of its own, the container's other processes outlive its init.
-        KillRemaining();
+        if (!initReapedInOwnPidNamespace)
+            KillRemaining();
         Cgroup.Destroy();
         store.Remove(Id);
         // poststop: after the container is gone, before `delete` returns; failures are warnings.

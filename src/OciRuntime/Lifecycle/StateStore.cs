@@ -101,9 +101,7 @@ internal sealed class StateStore(string root)
     public void Save(ContainerRecord record)
     {
         string file = Path.Combine(DirOf(record.Id), StateFile);
-        string tmp = file + ".tmp";
-        File.WriteAllBytes(tmp, ContainerRecordJson.Serialize(record));
-        File.Move(tmp, file, overwrite: true);
+        SysFile.ReplaceFile(file, file + ".tmp", ContainerRecordJson.Serialize(record));
     }
 
     public void Remove(string id)

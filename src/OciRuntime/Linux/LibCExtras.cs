@@ -6,7 +6,7 @@ namespace OciRuntime.Linux;
 // memfd back. Kept apart so the security work adds a file instead of rewriting a shared one.
 internal static unsafe partial class LibC
 {
-    public const int ENOTDIR = 20, EISDIR = 21;
+    public const int EIO = 5, ENOTDIR = 20, EISDIR = 21;
 
     /// <summary>offsetof(st_mode) and offsetof(st_size) in x86-64's struct stat (StatSize bytes).</summary>
     public const int StatModeOffset = 24, StatSizeOffset = 48;
@@ -15,6 +15,9 @@ internal static unsafe partial class LibC
 
     [LibraryImport(Lib, SetLastError = true)]
     public static partial int fstat(int fd, byte* buf);
+
+    [LibraryImport(Lib, SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    public static partial int rename(string oldPath, string newPath);
 
     public const int SOCK_STREAM = 1, SOL_SOCKET = 1, SCM_RIGHTS = 1, MSG_NOSIGNAL = 0x4000, MSG_CMSG_CLOEXEC = 0x40000000;
 

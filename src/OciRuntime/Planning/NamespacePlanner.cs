@@ -4,8 +4,10 @@ using OciRuntime.Plan;
 namespace OciRuntime.Planning;
 
 /// <summary>What the namespace steps decided, for the stages after them; SpawnNamespaces: the
-/// namespaces the executor is cloned into (ExecutionPlan.SpawnNamespaces).</summary>
-internal sealed record NamespaceLayout(bool NewUts, bool NewMount, bool NewCgroup, uint SpawnNamespaces);
+/// namespaces the executor is cloned into (ExecutionPlan.SpawnNamespaces); CgroupJoin: the wait
+/// for the cgroup placement and the cgroup namespace, left for the planner to put as late as the
+/// root filesystem allows (empty when they are in the steps already).</summary>
+internal sealed record NamespaceLayout(bool NewUts, bool NewMount, bool NewCgroup, uint SpawnNamespaces, IReadOnlyList<Step> CgroupJoin);
 
 internal static class NamespacePlanner
 {
@@ -74,17 +76,25 @@ internal static class NamespacePlanner
             steps.Add(offsets);
         // In the container's cgroup before the fork and the cgroup namespace, so that the init
         // and every process it forks, and the namespace's root, start from there. The host makes
-        // the cgroup and places the executor in it while the executor starts and gets this far;
-        // here the executor waits until that is done (a round trip when it already is).
-        steps.Add(new SyncStep(SyncTag.PlaceInCgroup, "linux.cgroupsPath"));
+        // the cgroup and places the executor in it while the executor starts; at the SYNC the
+        // executor waits until that is done (a round trip when it already is). Without a fork,
+        // the planner puts the SYNC and the cgroup namespace later, before the first step that
+        // needs them (Planner.CgroupJoinPoint): the mounts before it overlap the host's cgroup work.
+        var join = new List<Step> { new SyncStep(SyncTag.PlaceInCgroup, "linux.cgroupsPath") };
         if (pidLater && spawn == 0)
-            steps.Add(new ForkStep("linux.namespaces"));
+            join.Add(new ForkStep("linux.namespaces"));
         if ((create & Namespaces.CLONE_NEWCGROUP) != 0)
-            steps.Add(new UnshareStep(Namespaces.CLONE_NEWCGROUP, "linux.namespaces"));
+            join.Add(new UnshareStep(Namespaces.CLONE_NEWCGROUP, "linux.namespaces"));
+        bool defer = spawn != 0;
+        if (!defer)
+        {
+            steps.AddRange(join);
+            join = [];
+        }
         if (userIndex >= 0)
             UserNamespacePlanner.BecomeRoot(userIndex, steps);
 
         return new NamespaceLayout((create & Namespaces.CLONE_NEWUTS) != 0, newMount,
-            (create & Namespaces.CLONE_NEWCGROUP) != 0, spawn);
+            (create & Namespaces.CLONE_NEWCGROUP) != 0, spawn, join);
     }
 }

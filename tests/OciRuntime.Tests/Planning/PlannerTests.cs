@@ -16,7 +16,7 @@ public class PlannerTests
         var ops = plan.Steps.Select(s => s.Op).ToList();
         Assert.Equal(new[]
         {
-            PlanOp.Unshare, PlanOp.Sync, PlanOp.Propagate, PlanOp.Mount, PlanOp.OpenRoot,
+            PlanOp.Unshare, PlanOp.Propagate, PlanOp.Mount, PlanOp.OpenRoot, PlanOp.Sync,
             PlanOp.Mknod, PlanOp.Mknod, PlanOp.Mknod, PlanOp.Mknod, PlanOp.Mknod, PlanOp.Mknod,
             PlanOp.Symlink, PlanOp.Symlink, PlanOp.Symlink, PlanOp.Symlink, PlanOp.Symlink,
             PlanOp.OpenFifo, PlanOp.PivotRoot, PlanOp.Propagate,
@@ -24,12 +24,12 @@ public class PlannerTests
             PlanOp.Notify, PlanOp.ReleaseCode, PlanOp.WaitFifo, PlanOp.Exec,
         }, ops);
         // The pid namespace by the host's clone of the executor (which is then the init, no fork);
-        // the cgroup after the other namespaces (the host makes it meanwhile).
+        // the cgroup after the other namespaces and the rootfs mounts (the host makes it meanwhile).
         Assert.Equal(Namespaces.CLONE_NEWPID, plan.SpawnNamespaces);
         Assert.Equal(new UnshareStep(Namespaces.CLONE_NEWNS, "linux.namespaces"), plan.Steps[0]);
-        Assert.Equal(new SyncStep(SyncTag.PlaceInCgroup, "linux.cgroupsPath"), plan.Steps[1]);
-        Assert.Equal(new PropagateStep("/", MS_SLAVE | MS_REC, MountOpts.None, "linux.rootfsPropagation"), plan.Steps[2]);
-        Assert.Equal(new MountStep("/b/rootfs", "/b/rootfs", "", "", MS_BIND | MS_REC, MountOpts.None, "root.path"), plan.Steps[3]);
+        Assert.Equal(new PropagateStep("/", MS_SLAVE | MS_REC, MountOpts.None, "linux.rootfsPropagation"), plan.Steps[1]);
+        Assert.Equal(new MountStep("/b/rootfs", "/b/rootfs", "", "", MS_BIND | MS_REC, MountOpts.None, "root.path"), plan.Steps[2]);
+        Assert.Equal(new SyncStep(SyncTag.PlaceInCgroup, "linux.cgroupsPath"), plan.Steps[4]);
         Assert.Equal(new OpenFifoStep("/run/oci/x/exec.fifo", "exec fifo"), plan.Steps[16]);
         Assert.Equal(new ExecStep(3, ["/bin/sh"], ["PATH=/bin:/usr/bin", "HOME=/"], "process.args"), plan.Steps[^1]);
     }
@@ -130,6 +130,37 @@ public class PlannerTests
             Assert.Empty(plan.StepsOf<ForkStep>());
         Assert.True(place < steps.IndexOf(unshares[1]), "before the cgroup namespace: its root is the container's cgroup");
         Assert.Equal(Namespaces.CLONE_NEWCGROUP, unshares[1].Flags);
+    }
+
+    [Fact]
+    public void Without_a_fork_the_cgroup_is_joined_after_the_mounts_before_the_first_cgroup_mount()
+    {
+        // proc and a tmpfs need neither the cgroup nor its namespace: they overlap the host's
+        // making of the cgroup. The cgroup mount needs the namespace: join, unshare, then mount.
+        var plan = PlanOf(Minimal
+            .Replace("""{ "type": "mount" }""", """{ "type": "mount" }, { "type": "cgroup" }""")
+            .Replace("\"root\"", "\"mounts\": [ { \"destination\": \"/proc\", \"type\": \"proc\", \"source\": \"proc\" }, { \"destination\": \"/run\", \"type\": \"tmpfs\", \"source\": \"tmpfs\" }, { \"destination\": \"/sys/fs/cgroup\", \"type\": \"cgroup\", \"source\": \"cgroup\" }, { \"destination\": \"/tmp\", \"type\": \"tmpfs\", \"source\": \"tmpfs\" } ], \"root\""));
+        var steps = plan.Steps.ToList();
+        int sync = steps.IndexOf(new SyncStep(SyncTag.PlaceInCgroup, "linux.cgroupsPath"));
+        int cgroupns = steps.FindIndex(s => s is UnshareStep u && u.Flags == Namespaces.CLONE_NEWCGROUP);
+        int proc = steps.FindIndex(s => s.Origin == "mounts[0]");
+        int run = steps.FindIndex(s => s.Origin == "mounts[1]");
+        int cgroupMount = steps.FindIndex(s => s.Origin == "mounts[2]");
+        Assert.True(proc < sync && run < sync, "the mounts before the cgroup mount come first");
+        Assert.Equal(sync + 1, cgroupns);
+        Assert.Equal(cgroupns + 1, cgroupMount);
+        Assert.True(steps.FindIndex(s => s.Origin == "mounts[3]") > cgroupMount);
+    }
+
+    [Fact]
+    public void With_a_fork_the_cgroup_is_joined_before_it_and_before_every_mount()
+    {
+        var plan = PlanOf(Minimal.Replace("""{ "type": "mount" }""", """{ "type": "mount" }, { "type": "time" }""")
+            .Replace("\"root\"", "\"mounts\": [ { \"destination\": \"/proc\", \"type\": \"proc\", \"source\": \"proc\" } ], \"root\""));
+        var steps = plan.Steps.ToList();
+        int sync = steps.IndexOf(new SyncStep(SyncTag.PlaceInCgroup, "linux.cgroupsPath"));
+        Assert.True(sync < plan.IndexOf<ForkStep>());
+        Assert.True(sync < plan.IndexOf<MountStep>());
     }
 
     [Fact]
