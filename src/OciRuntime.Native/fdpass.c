@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
 #include "internal.h"
 #include "plan.h"
@@ -32,10 +33,10 @@ ssize_t sendmsg_with_fd(int sock, const void *data, size_t len, int fd)
     return n;
 }
 
-int recv_reply_fd(int sock)
+ssize_t recvmsg_with_fd(int sock, void *data, size_t len, int *fd)
 {
-    uint32_t reply = OCI_REPLY_ABORT;
-    struct iovec iov = { &reply, sizeof reply };
+    *fd = -1;
+    struct iovec iov = { data, len };
     union {
         char buf[CMSG_SPACE(sizeof(int))];
         struct cmsghdr align;
@@ -46,13 +47,22 @@ int recv_reply_fd(int sock)
     do
         n = recvmsg(sock, &m, MSG_CMSG_CLOEXEC);
     while (n < 0 && errno == EINTR);
-    if (n != (ssize_t)sizeof reply || reply != OCI_REPLY_OK)
-        return -1;
-    struct cmsghdr *c = CMSG_FIRSTHDR(&m);
-    if (c == NULL || c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS || c->cmsg_len != CMSG_LEN(sizeof(int)) ||
-        (m.msg_flags & MSG_CTRUNC))
-        return -2;
+    struct cmsghdr *c = n > 0 ? CMSG_FIRSTHDR(&m) : NULL;
+    if (c != NULL && c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS && c->cmsg_len == CMSG_LEN(sizeof(int)) &&
+        !(m.msg_flags & MSG_CTRUNC))
+        memcpy(fd, CMSG_DATA(c), sizeof *fd);
+    return n;
+}
+
+int recv_reply_fd(int sock)
+{
+    uint32_t reply = OCI_REPLY_ABORT;
     int fd;
-    memcpy(&fd, CMSG_DATA(c), sizeof fd);
-    return fd;
+    ssize_t n = recvmsg_with_fd(sock, &reply, sizeof reply, &fd);
+    if (n != (ssize_t)sizeof reply || reply != OCI_REPLY_OK) {
+        if (fd >= 0)
+            close(fd);
+        return -1;
+    }
+    return fd >= 0 ? fd : -2;
 }

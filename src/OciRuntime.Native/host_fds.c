@@ -54,25 +54,12 @@ int oci_send_fd(int sock, int fd, uint32_t reply)
 int oci_recv_fd(int sock)
 {
     char data[256];
-    struct iovec iov = { data, sizeof data };
-    union {
-        char buf[CMSG_SPACE(sizeof(int))];
-        struct cmsghdr align;
-    } ctl;
-    memset(&ctl, 0, sizeof ctl);
-    struct msghdr m = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = ctl.buf, .msg_controllen = sizeof ctl.buf };
-    ssize_t n;
-    do
-        n = recvmsg(sock, &m, MSG_CMSG_CLOEXEC);
-    while (n < 0 && errno == EINTR);
+    int fd;
+    ssize_t n = recvmsg_with_fd(sock, data, sizeof data, &fd);
     if (n < 0)
         return -errno;
-    struct cmsghdr *c = CMSG_FIRSTHDR(&m);
-    if (n == 0 || c == NULL || c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS ||
-        c->cmsg_len != CMSG_LEN(sizeof(int)))
+    if (n == 0 || fd < 0)
         return -EBADMSG;
-    int fd;
-    memcpy(&fd, CMSG_DATA(c), sizeof fd);
     return fd;
 }
 

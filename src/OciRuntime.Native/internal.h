@@ -49,6 +49,9 @@ void prefault_runtime_data(void);
 /* fdpass.c: recvmsg of the host's u32 reply with one fd attached (SCM_RIGHTS, close-on-exec): the
  * fd; -1 at EOF or when the reply is not OK (the host knows why); -2 when no single fd came. */
 int recv_reply_fd(int sock);
+/* fdpass.c: recvmsg into data, retried on EINTR; bytes received or -1 (errno); *fd the one fd that
+ * came with it (SCM_RIGHTS, close-on-exec), else -1 */
+ssize_t recvmsg_with_fd(int sock, void *data, size_t len, int *fd);
 
 /* early.c: in the runtime's constructor, start the executor for `run`/`create` before .NET does */
 void early_executor_start(int argc, char **argv);

@@ -37,13 +37,10 @@ public sealed class HookTests : ConformanceTest
         return script;
     }
 
-    [Fact]
-    public void Each_hook_kind_gets_the_state_on_stdin_in_its_namespace_at_its_point()
+    /// <summary>One recorder hook of each kind: the host's script, and for startContainer (whose
+    /// path resolves in the container) a copy in the rootfs recording under its /tmp.</summary>
+    private static void AddEveryHookKind(Bundle b, string host)
     {
-        string host = HostRecorder();
-        var b = NewBundle().Args("/bin/sh", "-c", "readlink /proc/self/ns/mnt > /tmp/init.ns; echo $$ > /tmp/init.pid");
-        b.Config["root"]!["readonly"] = false; // the in-container hook and the init write to the rootfs's /tmp
-        // startContainer's path resolves in the container: the recorder is in the rootfs too.
         File.WriteAllText(b.HostPath("/recorder.sh"), Recorder("/tmp"));
         File.SetUnixFileMode(b.HostPath("/recorder.sh"), (UnixFileMode)Convert.ToInt32("755", 8));
         b.Config["hooks"] = new JsonObject
@@ -55,6 +52,15 @@ public sealed class HookTests : ConformanceTest
             ["poststart"] = new JsonArray(HookEntry(host, "poststart")),
             ["poststop"] = new JsonArray(HookEntry(host, "poststop")),
         };
+    }
+
+    [Fact]
+    public void Each_hook_kind_gets_the_state_on_stdin_in_its_namespace_at_its_point()
+    {
+        string host = HostRecorder();
+        var b = NewBundle().Args("/bin/sh", "-c", "readlink /proc/self/ns/mnt > /tmp/init.ns; echo $$ > /tmp/init.pid");
+        b.Config["root"]!["readonly"] = false; // the in-container hook and the init write to the rootfs's /tmp
+        AddEveryHookKind(b, host);
         string id = Rt.NewId();
         Rt.Create(b, id).AssertOk();
         int pid = Rt.Pid(id);
@@ -107,17 +113,7 @@ public sealed class HookTests : ConformanceTest
         string host = HostRecorder();
         var b = NewBundle().Args("/bin/sh", "-c", "echo init >> /tmp/order");
         b.Config["root"]!["readonly"] = false;
-        File.WriteAllText(b.HostPath("/recorder.sh"), Recorder("/tmp"));
-        File.SetUnixFileMode(b.HostPath("/recorder.sh"), (UnixFileMode)Convert.ToInt32("755", 8));
-        b.Config["hooks"] = new JsonObject
-        {
-            ["prestart"] = new JsonArray(HookEntry(host, "prestart")),
-            ["createRuntime"] = new JsonArray(HookEntry(host, "createRuntime")),
-            ["createContainer"] = new JsonArray(HookEntry(host, "createContainer")),
-            ["startContainer"] = new JsonArray(HookEntry("/recorder.sh", "startContainer")),
-            ["poststart"] = new JsonArray(HookEntry(host, "poststart")),
-            ["poststop"] = new JsonArray(HookEntry(host, "poststop")),
-        };
+        AddEveryHookKind(b, host);
         string id = Rt.NewId();
         Rt.Run(b, id).AssertOk();
         Assert.Equal(["prestart prestart-env", "createRuntime createRuntime-env", "createContainer createContainer-env",
