@@ -211,22 +211,10 @@ internal static unsafe class InitLauncher
         int fd = LibC.memfd_create("ociruntime-plan", LibC.MFD_CLOEXEC | LibC.MFD_ALLOW_SEALING);
         if (fd < 0)
             throw SyscallException.Last("memfd_create");
-        fixed (byte* p = bytes)
+        if (SysFile.WriteAll(fd, bytes) is int err and not 0)
         {
-            nint off = 0;
-            while (off < bytes.Length)
-            {
-                nint w = LibC.write(fd, p + off, bytes.Length - off);
-                if (w < 0)
-                {
-                    if (LibC.Errno == LibC.EINTR)
-                        continue;
-                    var e = SyscallException.Last("write the plan");
-                    LibC.close(fd);
-                    throw e;
-                }
-                off += w;
-            }
+            LibC.close(fd);
+            throw new SyscallException("write the plan", err);
         }
         // Sealed: the executor validates the plan once and then trusts it; nothing may change it after.
         if (LibC.fcntl(fd, LibC.F_ADD_SEALS, LibC.F_SEAL_SHRINK | LibC.F_SEAL_GROW | LibC.F_SEAL_WRITE | LibC.F_SEAL_SEAL) != 0)

@@ -101,15 +101,10 @@ internal static unsafe class SysFile
         }
     }
 
-    /// <summary>Writes <paramref name="bytes"/> to a new <paramref name="tmp"/> file (mode 0666 less
-    /// the umask) and renames it over <paramref name="path"/>, so that readers see the old file or
-    /// the whole new one: three calls where File.WriteAllBytes and File.Move make eight.</summary>
-    public static void ReplaceFile(string path, string tmp, byte[] bytes)
+    /// <summary>Writes all of <paramref name="bytes"/> to fd, retrying short writes and EINTR;
+    /// 0, or the errno (EIO when a write wrote nothing).</summary>
+    public static int WriteAll(int fd, ReadOnlySpan<byte> bytes)
     {
-        int fd = LibC.open(tmp, LibC.O_WRONLY | LibC.O_CREAT | LibC.O_TRUNC | LibC.O_CLOEXEC, 0b110_110_110);
-        if (fd < 0)
-            throw SyscallException.Last($"open {tmp}");
-        int err = 0;
         fixed (byte* p = bytes)
         {
             int off = 0;
@@ -119,13 +114,22 @@ internal static unsafe class SysFile
                 if (n < 0 && LibC.Errno == LibC.EINTR)
                     continue;
                 if (n <= 0)
-                {
-                    err = n < 0 ? LibC.Errno : LibC.EIO;
-                    break;
-                }
+                    return n < 0 ? LibC.Errno : LibC.EIO;
                 off += (int)n;
             }
         }
+        return 0;
+    }
+
+    /// <summary>Writes <paramref name="bytes"/> to a new <paramref name="tmp"/> file (mode 0666 less
+    /// the umask) and renames it over <paramref name="path"/>, so that readers see the old file or
+    /// the whole new one: three calls where File.WriteAllBytes and File.Move make eight.</summary>
+    public static void ReplaceFile(string path, string tmp, byte[] bytes)
+    {
+        int fd = LibC.open(tmp, LibC.O_WRONLY | LibC.O_CREAT | LibC.O_TRUNC | LibC.O_CLOEXEC, 0b110_110_110);
+        if (fd < 0)
+            throw SyscallException.Last($"open {tmp}");
+        int err = WriteAll(fd, bytes);
         LibC.close(fd);
         if (err != 0)
             throw new SyscallException($"write {tmp}", err);
