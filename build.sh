@@ -4,10 +4,13 @@
 #   ./build.sh            install missing OS packages, build out/ociruntime, run one demo container
 #   ./build.sh test       build, then every test: unit, native (C executor), conformance (as root,
 #                         inside a private cgroup+mount+pid namespace sandbox)
-#   ./build.sh test unit|native|conformance|vm|integration   one group only (vm: the cgroup tests
+#   ./build.sh test unit|native|layout|conformance|vm|integration   one group only (layout: is
+#                         the committed code layout still that of the code; vm: the cgroup tests
 #                         inside a cgroup-v2-only QEMU guest, tests/vm/run-cgroup-v2-tests.sh;
 #                         integration: out/ociruntime driven by containerd, Docker and Podman)
 #   ./build.sh bench      ociruntime, runc and crun side by side; the table goes into README.md
+#   ./build.sh layout     trace which functions the commands run and rewrite
+#                         src/OciRuntime/Layout/*.order, the code layout of the binary
 #   ./build.sh clean
 set -euo pipefail
 
@@ -37,7 +40,7 @@ GROUP_FAILED=()
 # --- OS packages -------------------------------------------------------------------------------
 ensure_packages() {
   local need=() p
-  for p in gcc make libc6-dev libseccomp-dev busybox-static uidmap; do
+  for p in gcc make libc6-dev libseccomp-dev lld busybox-static uidmap; do
     dpkg -s "$p" >/dev/null 2>&1 || need+=("$p")
   done
   if [ ${#need[@]} -gt 0 ]; then
@@ -100,6 +103,15 @@ test_native() {
   make -s -C src/OciRuntime.Native OUT="$BUILD/native" test
 }
 
+# A stale layout does not break anything; it makes every start map more of the binary.
+test_layout() {
+  say "code layout (src/OciRuntime/Layout against what \`run\` runs)"
+  mkdir -p "$BUILD/layout"
+  gcc -O2 -Wall -o "$BUILD/layout/trace-calls" tools/layout/trace-calls.c
+  tests/sandbox/run-in-sandbox.sh tools/layout/check.sh "$OUT/ociruntime" "$BUILD/publish/ociruntime.dbg" \
+    "$BUILD/layout/trace-calls" src/OciRuntime/Layout
+}
+
 test_conformance() {
   say "conformance tests (real binary, real bundles, in the sandbox)"
   [ "$(id -u)" = 0 ] || { echo "build.sh: conformance tests need root" >&2; return 1; }
@@ -121,6 +133,26 @@ test_vm() {
 test_integration() {
   say "integration tests (containerd, Docker, Podman driving out/ociruntime, in the sandbox)"
   OCI_RUNTIME="$OUT/ociruntime" tests/integration/run.sh
+}
+
+# The code layout: a build that keeps the C functions' local names, every command of a
+# container's life run under tools/layout/trace-calls, and the functions that ran, in the order
+# they first ran, written to src/OciRuntime/Layout (ILC and lld place them first; decisions §26).
+layout() {
+  local dir=$BUILD/layout
+  build_native
+  say "profiling build (local symbols kept, no layout)"
+  rm -rf "$dir"
+  dotnet publish src/OciRuntime/OciRuntime.csproj -c Release -r linux-x64 -p:PublishAot=true \
+    -p:NativeOutDir="$BUILD/native/" -p:IlcOrderFile= -p:NativeOrderFile= \
+    -p:CppLinker="$ROOT/tools/layout/link-keeping-locals.sh" \
+    -p:IntermediateOutputPath="$dir/obj/" -p:OutputPath="$dir/bin/" -o "$dir/publish" -v q -nologo
+  gcc -O2 -Wall -o "$dir/trace-calls" tools/layout/trace-calls.c
+  tools/layout/symbols.sh "$dir/publish/ociruntime.dbg" > "$dir/symbols.txt"
+  say "tracing the commands"
+  tests/sandbox/run-in-sandbox.sh tools/layout/scenario.sh "$dir/publish/ociruntime" "$dir/symbols.txt" \
+    "$dir/trace-calls" "$dir/traces"
+  tools/layout/merge.sh "$dir/traces" src/OciRuntime/Layout
 }
 
 bench() {
@@ -152,8 +184,8 @@ case "$cmd" in
     ensure_packages
     build_runtime
     case "${2:-all}" in
-      unit|native|conformance|vm|integration) groups=("$2") ;;
-      all) groups=(unit native conformance vm integration) ;;
+      unit|native|layout|conformance|vm|integration) groups=("$2") ;;
+      all) groups=(unit native layout conformance vm integration) ;;
       *) echo "build.sh test: unknown group ${2}" >&2; exit 2 ;;
     esac
     for g in "${groups[@]}"; do
@@ -171,11 +203,15 @@ case "$cmd" in
     build_runtime
     bench
     ;;
+  layout)
+    ensure_packages
+    layout
+    ;;
   clean)
     rm -rf "$BUILD" "$OUT"
     ;;
   *)
-    sed -n '2,9p' "$0" >&2
+    sed -n '2,12p' "$0" >&2
     exit 2
     ;;
 esac
