@@ -43,8 +43,9 @@ int send_fd_msg(uint32_t type, uint32_t arg, int fd); /* a message carrying fd (
 int vfork_spawn(int (*child)(void *), void *arg, sigset_t *child_mask, volatile int *child_err,
                 unsigned long ns_flags);
 
-/* prefault.c: the runtime's (not the executor's) zero-initialised data populated in one call */
+/* prefault.c: the runtime's (not the executor's) zero-initialised data and malloc heap, each populated in one call */
 void prefault_runtime_data(void);
+void prefault_malloc_heap(void);
 
 /* fdpass.c: recvmsg of the host's u32 reply with one fd attached (SCM_RIGHTS, close-on-exec): the
  * fd; -1 at EOF or when the reply is not OK (the host knows why); -2 when no single fd came. */

@@ -6,5 +6,9 @@ namespace OciRuntime;
 
 internal static class Program
 {
-    private static int Main(string[] args) => Cli.CommandLine.Run(args);
+    private static int Main(string[] args)
+    {
+        Linux.GcHeapPrefault.Run();
+        return Cli.CommandLine.Run(args);
+    }
 }
