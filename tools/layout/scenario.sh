@@ -3,7 +3,8 @@
 #
 # Runs the commands a container manager calls, in the order a container's life calls them, each
 # under trace-calls, and writes OUTDIR/NN-COMMAND.txt: the functions each one ran, in first-use
-# order. `run` comes first: its start path is what the layout is for. With "run" as the fifth
+# order, and OUTDIR/NN-COMMAND.x.txt: those its executor ran (the binary re-executed). `run`
+# comes first: its start path is what the layout is for. With "run" as the fifth
 # argument only `run` is traced (tools/layout/check.sh).
 set -euo pipefail
 bin=$1 symbols=$2 tracer=$3 out=$4 only=${5:-}
@@ -30,7 +31,8 @@ n=0
 trace() { # NAME ARGS...: one traced command
   local name=$1; shift
   n=$((n + 1))
-  "$tracer" "$symbols" "$out/$(printf %02d $n)-$name.txt" -- "$bin" "$@" >/dev/null
+  local file=$out/$(printf %02d $n)-$name
+  "$tracer" "$symbols" "$file.txt" "$file.x.txt" -- "$bin" "$@" >/dev/null
 }
 "$bin" --root "$root" run --bundle "$bundle" layout-warm # caches warm, like every later start
 trace run --root "$root" run --bundle "$bundle" layout-r
