@@ -212,4 +212,5 @@ __attribute__((constructor)) static void oci_executor_entry(int argc, char **arg
     early_executor_start(argc, argv);
     prefault_runtime_data();
     prefault_malloc_heap();
+    early_executor_wait_exec();
 }

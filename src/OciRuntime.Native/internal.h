@@ -56,6 +56,8 @@ ssize_t recvmsg_with_fd(int sock, void *data, size_t len, int *fd);
 
 /* early.c: in the runtime's constructor, start the executor for `run`/`create` before .NET does */
 void early_executor_start(int argc, char **argv);
+/* early.c: at the end of the constructor, wait until that executor no longer shares our memory */
+void early_executor_wait_exec(void);
 
 /* fdpass.c: sendmsg of len bytes with fd attached (SCM_RIGHTS), retried on EINTR; bytes sent or -1 */
 ssize_t sendmsg_with_fd(int sock, const void *data, size_t len, int fd);
