@@ -13,6 +13,43 @@ internal static class CgroupDirectory
             throw new RuntimeError($"cgroup: write \"{value}\" to {path}: {LibC.StrError(err)}");
     }
 
+    /// <summary>
+    /// Writes each value, in order, to its file in <paramref name="dir"/>: one write(2) per value,
+    /// as <see cref="Write"/>, but each file opened once. A container's device rules are a dozen
+    /// writes to devices.allow and devices.deny, on the critical path of every start.
+    /// </summary>
+    public static unsafe void WriteEach(string dir, IReadOnlyList<(string File, string Value)> writes)
+    {
+        var open = new Dictionary<string, int>(2);
+        try
+        {
+            foreach (var (file, value) in writes)
+            {
+                string path = dir + "/" + file;
+                if (!open.TryGetValue(file, out int fd))
+                {
+                    fd = LibC.open(path, LibC.O_WRONLY | LibC.O_CLOEXEC, 0);
+                    if (fd < 0)
+                        throw new RuntimeError($"cgroup: write \"{value}\" to {path}: {LibC.StrError(LibC.Errno)}");
+                    open[file] = fd;
+                }
+                byte[] bytes = System.Text.Encoding.UTF8.GetBytes(value);
+                nint n;
+                fixed (byte* p = bytes)
+                    while ((n = LibC.write(fd, p, bytes.Length)) < 0 && LibC.Errno == LibC.EINTR)
+                    {
+                    }
+                if (n < 0)
+                    throw new RuntimeError($"cgroup: write \"{value}\" to {path}: {LibC.StrError(LibC.Errno)}");
+            }
+        }
+        finally
+        {
+            foreach (int fd in open.Values)
+                LibC.close(fd);
+        }
+    }
+
     public static string Read(string dir, string file)
     {
         string path = dir + "/" + file;

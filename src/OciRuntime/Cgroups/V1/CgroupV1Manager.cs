@@ -60,24 +60,26 @@ internal sealed class CgroupV1Manager : ICgroupManager
         }
     }
 
-    /// <summary>A new v1 cpuset has no cpus and no mems, and no task can join it until it has.</summary>
+    /// <summary>A new v1 cpuset has no cpus and no mems, and no task can join it until it has: the
+    /// parent's are copied. (With cgroup.clone_children set the kernel has copied them already,
+    /// and writing the same values again changes nothing; so the new directory is not read.)</summary>
     private static void InheritCpuset(string dir)
     {
         string parent = Path.GetDirectoryName(dir)!;
         foreach (var f in new[] { "cpuset.cpus", "cpuset.mems" })
-        {
-            string own = SysFile.Read(Path.Combine(dir, f)).Trim();
-            if (own.Length == 0)
-                CgroupDirectory.Write(dir, f, SysFile.Read(Path.Combine(parent, f)).Trim());
-        }
+            CgroupDirectory.Write(dir, f, SysFile.Read(Path.Combine(parent, f)).Trim());
     }
 
     /// <summary>Deny everything, then each rule in order (the defaults come last).</summary>
     private void ApplyDeviceRules(string dir)
     {
-        CgroupDirectory.Write(dir, "devices.deny", "a");
+        var writes = new List<(string, string)>(_deviceRules.Count + 1);
+        // A rule list that starts by denying everything (the spec's usual first entry) already does.
+        if (_deviceRules is not [{ Allow: false, Line: "a" }, ..])
+            writes.Add(("devices.deny", "a"));
         foreach (var r in _deviceRules)
-            CgroupDirectory.Write(dir, r.Allow ? "devices.allow" : "devices.deny", r.Line);
+            writes.Add((r.Allow ? "devices.allow" : "devices.deny", r.Line));
+        CgroupDirectory.WriteEach(dir, writes);
     }
 
     public void AddProcess(int pid)
