@@ -132,6 +132,32 @@ static int parse_fd(const char **p, int *out)
     return 0;
 }
 
+
+/* An early executor waits for its plan: the sealed memfd with OCI_REPLY_OK. Before it, the host
+ * may tell it the namespaces the plan starts by making (OCI_REPLY_UNSHARE_AHEAD), as soon as it
+ * knows them, so that their cost (a network namespace: ~0.5 ms) is paid while the host is still
+ * planning. A failed unshare is forgotten: the plan's own step then makes and reports it. */
+static int receive_early_plan(int sync_fd)
+{
+    for (;;) {
+        uint32_t msg[2] = { OCI_REPLY_ABORT, 0 };
+        int fd;
+        ssize_t n = recvmsg_with_fd(sync_fd, msg, sizeof msg, &fd);
+        if (n == (ssize_t)sizeof msg && msg[0] == OCI_REPLY_UNSHARE_AHEAD && fd < 0) {
+            if (g_exec.unshared_ahead == 0 && unshare((int)msg[1]) == 0)
+                g_exec.unshared_ahead = msg[1];
+            continue;
+        }
+        if (n == 4 && msg[0] == OCI_REPLY_OK && fd >= 0)
+            return fd;
+        if (fd >= 0)
+            close(fd);
+        if (n <= 0 || msg[0] == OCI_REPLY_ABORT)
+            _exit(0); /* discarded: the runtime started another executor, or none */
+        fail_err(EBADMSG, "receive plan");
+    }
+}
+
 static _Noreturn void executor_main(const char *spec)
 {
     /* Started with every signal blocked (spawn_child) and every caught one back at SIG_DFL
@@ -158,13 +184,8 @@ static _Noreturn void executor_main(const char *spec)
     if (fcntl(sync_fd, F_SETFD, FD_CLOEXEC) < 0)
         bad_start("bad sync fd");
     g_exec.sync_fd = sync_fd;
-    if (early) {
-        plan_fd = recv_reply_fd(sync_fd);
-        if (plan_fd == -1)
-            _exit(0); /* discarded: the runtime started another executor, or none */
-        if (plan_fd < 0)
-            fail_err(EBADMSG, "receive plan");
-    }
+    if (early)
+        plan_fd = receive_early_plan(sync_fd);
 
     struct stat st;
     if (fstat(plan_fd, &st) < 0)

@@ -402,7 +402,11 @@ static void run_step(uint32_t op, struct plan_cursor *c)
         op_setns(u1, get_str(c));
         break;
     case OCI_OP_UNSHARE:
-        if (unshare((int)get_u32(c)) < 0)
+        /* What an early executor was told to unshare ahead (decisions §29) counts for the first
+         * UNSHARE step only; the host sent it only for a plan that starts with exactly that. */
+        u1 = get_u32(c) & ~g_exec.unshared_ahead;
+        g_exec.unshared_ahead = 0;
+        if (u1 != 0 && unshare((int)u1) < 0)
             fail("unshare");
         break;
     case OCI_OP_FORK:
@@ -412,7 +416,7 @@ static void run_step(uint32_t op, struct plan_cursor *c)
         sync_with_host(get_u32(c));
         break;
     case OCI_OP_NOTIFY:
-        if (send_msg(OCI_MSG_NOTIFY, get_u32(c), 0, NULL) < 0)
+        if (send_notify(get_u32(c)) < 0)
             fail("send notify");
         break;
     case OCI_OP_SETHOSTNAME:

@@ -25,12 +25,14 @@ struct exec_state {
     char program[PATH_MAX]; /* RESOLVE_EXEC's result; empty means argv[0] */
     const char **ptrs;      /* room for argv + envp of the largest EXEC, mapped before step 0 */
     size_t nptrs;
+    uint32_t unshared_ahead; /* OCI_REPLY_UNSHARE_AHEAD's flags, until the first UNSHARE step */
 };
 
 extern struct exec_state g_exec;
 
 /* sync.c */
 int send_msg(uint32_t type, uint32_t arg, int err, const char *what);
+int send_notify(uint32_t tag); /* NOTIFY, with the time it was sent (--trace) */
 _Noreturn void fail_err(int err, const char *what);
 _Noreturn void fail(const char *what); /* with errno */
 void sync_with_host(uint32_t tag);      /* SYNC: returns only on REPLY_OK */

@@ -228,7 +228,8 @@ struct oci_msg {
     unsigned int type;   /* enum oci_msg_type */
     unsigned int arg;    /* PID: pid; SYNC/NOTIFY: tag; ERROR: step index (0-based) */
     int err;             /* ERROR: errno (positive) */
-    char what[52];       /* ERROR: the operation that failed ("mount", "openat2 target", ...) */
+    char what[52];       /* ERROR: the operation that failed ("mount", "openat2 target", ...);
+                            NOTIFY: CLOCK_MONOTONIC in ns when it was sent (u64, host order) */
 };
 
 enum oci_msg_type {
@@ -245,6 +246,9 @@ enum oci_msg_type {
 enum oci_reply {
     OCI_REPLY_OK = 0,
     OCI_REPLY_ABORT = 1,
+    /* To an early executor, before its plan: followed by a u32 of CLONE_NEW* flags, which it
+     * unshares at once; the plan's first UNSHARE step then takes them as done (decisions §29). */
+    OCI_REPLY_UNSHARE_AHEAD = 2,
 };
 
 /* Step index reported for failures before the first step (reading or decoding the plan). */

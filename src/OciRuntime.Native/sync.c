@@ -4,6 +4,7 @@
  */
 #include <errno.h>
 #include <string.h>
+#include <time.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -27,6 +28,24 @@ int send_msg(uint32_t type, uint32_t arg, int err, const char *what)
     ssize_t n;
     do
         n = send(g_exec.sync_fd, &m, sizeof m, MSG_NOSIGNAL); /* a gone host must not kill us by SIGPIPE */
+    while (n < 0 && errno == EINTR);
+    return n == (ssize_t)sizeof m ? 0 : -1;
+}
+
+int send_notify(uint32_t tag)
+{
+    struct oci_msg m;
+    memset(&m, 0, sizeof m);
+    m.type = OCI_MSG_NOTIFY;
+    m.arg = tag;
+    /* When it happened, for --trace: the host reads it later, when it is free to. */
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    uint64_t ns = (uint64_t)now.tv_sec * 1000000000u + (uint64_t)now.tv_nsec;
+    memcpy(m.what, &ns, sizeof ns);
+    ssize_t n;
+    do
+        n = send(g_exec.sync_fd, &m, sizeof m, MSG_NOSIGNAL);
     while (n < 0 && errno == EINTR);
     return n == (ssize_t)sizeof m ? 0 : -1;
 }

@@ -29,7 +29,10 @@ internal static class ContainerCreator
         string bundle = Path.GetFullPath(o.Bundle);
         if (!Directory.Exists(bundle))
             throw new RuntimeError($"bundle {bundle}: no such directory");
-        var config = Validated(parsedConfig ?? ParseConfig(bundle));
+        var parsed = parsedConfig ?? ParseConfig(bundle);
+        // The early executor makes the new namespaces while this process validates and plans.
+        EarlyExecutor.UnshareAhead(Planning.NamespacePlanner.UnshareAhead(parsed));
+        var config = Validated(parsed);
         string rootfs = Path.GetFullPath(Path.Combine(bundle, config.Root!.Path!));
         if (!Directory.Exists(rootfs))
             throw new RuntimeError($"root.path: {rootfs}: no such directory");

@@ -18,6 +18,27 @@ internal static unsafe class EarlyExecutor
 
     private static bool _taken;
     private static int _pid = -1, _sock = -1;
+    private static uint _unsharedAhead;
+
+    /// <summary>
+    /// Tells the early executor, if there is one, the namespaces its plan will start by unsharing
+    /// (<see cref="Planning.NamespacePlanner.UnshareAhead"/>), so that it makes them while the host
+    /// validates and plans (decisions §29). Best effort: a failed send leaves it to the plan.
+    /// </summary>
+    public static void UnshareAhead(uint flags)
+    {
+        Take();
+        if (_pid < 0 || flags == 0 || _unsharedAhead != 0)
+            return;
+        uint* msg = stackalloc uint[2] { (uint)ExecutorReply.UnshareAhead, flags };
+        if (LibC.send(_sock, (byte*)msg, 8, LibC.MSG_NOSIGNAL) == 8)
+            _unsharedAhead = flags;
+    }
+
+    /// <summary>A plan fits what the early executor was told ahead when it starts by unsharing
+    /// exactly that (or nothing was told).</summary>
+    private static bool FitsUnsharedAhead(ExecutionPlan plan) =>
+        _unsharedAhead == 0 || plan.Steps is [UnshareStep u, ..] && u.Flags == _unsharedAhead;
 
     /// <summary>Hands <paramref name="planFd"/> (the sealed plan) to the early executor when it was
     /// started as <paramref name="plan"/> wants: its pid and the host's end of its sync socket.
@@ -28,7 +49,8 @@ internal static unsafe class EarlyExecutor
         Take();
         if (_pid < 0)
             return false;
-        if (plan.SpawnNamespaces != SpawnNamespaces || HostFds.oci_send_fd(_sock, planFd, (uint)ExecutorReply.Ok) != 0)
+        if (plan.SpawnNamespaces != SpawnNamespaces || !FitsUnsharedAhead(plan)
+            || HostFds.oci_send_fd(_sock, planFd, (uint)ExecutorReply.Ok) != 0)
         {
             Discard();
             return false;

@@ -35,6 +35,7 @@ internal static unsafe class InitLauncher
         {
             LibC.close(planFd);
             Cli.StartupTrace.Mark("plan to the early executor");
+            Cli.StartupTrace.ExecutorStarted();
             return FollowSpawned(plan, early, earlyFd, image: -1, onSync, onSeccompFd, untilExec, consoleSocket, whileStarting, keepSync);
         }
         int* sv = stackalloc int[2];
@@ -68,6 +69,7 @@ internal static unsafe class InitLauncher
             throw new SyscallException("start the container's init", -spawned);
         }
         Cli.StartupTrace.Mark("spawn executor");
+        Cli.StartupTrace.ExecutorStarted();
         return FollowSpawned(plan, spawned, hostFd, image, onSync, onSeccompFd, untilExec, consoleSocket, whileStarting, keepSync);
     }
 
@@ -172,13 +174,13 @@ internal static unsafe class InitLauncher
                     initPid = (int)msg.Arg;
                     break;
                 case ExecutorMessageType.Notify when (SyncTag)msg.Arg == SyncTag.Ready:
-                    Cli.StartupTrace.Mark("executor: process set up");
+                    Cli.StartupTrace.MarkExecutor("process set up", msg.SentAtNs);
                     if (!untilExec)
                         return;
                     ready = true;
                     break;
                 case ExecutorMessageType.Notify:
-                    Cli.StartupTrace.Mark($"executor: {(SyncTag)msg.Arg}");
+                    Cli.StartupTrace.MarkExecutor(((SyncTag)msg.Arg).ToString(), msg.SentAtNs);
                     break;
                 case ExecutorMessageType.Sync when (SyncTag)msg.Arg == SyncTag.ConsoleSocket:
                     if (consoleSocket < 0)

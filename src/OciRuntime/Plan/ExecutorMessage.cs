@@ -19,6 +19,8 @@ internal enum ExecutorReply : uint
 {
     Ok = 0,
     Abort = 1,
+    /// <summary>To an early executor before its plan: a u32 of CLONE_NEW* flags to unshare now.</summary>
+    UnshareAhead = 2,
 }
 
 /// <summary>The points at which the executor stops and asks the host to act (SYNC) or tells it
@@ -64,11 +66,20 @@ internal readonly record struct ExecutorMessage(ExecutorMessageType Type, uint A
         if (b.Length != Size)
             throw new InvalidDataException($"executor message of {b.Length} bytes, expected {Size}");
         var what = b.Slice(12, 52);
+        var type = (ExecutorMessageType)BinaryPrimitives.ReadUInt32LittleEndian(b);
+        if (type == ExecutorMessageType.Notify) // what holds the time it was sent, not text
+            return new ExecutorMessage(type, BinaryPrimitives.ReadUInt32LittleEndian(b[4..]), 0, "")
+            {
+                SentAtNs = BinaryPrimitives.ReadUInt64LittleEndian(what),
+            };
         int nul = what.IndexOf((byte)0);
         return new ExecutorMessage(
-            (ExecutorMessageType)BinaryPrimitives.ReadUInt32LittleEndian(b),
+            type,
             BinaryPrimitives.ReadUInt32LittleEndian(b[4..]),
             BinaryPrimitives.ReadInt32LittleEndian(b[8..]),
             Encoding.UTF8.GetString(nul < 0 ? what : what[..nul]));
     }
+
+    /// <summary>Notify: when the executor sent it (CLOCK_MONOTONIC, ns), for --trace.</summary>
+    public ulong SentAtNs { get; init; }
 }

@@ -64,6 +64,20 @@ public class PlanEncodingTests
         Assert.Throws<InvalidDataException>(() => ExecutorMessage.Decode(new byte[10]));
     }
 
+    [Fact]
+    public void A_notify_carries_the_time_it_was_sent()
+    {
+        var b = new byte[ExecutorMessage.Size];
+        BinaryPrimitives.WriteUInt32LittleEndian(b, 3);
+        BinaryPrimitives.WriteUInt32LittleEndian(b.AsSpan(4), (uint)SyncTag.Ready);
+        BinaryPrimitives.WriteUInt64LittleEndian(b.AsSpan(12), 123_456_789_012UL);
+        var m = ExecutorMessage.Decode(b);
+        Assert.Equal(ExecutorMessageType.Notify, m.Type);
+        Assert.Equal((uint)SyncTag.Ready, m.Arg);
+        Assert.Equal(123_456_789_012UL, m.SentAtNs);
+        Assert.Equal("", m.What);
+    }
+
     /// <summary>plan.h is the contract with the C executor: every number must agree.</summary>
     [Fact]
     public void Plan_h_and_the_csharp_mirror_agree()

@@ -30,6 +30,30 @@ public sealed class EarlyExecutorTests : ConformanceTest
         Scope.AssertNothingLeft([id]);
     }
 
+    /// <summary>The executor's phases are timed when the executor reached them (its clock is the
+    /// host's): in order, after the plan was made and before the container started.</summary>
+    [Fact]
+    public void Run_trace_times_the_executor_phases_where_they_happened()
+    {
+        var b = NewBundle().Probe("exit", "0");
+        string id = Rt.NewId();
+        b.Save();
+        Rt.Invoke("--trace", "run", "--bundle", b.Dir, id).AssertOk("run --trace");
+        double At(string line) =>
+            double.Parse(System.Text.RegularExpressions.Regex.Match(line, @"\(at ([0-9.]+) ms since main\)").Groups[1].Value,
+                System.Globalization.CultureInfo.InvariantCulture);
+        var lines = File.ReadLines(Rt.LogFile).Where(l => l.Contains("trace: ")).ToList();
+        Assert.Contains(lines, l => l.Contains("trace: plan to the early executor"));
+        // Planned before it was handed over: the executor may be on its way before that mark.
+        double handed = At(lines.Single(l => l.Contains("trace: plan ") && !l.Contains("early")));
+        double started = At(lines.Single(l => l.Contains("trace: start ")));
+        var phases = lines.Where(l => l.Contains("trace: executor: ")).Select(At).ToList();
+        Assert.True(phases.Count >= 3, string.Join("\n", lines));
+        Assert.All(phases, at => Assert.InRange(at, handed, started));
+        Assert.Equal(phases.OrderBy(x => x), phases);
+        Scope.AssertNothingLeft([id]);
+    }
+
     [Fact]
     public void Create_hands_its_plan_to_the_early_executor_and_start_runs_the_program()
     {
