@@ -132,7 +132,6 @@ static int parse_fd(const char **p, int *out)
     return 0;
 }
 
-
 /* An early executor waits for its plan: the sealed memfd with OCI_REPLY_OK. Before it, the host
  * may tell it the namespaces the plan starts by making (OCI_REPLY_UNSHARE_AHEAD), as soon as it
  * knows them, so that their cost (a network namespace: ~0.5 ms) is paid while the host is still

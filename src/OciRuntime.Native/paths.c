@@ -46,43 +46,41 @@ void fd_path(char buf[32], int fd)
     *p = 0;
 }
 
+/* Only the last directory is missing (/dev/pts, a cgroup hierarchy's mount point): made in its
+ * parent, which is found, like the result, by one lookup of its whole path. The O_PATH fd, or -1
+ * for anything else (then the walk below makes and reports it). */
+static int mkdir_last(const char *path, mode_t mode)
+{
+    char parent[PATH_MAX];
+    size_t len = strlen(path);
+    while (len > 1 && path[len - 1] == '/')
+        len--;
+    if (len >= sizeof parent || strstr(path, "/.") != NULL) /* no "." or ".." to make */
+        return -1;
+    memcpy(parent, path, len);
+    parent[len] = 0;
+    char *slash = strrchr(parent, '/');
+    if (slash == NULL || slash[1] == 0 || strlen(slash + 1) > NAME_MAX)
+        return -1;
+    *slash = 0;
+    int dir = in_root_open(slash == parent ? "/" : parent, O_PATH | O_DIRECTORY);
+    if (dir < 0)
+        return -1;
+    int made = mkdirat(dir, slash + 1, mode) == 0 || errno == EEXIST;
+    close(dir);
+    *slash = '/';
+    return made ? in_root_open(parent, O_PATH | O_DIRECTORY) : -1;
+}
+
 int mkdir_all(const char *path, mode_t mode)
 {
     /* Usually every directory exists (a mount point of the image): one lookup of the whole path
-     * does what the walk below would, whose last step resolves that same path the same way. Any
-     * failure takes the walk, which makes what is missing and reports the component at fault. */
+     * does what the walk below would, whose last step resolves that same path the same way. */
     int whole = in_root_open(path, O_PATH | O_DIRECTORY);
+    if (whole < 0 && errno == ENOENT)
+        whole = mkdir_last(path, mode);
     if (whole >= 0)
         return whole;
-    /* The next most usual: only the last directory is missing (/dev/pts, a cgroup hierarchy's
-     * mount point): made in its parent, found the same way. */
-    if (errno == ENOENT && strstr(path, "/.") == NULL) {
-        char parent[PATH_MAX];
-        const char *name;
-        size_t len = strlen(path);
-        while (len > 1 && path[len - 1] == '/')
-            len--;
-        if (len < sizeof parent) {
-            memcpy(parent, path, len);
-            parent[len] = 0;
-            char *slash = strrchr(parent, '/');
-            name = slash ? slash + 1 : NULL;
-            if (slash && *name && strlen(name) <= NAME_MAX) {
-                *slash = 0;
-                int dir = in_root_open(slash == parent ? "/" : parent, O_PATH | O_DIRECTORY);
-                if (dir >= 0) {
-                    int made = mkdirat(dir, name, mode) == 0 || errno == EEXIST;
-                    close(dir);
-                    if (made) {
-                        *slash = '/';
-                        whole = in_root_open(parent, O_PATH | O_DIRECTORY);
-                        if (whole >= 0)
-                            return whole;
-                    }
-                }
-            }
-        }
-    }
     char prefix[PATH_MAX];
     size_t len = 0;
     int dir = in_root_open("/", O_PATH | O_DIRECTORY);

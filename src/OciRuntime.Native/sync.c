@@ -16,6 +16,15 @@ _Static_assert(sizeof(struct oci_msg) == 64, "struct oci_msg is 64 bytes on the 
 struct exec_state g_exec = { .sync_fd = -1, .step = OCI_STEP_NONE, .root_fd = -1, .fifo_fd = -1,
                              .console_sock = -1, .pty_peer = -1 };
 
+static int send_whole(const struct oci_msg *m)
+{
+    ssize_t n;
+    do
+        n = send(g_exec.sync_fd, m, sizeof *m, MSG_NOSIGNAL); /* a gone host must not kill us by SIGPIPE */
+    while (n < 0 && errno == EINTR);
+    return n == (ssize_t)sizeof *m ? 0 : -1;
+}
+
 int send_msg(uint32_t type, uint32_t arg, int err, const char *what)
 {
     struct oci_msg m;
@@ -25,11 +34,7 @@ int send_msg(uint32_t type, uint32_t arg, int err, const char *what)
     m.err = err;
     if (what)
         strncpy(m.what, what, sizeof m.what - 1);
-    ssize_t n;
-    do
-        n = send(g_exec.sync_fd, &m, sizeof m, MSG_NOSIGNAL); /* a gone host must not kill us by SIGPIPE */
-    while (n < 0 && errno == EINTR);
-    return n == (ssize_t)sizeof m ? 0 : -1;
+    return send_whole(&m);
 }
 
 int send_notify(uint32_t tag)
@@ -43,11 +48,7 @@ int send_notify(uint32_t tag)
     clock_gettime(CLOCK_MONOTONIC, &now);
     uint64_t ns = (uint64_t)now.tv_sec * 1000000000u + (uint64_t)now.tv_nsec;
     memcpy(m.what, &ns, sizeof ns);
-    ssize_t n;
-    do
-        n = send(g_exec.sync_fd, &m, sizeof m, MSG_NOSIGNAL);
-    while (n < 0 && errno == EINTR);
-    return n == (ssize_t)sizeof m ? 0 : -1;
+    return send_whole(&m);
 }
 
 _Noreturn void fail_err(int err, const char *what)

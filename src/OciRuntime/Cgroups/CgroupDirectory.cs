@@ -10,8 +10,11 @@ internal static class CgroupDirectory
         string path = dir + "/" + file;
         int err = SysFile.TryWrite(path, value);
         if (err != 0)
-            throw new RuntimeError($"cgroup: write \"{value}\" to {path}: {LibC.StrError(err)}");
+            throw WriteError(path, value, err);
     }
+
+    private static RuntimeError WriteError(string path, string value, int errno) =>
+        new($"cgroup: write \"{value}\" to {path}: {LibC.StrError(errno)}");
 
     /// <summary>
     /// Writes each value, in order, to its file in <paramref name="dir"/>: one write(2) per value,
@@ -30,7 +33,7 @@ internal static class CgroupDirectory
                 {
                     fd = LibC.open(path, LibC.O_WRONLY | LibC.O_CLOEXEC, 0);
                     if (fd < 0)
-                        throw new RuntimeError($"cgroup: write \"{value}\" to {path}: {LibC.StrError(LibC.Errno)}");
+                        throw WriteError(path, value, LibC.Errno);
                     open[file] = fd;
                 }
                 byte[] bytes = System.Text.Encoding.UTF8.GetBytes(value);
@@ -40,7 +43,7 @@ internal static class CgroupDirectory
                     {
                     }
                 if (n < 0)
-                    throw new RuntimeError($"cgroup: write \"{value}\" to {path}: {LibC.StrError(LibC.Errno)}");
+                    throw WriteError(path, value, LibC.Errno);
             }
         }
         finally
