@@ -4,7 +4,6 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <link.h>
 #include <linux/capability.h>
 #include <linux/magic.h>
 #include <sched.h>
@@ -373,23 +372,6 @@ static void op_timens_offsets(const char *offsets)
     write_procfs(fd, offsets, "fstatfs timens_offsets", "write timens_offsets");
 }
 
-static int release_segment(struct dl_phdr_info *info, size_t size, void *unused)
-{
-    (void)size;
-    (void)unused;
-    for (int i = 0; i < info->dlpi_phnum; i++) {
-        const ElfW(Phdr) *ph = &info->dlpi_phdr[i];
-        if (ph->p_type != PT_LOAD || (ph->p_flags & PF_W))
-            continue;
-        uintptr_t page = (uintptr_t)sysconf(_SC_PAGESIZE);
-        uintptr_t start = (info->dlpi_addr + ph->p_vaddr) & ~(page - 1);
-        uintptr_t end = (info->dlpi_addr + ph->p_vaddr + ph->p_memsz + page - 1) & ~(page - 1);
-        /* Best effort: it only saves memory. */
-        (void)madvise((void *)start, end - start, MADV_DONTNEED);
-    }
-    return 1; /* the executable itself is all there is (static) */
-}
-
 static void run_step(uint32_t op, struct plan_cursor *c)
 {
     const char *s1, *s2, *s3, *s4;
@@ -509,7 +491,7 @@ static void run_step(uint32_t op, struct plan_cursor *c)
         op_caps(q1, q2, q3, q4);
         break;
     case OCI_OP_RELEASE_CODE:
-        dl_iterate_phdr(release_segment, NULL);
+        g_exec.release_code = 1; /* done by the wait that follows, which must stay mapped */
         break;
     case OCI_OP_OPEN_FIFO:
         if ((g_exec.fifo_fd = open(get_str(c), O_RDWR | O_CLOEXEC)) < 0)
@@ -518,9 +500,12 @@ static void run_step(uint32_t op, struct plan_cursor *c)
     case OCI_OP_WAIT_FIFO: {
         char b;
         ssize_t n;
-        do
-            n = read(g_exec.fifo_fd, &b, 1);
-        while (n < 0 && errno == EINTR);
+        if (g_exec.release_code)
+            n = read_fifo_released(g_exec.fifo_fd, &b);
+        else
+            do
+                n = read(g_exec.fifo_fd, &b, 1);
+            while (n < 0 && errno == EINTR);
         if (n < 0)
             fail("read exec fifo");
         close(g_exec.fifo_fd);

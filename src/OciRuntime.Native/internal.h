@@ -26,6 +26,7 @@ struct exec_state {
     const char **ptrs;      /* room for argv + envp of the largest EXEC, mapped before step 0 */
     size_t nptrs;
     uint32_t unshared_ahead; /* OCI_REPLY_UNSHARE_AHEAD's flags, until the first UNSHARE step */
+    int release_code;        /* RELEASE_CODE: WAIT_FIFO lets go of the code while it waits */
 };
 
 extern struct exec_state g_exec;
@@ -55,6 +56,10 @@ int recv_reply_fd(int sock);
 /* fdpass.c: recvmsg into data, retried on EINTR; bytes received or -1 (errno); *fd the one fd that
  * came with it (SCM_RIGHTS, close-on-exec), else -1 */
 ssize_t recvmsg_with_fd(int sock, void *data, size_t len, int *fd);
+
+/* release_wait.c: read(2) of one byte from the exec fifo with the executor's read-only segments
+ * dropped from its page tables while it blocks; -1 with errno on failure */
+ssize_t read_fifo_released(int fd, char *byte);
 
 /* early.c: in the runtime's constructor, start the executor for `run`/`create` before .NET does */
 void early_executor_start(int argc, char **argv);

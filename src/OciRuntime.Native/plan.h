@@ -139,9 +139,10 @@ enum oci_plan_op {
     /* u32 policy, u64 flags, u32 nice (an int), u32 priority, u64 runtime, u64 deadline,
      * u64 period: sched_setattr(0, attr, 0) */
     OCI_OP_SCHED = 34,
-    /* (no payload) madvise(MADV_DONTNEED) over the executor's read-only segments (code and
-     * constants, never written, so nothing is lost): a waiting process keeps only the pages it
-     * touches again, and the binary's pages stay in the page cache. */
+    /* (no payload) the WAIT_FIFO that follows drops the executor's read-only segments (code and
+     * constants, never written, so nothing is lost) from its page tables while it blocks, all but
+     * the page of the code doing it: a waiting process keeps only what it wrote, and the binary's
+     * pages stay in the page cache. */
     OCI_OP_RELEASE_CODE = 35,
     /* ---- terminals (40-49) ---- */
     /* u32 tag: send MSG_SYNC(tag); the host's reply carries one fd (SCM_RIGHTS), the console
