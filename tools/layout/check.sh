@@ -12,7 +12,11 @@ here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 work=$(mktemp -d "${OCI_CONFORMANCE_TMP:-/tmp}/layout-check.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 "$here/symbols.sh" "$dbg" > "$work/symbols.txt"
-"$here/scenario.sh" "$bin" "$work/symbols.txt" "$tracer" "$work/traces" run
+if ! "$here/scenario.sh" "$bin" "$work/symbols.txt" "$tracer" "$work/traces" run; then
+  echo "layout: the traced \`run\` failed"
+  echo "0 passed, 1 failed"
+  exit 1
+fi
 awk -v managed="$layout/managed.order" -v native="$layout/native.order" '
   BEGIN {
     while ((getline name < managed) > 0) placed["M " name] = 1

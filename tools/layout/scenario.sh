@@ -32,7 +32,12 @@ trace() { # NAME ARGS...: one traced command
   local name=$1; shift
   n=$((n + 1))
   local file=$out/$(printf %02d $n)-$name
-  "$tracer" "$symbols" "$file.txt" "$file.x.txt" -- "$bin" "$@" >/dev/null
+  local status=0
+  "$tracer" "$symbols" "$file.txt" "$file.x.txt" -- "$bin" "$@" >/dev/null || status=$?
+  if [ "$status" -ne 0 ]; then
+    echo "scenario.sh: traced \`$name\` exited with $status" >&2
+    return "$status"
+  fi
 }
 "$bin" --root "$root" run --bundle "$bundle" layout-warm # caches warm, like every later start
 trace run --root "$root" run --bundle "$bundle" layout-r

@@ -183,8 +183,9 @@ static size_t arm(pid_t pid, unsigned long base)
 static FILE *out[2];
 static size_t hits[2];
 
-// A SIGTRAP stop at one of our breakpoints: the function is noted (once per output), its
-// first byte put back and the instruction pointer moved back onto it. False for any other trap.
+// A SIGTRAP stop at one of our breakpoints (just after a function's first byte): the function is
+// noted (once per output), its first byte put back and the instruction pointer moved back onto
+// it. False for any other trap.
 static int breakpoint_hit(pid_t who)
 {
     struct process *p = known(who);
@@ -192,12 +193,13 @@ static int breakpoint_hit(pid_t who)
     ptrace(PTRACE_GETREGS, who, 0, &regs);
     struct function *f = p->base ? find(regs.rip - 1 - p->base) : NULL;
     if (!f) return 0;
+    // Two threads of one memory may hit the same breakpoint before either trap is handled: the
+    // second finds the byte restored already. The trap is still ours: back onto the function.
     int mem = open_mem(who);
     unsigned char byte = 0;
-    int ours = mem >= 0 && pread(mem, &byte, 1, regs.rip - 1) == 1 && byte == 0xcc &&
-               pwrite(mem, &f->original, 1, regs.rip - 1) == 1;
+    if (mem >= 0 && pread(mem, &byte, 1, regs.rip - 1) == 1 && byte == 0xcc)
+        pwrite(mem, &f->original, 1, regs.rip - 1);
     if (mem >= 0) close(mem);
-    if (!ours) return 0;
     regs.rip--;
     ptrace(PTRACE_SETREGS, who, 0, &regs);
     if (!f->seen[p->output]) {
