@@ -1,5 +1,4 @@
 using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
 
 namespace OciRuntime.Linux;
 
@@ -10,13 +9,9 @@ namespace OciRuntime.Linux;
 /// 12–23 µs in a VM; specs/performance.md). Where the GC's commit ends the kernel stops and
 /// returns an error, which is fine: what is not populated faults in as before.
 /// </summary>
-internal static unsafe partial class GcHeapPrefault
+internal static unsafe class GcHeapPrefault
 {
-    private const int MADV_POPULATE_WRITE = 23; // Linux 5.14; older kernels say EINVAL
     private const int Length = 160 * 1024;
-
-    [LibraryImport("libc")]
-    private static partial int madvise(void* address, nuint length, int advice);
 
     public static void Run()
     {
@@ -25,6 +20,6 @@ internal static unsafe partial class GcHeapPrefault
         object probe = new();
         nint at = *(nint*)Unsafe.AsPointer(ref probe);
         nint page = at & ~(nint)4095;
-        _ = madvise((void*)page, Length, MADV_POPULATE_WRITE);
+        _ = LibC.madvise((void*)page, Length, LibC.MADV_POPULATE_WRITE);
     }
 }

@@ -2,7 +2,7 @@ using System.Runtime.InteropServices;
 
 namespace OciRuntime.Linux;
 
-// Socket and file calls beyond LibC.cs: fd passing over unix sockets (SCM_RIGHTS), reading a
+// Socket, file and memory calls beyond LibC.cs: fd passing over unix sockets (SCM_RIGHTS), reading a
 // memfd back. Kept apart so the security work adds a file instead of rewriting a shared one.
 internal static unsafe partial class LibC
 {
@@ -18,6 +18,11 @@ internal static unsafe partial class LibC
 
     [LibraryImport(Lib, SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     public static partial int rename(string oldPath, string newPath);
+
+    public const int MADV_POPULATE_WRITE = 23; // Linux 5.14; older kernels say EINVAL
+
+    [LibraryImport(Lib)]
+    public static partial int madvise(void* address, nuint length, int advice);
 
     public const int SOCK_STREAM = 1, SOL_SOCKET = 1, SCM_RIGHTS = 1, MSG_NOSIGNAL = 0x4000, MSG_CMSG_CLOEXEC = 0x40000000;
 
