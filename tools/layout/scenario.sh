@@ -14,7 +14,7 @@ bundle=$work/bundle
 mkdir -p "$root" "$bundle"/rootfs/{bin,dev,proc,sys,tmp,etc} "$out"
 mount -t tmpfs layout-state "$root" # state directories live on a tmpfs, as /run does
 cleanup() {
-  "$bin" --root "$root" delete --force layout-s >/dev/null 2>&1 || true
+  for id in layout-c layout-s; do "$bin" --root "$root" delete --force "$id" >/dev/null 2>&1 || true; done
   umount "$root" 2>/dev/null || true
   rm -rf "$work"
 }
