@@ -28,6 +28,7 @@
 #include "executor.h"
 #include "internal.h"
 #include "plan.h"
+#include "raw_syscall.h"
 
 static int g_pid = -1, g_sock = -1;
 
@@ -45,32 +46,15 @@ static char g_stack[16384] __attribute__((aligned(64)));
  * the child's execve (or exit) lets go of it (CLONE_CHILD_CLEARTID). */
 static volatile int g_sharing_memory;
 
-/* Raw system calls: the child shares the parent's thread-local storage, errno included, so it must
- * not go through glibc's wrappers (which set errno on failure). */
-static long raw3(long n, long a, long b, long c)
-{
-    long r;
-    __asm__ volatile("syscall" : "=a"(r) : "a"(n), "D"(a), "S"(b), "d"(c) : "rcx", "r11", "memory");
-    return r;
-}
-
-static long raw5(long n, long a, long b, long c, long d, long e)
-{
-    long r;
-    register long r10 __asm__("r10") = d;
-    register long r8 __asm__("r8") = e;
-    __asm__ volatile("syscall" : "=a"(r) : "a"(n), "D"(a), "S"(b), "d"(c), "r"(r10), "r"(r8) : "rcx", "r11", "memory");
-    return r;
-}
-
+/* Raw system calls only: the child shares the parent's thread-local storage, errno included. */
 static int early_child(void *unused)
 {
     (void)unused;
-    long fl = raw3(SYS_fcntl, g_args.sync_fd, F_GETFD, 0);
-    if (fl >= 0 && raw3(SYS_fcntl, g_args.sync_fd, F_SETFD, fl & ~FD_CLOEXEC) == 0)
-        raw5(SYS_execveat, g_args.image_fd, (long)"", (long)g_args.argv, (long)g_args.envp, AT_EMPTY_PATH);
+    long fl = raw_syscall3(SYS_fcntl, g_args.sync_fd, F_GETFD, 0);
+    if (fl >= 0 && raw_syscall3(SYS_fcntl, g_args.sync_fd, F_SETFD, fl & ~FD_CLOEXEC) == 0)
+        raw_syscall5(SYS_execveat, g_args.image_fd, (long)"", (long)g_args.argv, (long)g_args.envp, AT_EMPTY_PATH);
     for (;;)
-        raw3(SYS_exit, 127, 0, 0);
+        raw_syscall3(SYS_exit, 127, 0, 0);
     return 0;
 }
 

@@ -16,6 +16,7 @@
 #include <sys/syscall.h>
 
 #include "internal.h"
+#include "raw_syscall.h"
 
 #define ISLAND_PAGE 4096u
 #define MAX_RANGES 8
@@ -44,17 +45,10 @@ static int collect_read_only(struct dl_phdr_info *info, size_t size, void *arg)
     return 1; /* the executable itself is all there is (static) */
 }
 
-static inline __attribute__((always_inline)) long island_syscall3(long n, long a, long b, long c)
-{
-    long r;
-    __asm__ volatile("syscall" : "=a"(r) : "a"(n), "D"(a), "S"(b), "d"(c) : "rcx", "r11", "memory");
-    return r;
-}
-
 static inline __attribute__((always_inline)) void island_drop(uintptr_t start, uintptr_t end)
 {
     if (end > start) /* best effort: it only saves memory */
-        island_syscall3(SYS_madvise, (long)start, (long)(end - start), MADV_DONTNEED);
+        raw_syscall3(SYS_madvise, (long)start, (long)(end - start), MADV_DONTNEED);
 }
 
 /* The island: page-aligned, so that `keep` (its own page) is the one page of the segments left
@@ -73,7 +67,7 @@ static long release_and_read(const struct ranges *rs, uintptr_t keep, int fd, ch
     }
     long n;
     do
-        n = island_syscall3(SYS_read, fd, (long)byte, 1);
+        n = raw_syscall3(SYS_read, fd, (long)byte, 1);
     while (n == -EINTR);
     return n;
 }

@@ -21,7 +21,7 @@ internal static class CgroupDirectory
     /// as <see cref="Write"/>, but each file opened once. A container's device rules are a dozen
     /// writes to devices.allow and devices.deny, on the critical path of every start.
     /// </summary>
-    public static unsafe void WriteEach(string dir, IReadOnlyList<(string File, string Value)> writes)
+    public static void WriteEach(string dir, IReadOnlyList<(string File, string Value)> writes)
     {
         var open = new Dictionary<string, int>(2);
         try
@@ -36,14 +36,8 @@ internal static class CgroupDirectory
                         throw WriteError(path, value, LibC.Errno);
                     open[file] = fd;
                 }
-                byte[] bytes = System.Text.Encoding.UTF8.GetBytes(value);
-                nint n;
-                fixed (byte* p = bytes)
-                    while ((n = LibC.write(fd, p, bytes.Length)) < 0 && LibC.Errno == LibC.EINTR)
-                    {
-                    }
-                if (n < 0)
-                    throw WriteError(path, value, LibC.Errno);
+                if (SysFile.WriteOnce(fd, value) is int err and not 0)
+                    throw WriteError(path, value, err);
             }
         }
         finally

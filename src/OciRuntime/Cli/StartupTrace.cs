@@ -25,11 +25,11 @@ internal static class StartupTrace
         _last = now;
     }
 
-    /// <summary>The executor has its plan: its phases are timed from here.</summary>
-    public static void ExecutorStarted()
+    /// <summary>A host phase after which the executor has its plan: its phases are timed from here.</summary>
+    public static void MarkExecutorStarted(string phase)
     {
-        if (Enabled)
-            _lastExecutor = Stopwatch.GetTimestamp();
+        Mark(phase);
+        _lastExecutor = _last;
     }
 
     /// <summary>

@@ -34,8 +34,7 @@ internal static unsafe class InitLauncher
         if (EarlyExecutor.TryUse(plan, planFd, out int early, out int earlyFd))
         {
             LibC.close(planFd);
-            Cli.StartupTrace.Mark("plan to the early executor");
-            Cli.StartupTrace.ExecutorStarted();
+            Cli.StartupTrace.MarkExecutorStarted("plan to the early executor");
             return FollowSpawned(plan, early, earlyFd, image: -1, onSync, onSeccompFd, untilExec, consoleSocket, whileStarting, keepSync);
         }
         int* sv = stackalloc int[2];
@@ -68,8 +67,7 @@ internal static unsafe class InitLauncher
             LibC.close(hostFd);
             throw new SyscallException("start the container's init", -spawned);
         }
-        Cli.StartupTrace.Mark("spawn executor");
-        Cli.StartupTrace.ExecutorStarted();
+        Cli.StartupTrace.MarkExecutorStarted("spawn executor");
         return FollowSpawned(plan, spawned, hostFd, image, onSync, onSeccompFd, untilExec, consoleSocket, whileStarting, keepSync);
     }
 

@@ -15,19 +15,22 @@ internal static unsafe class SysFile
         int fd = LibC.open(path, LibC.O_WRONLY | LibC.O_CLOEXEC, 0);
         if (fd < 0)
             return LibC.Errno;
+        int err = WriteOnce(fd, value);
+        LibC.close(fd);
+        return err;
+    }
+
+    /// <summary>Writes <paramref name="value"/> to an open kernel file in one write(2) (each is one
+    /// attribute value or rule to the kernel), retried on EINTR; returns 0 or errno.</summary>
+    public static int WriteOnce(int fd, string value)
+    {
         byte[] bytes = Encoding.UTF8.GetBytes(value);
-        int err = 0;
+        nint n;
         fixed (byte* p = bytes)
-        {
-            nint n;
             while ((n = LibC.write(fd, p, bytes.Length)) < 0 && LibC.Errno == LibC.EINTR)
             {
             }
-            if (n < 0)
-                err = LibC.Errno;
-        }
-        LibC.close(fd);
-        return err;
+        return n < 0 ? LibC.Errno : 0;
     }
 
     /// <summary>The file's text (at most 64 KiB, plenty for a kernel attribute), or null with errno.</summary>
