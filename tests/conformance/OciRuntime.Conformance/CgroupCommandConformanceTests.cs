@@ -26,7 +26,7 @@ public sealed class CgroupCommandConformanceTests : ConformanceTest
     [Fact]
     public void Pause_freezes_and_resume_thaws()
     {
-        string id = RunDetached(NewBundle().Probe("sleep", "30"));
+        string id = RunDetached(NewBundle().Probe("sleep", "600"));
         Rt.Invoke("pause", id).AssertOk();
         Assert.Equal("paused", (string?)Rt.StateJson(id)["status"]);
         Assert.Contains("paused", Rt.Invoke("list").AssertOk().Stdout);
@@ -48,7 +48,7 @@ public sealed class CgroupCommandConformanceTests : ConformanceTest
         string id = RunDetached(b);
         Rt.Invoke("update", "--pids-limit", "4", id).AssertOk();
         File.WriteAllText(Path.Combine(b.Rootfs, "tmp", "go"), "");
-        var deadline = DateTime.UtcNow.AddSeconds(20);
+        var deadline = DateTime.UtcNow.AddSeconds(120);
         while (!File.Exists(Path.Combine(b.Rootfs, "tmp", "done")) && DateTime.UtcNow < deadline)
             Thread.Sleep(50);
         string output = File.ReadAllText(Path.Combine(b.Rootfs, "tmp", "out"));
@@ -60,7 +60,7 @@ public sealed class CgroupCommandConformanceTests : ConformanceTest
     [Fact]
     public void Update_takes_linux_resources_json_on_stdin_and_events_shows_it()
     {
-        string id = RunDetached(NewBundle().Probe("sleep", "30"));
+        string id = RunDetached(NewBundle().Probe("sleep", "600"));
         string json = Path.Combine(Scope.Dir, "resources.json");
         File.WriteAllText(json, """{ "pids": { "limit": 7 }, "memory": { "limit": 67108864 } }""");
         Rt.Invoke(new InvokeOptions { StdinFile = json }, "update", "--resources", "-", id).AssertOk();
@@ -77,7 +77,7 @@ public sealed class CgroupCommandConformanceTests : ConformanceTest
     [Fact]
     public void Update_with_a_bad_value_names_the_field_and_changes_nothing()
     {
-        string id = RunDetached(NewBundle().Probe("sleep", "30"));
+        string id = RunDetached(NewBundle().Probe("sleep", "600"));
         Rt.Invoke("update", "--memory", "100m", "--memory-swap", "50m", id).AssertFailed("swap below memory")
             .AssertStderrMentions("resources.memory.swap");
         var e = JsonNode.Parse(Rt.Invoke("events", "--stats", id).AssertOk().Stdout)!;
@@ -110,7 +110,7 @@ public sealed class CgroupCommandConformanceTests : ConformanceTest
     [Fact]
     public void Ps_lists_the_container_processes()
     {
-        string id = RunDetached(NewBundle().Probe("sleep", "30"));
+        string id = RunDetached(NewBundle().Probe("sleep", "600"));
         int pid = Rt.Pid(id);
         var pids = JsonNode.Parse(Rt.Invoke("ps", "--format", "json", id).AssertOk().Stdout)!.AsArray();
         Assert.Contains(pid, pids.Select(p => (int)p!));
