@@ -1,6 +1,7 @@
 namespace OciRuntime;
 
-internal static class BuildInfo
+/// <summary>Version facts; <c>Commit</c> is generated at build time (OciRuntime.csproj, WriteBuildCommit).</summary>
+internal static partial class BuildInfo
 {
     public const string Version = "0.1.0";
 

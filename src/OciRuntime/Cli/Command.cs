@@ -19,6 +19,9 @@ internal abstract class Command
     /// <summary>Options end at the first argument, so the rest (a command line to run, as in
     /// `exec ID sh -c ...`) is passed on untouched.</summary>
     public virtual bool OptionsEndAtFirstArgument => false;
+    /// <summary>The exit status when the runtime itself fails (runc: 1, but 255 for exec, so that a
+    /// caller can tell it from the status of the process it ran).</summary>
+    public virtual int FailureExitStatus => 1;
 
     public abstract int Run(ParsedArgs args, GlobalContext ctx);
 

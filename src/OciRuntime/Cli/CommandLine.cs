@@ -27,8 +27,13 @@ internal static class CommandLine
         new PsCommand(),
     ];
 
+    /// <summary>The name the runtime was run by (a drop-in installed as "runc" calls itself runc).</summary>
+    private static string ProgramName =>
+        Environment.GetCommandLineArgs() is [var argv0, ..] && Path.GetFileName(argv0) is { Length: > 0 } n ? n : "ociruntime";
+
     public static int Run(string[] args)
     {
+        Command? cmd = null;
         try
         {
             var global = new ParsedArgs();
@@ -36,17 +41,20 @@ internal static class CommandLine
             ApplyLogging(global);
             if (global.Flag("version"))
             {
-                Output.Out($"ociruntime version {BuildInfo.Version}\nspec: {BuildInfo.SpecVersion}\n");
+                Output.Out($"{ProgramName} version {BuildInfo.Version}\ncommit: {BuildInfo.Commit}\nspec: {BuildInfo.SpecVersion}\n");
                 return 0;
             }
+            // `help CMD` is `CMD --help`, as in runc.
+            if (i < args.Length && args[i] == "help" && i + 1 < args.Length)
+                args = [args[i + 1], "--help"];
             if (i >= args.Length || global.Flag("help") || args[i] == "help")
             {
                 Output.Out(Help());
                 return i >= args.Length && !global.Flag("help") ? 1 : 0;
             }
 
-            var cmd = Commands.FirstOrDefault(c => c.Name == args[i])
-                ?? throw new UsageError($"no such command: {args[i]}");
+            cmd = Commands.FirstOrDefault(c => c.Name == args[i])
+                ?? throw new UnknownCommand(args[i]);
             var parsed = new ParsedArgs();
             int end = ArgParser.Parse(args, i + 1, [.. cmd.Options, .. GlobalOptions], parsed,
                 stopAtPositional: cmd.OptionsEndAtFirstArgument);
@@ -59,7 +67,7 @@ internal static class CommandLine
             ApplyLogging(global);
             if (parsed.Flag("help"))
             {
-                Output.Out($"usage: ociruntime {cmd.Name} {cmd.Usage}\n\n{cmd.Summary}\n");
+                Output.Out(CommandHelp(cmd));
                 return 0;
             }
             int n = parsed.Positionals.Count;
@@ -87,7 +95,13 @@ internal static class CommandLine
                                        or JsonException or ArgumentException)
         {
             Log.Error(e.Message);
-            return 1;
+            return e is UsageError ? 1 : cmd?.FailureExitStatus ?? 1;
+        }
+        catch (UnknownCommand e)
+        {
+            // runc (urfave/cli) answers an unknown command as a help topic it lacks, with status 3.
+            Log.Error($"No help topic for '{e.Name}' (no such command; `{ProgramName} --help` lists them)");
+            return 3;
         }
         finally
         {
@@ -108,14 +122,22 @@ internal static class CommandLine
         StartupTrace.Enabled = global.Flag("trace");
     }
 
+    private sealed class UnknownCommand(string name) : Exception
+    {
+        public string Name { get; } = name;
+    }
+
+    // runc's help layout (urfave/cli: NAME, USAGE, COMMANDS, GLOBAL OPTIONS), under our own name.
     private static string Help()
     {
         var sb = new System.Text.StringBuilder();
-        sb.Append("ociruntime - an OCI runtime-spec ").Append(BuildInfo.SpecVersion).Append(" container runtime, runc-compatible\n\n");
-        sb.Append("usage: ociruntime [global options] command [command options] [arguments...]\n\ncommands:\n");
+        sb.Append("NAME:\n   ").Append(ProgramName).Append(" - Open Container Initiative runtime\n\n");
+        sb.Append("   A runc-compatible runtime for OCI runtime-spec ").Append(BuildInfo.SpecVersion).Append(" bundles.\n\n");
+        sb.Append("USAGE:\n   ").Append(ProgramName).Append(" [global options] command [command options] [arguments...]\n\nCOMMANDS:\n");
         foreach (var c in Commands)
-            sb.Append($"   {c.Name,-8} {c.Summary}\n");
-        sb.Append("\nglobal options:\n");
+            sb.Append($"   {c.Name,-9} {c.Summary}\n");
+        sb.Append($"   {"help, h",-9} shows a list of commands or help for one command\n");
+        sb.Append("\nGLOBAL OPTIONS:\n");
         sb.Append("   --root value        state directory (default: ").Append(StateStore.DefaultRoot).Append(")\n");
         sb.Append("   --log value         log file (default: stderr)\n");
         sb.Append("   --log-format value  text or json (default: text)\n");
@@ -125,7 +147,11 @@ internal static class CommandLine
         sb.Append("                       (default: true unless the host's root runs it). Callers other than the host's\n");
         sb.Append("                       root keep their state in $XDG_RUNTIME_DIR/ociruntime unless --root is given\n");
         sb.Append("   --systemd-cgroup    linux.cgroupsPath is slice:prefix:name (no systemd driver yet: refused)\n");
+        sb.Append("   --help, -h          show help\n");
         sb.Append("   --version, -v       print the version\n");
         return sb.ToString();
     }
+
+    private static string CommandHelp(Command cmd) =>
+        $"NAME:\n   {ProgramName} {cmd.Name} - {cmd.Summary}\n\nUSAGE:\n   {ProgramName} {cmd.Name} {cmd.Usage}\n";
 }

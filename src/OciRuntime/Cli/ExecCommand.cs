@@ -14,6 +14,7 @@ internal sealed unsafe class ExecCommand : Command
         "[--detach] [--pid-file FILE] [--preserve-fds N] [--ignore-paused] [--cgroup [CTRL:]PATH] <container-id> [--] [command [args...]]";
     public override int MaxArgs => int.MaxValue;
     public override bool OptionsEndAtFirstArgument => true;
+    public override int FailureExitStatus => 255;
 
     public override IReadOnlyList<OptionSpec> Options =>
     [

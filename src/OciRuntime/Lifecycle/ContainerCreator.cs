@@ -215,7 +215,10 @@ internal static class ContainerCreator
     internal static void WritePidFile(string path, int pid)
     {
         string full = Path.GetFullPath(path);
-        string tmp = Path.Combine(Path.GetDirectoryName(full)!, "." + Path.GetFileName(full) + ".tmp");
+        string dir = Path.GetDirectoryName(full)!;
+        if (!Directory.Exists(dir))
+            throw new RuntimeError($"--pid-file {path}: the directory {dir} does not exist");
+        string tmp = Path.Combine(dir, "." + Path.GetFileName(full) + ".tmp");
         File.WriteAllText(tmp, pid.ToString());
         File.Move(tmp, full, overwrite: true);
     }
