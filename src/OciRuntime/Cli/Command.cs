@@ -4,7 +4,10 @@ namespace OciRuntime.Cli;
 
 /// <summary>What every command gets from the global options.</summary>
 /// <param name="Rootless">who runs the runtime and the --rootless choice (null: the host's root, cgroups as usual)</param>
-internal sealed record GlobalContext(StateStore Store, bool SystemdCgroup, OciRuntime.Rootless.RootlessMode? Rootless = null);
+/// <param name="RootGiven">--root was given (runc: `list` of a missing --root is an error, of the
+/// missing default root an empty list)</param>
+internal sealed record GlobalContext(StateStore Store, bool SystemdCgroup, OciRuntime.Rootless.RootlessMode? Rootless = null,
+    bool RootGiven = false);
 
 /// <summary>One subcommand: its flags, its positional arguments, what it does.</summary>
 internal abstract class Command

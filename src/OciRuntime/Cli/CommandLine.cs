@@ -81,13 +81,14 @@ internal static class CommandLine
                 parsed.Set("systemd-cgroup", "true");
             var rootless = Rootless.RootlessMode.Detect(global.Get("rootless"), global.Flag("systemd-cgroup"));
             string? root = global.Get("root");
+            bool rootGiven = root is not null;
             if (root is null)
             {
                 root = Rootless.StateRoot.Default(rootless);
                 if (root != StateStore.DefaultRoot && cmd is not (SpecCommand or FeaturesCommand))
                     Rootless.StateRoot.Prepare(root);
             }
-            var ctx = new GlobalContext(new StateStore(root), global.Flag("systemd-cgroup"), rootless);
+            var ctx = new GlobalContext(new StateStore(root), global.Flag("systemd-cgroup"), rootless, rootGiven);
             return cmd.Run(parsed, ctx);
         }
         catch (Exception e) when (e is RuntimeError or UsageError or ConfigException or PlanningException

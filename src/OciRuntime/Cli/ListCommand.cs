@@ -18,6 +18,8 @@ internal sealed class ListCommand : Command
         string format = a.Get("format") ?? "table";
         if (format is not ("table" or "json"))
             throw new UsageError($"--format: unknown format \"{format}\" (table or json)");
+        if (ctx.RootGiven && !Directory.Exists(ctx.Store.Root))
+            throw new RuntimeError($"--root {ctx.Store.Root}: no such directory");
         var states = new List<StateOutput>();
         string? owner = null;
         foreach (var id in ctx.Store.Ids())

@@ -16,7 +16,7 @@ internal static class SignalNames
     public static int Parse(string s)
     {
         if (int.TryParse(s, out int n))
-            return n is >= 1 and <= RtMax ? n : throw Invalid(s);
+            return n is >= 0 and <= RtMax ? n : throw Invalid(s); // 0: is the init alive? (as runc)
         string name = s.ToUpperInvariant();
         if (name.StartsWith("SIG", StringComparison.Ordinal))
             name = name[3..];

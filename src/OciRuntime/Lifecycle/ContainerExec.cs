@@ -62,14 +62,14 @@ internal static class ContainerExec
         var status = container.Status;
         switch (status)
         {
-            case ContainerStatus.Running:
+            // A created container too, as runc: its init waits for `start` with the namespaces,
+            // root and cgroup in place.
+            case ContainerStatus.Running or ContainerStatus.Created:
                 return;
             case ContainerStatus.Paused when ignorePaused:
                 return;
             case ContainerStatus.Paused:
                 throw new RuntimeError($"cannot exec in container \"{container.Id}\": it is paused (use --ignore-paused to exec anyway)");
-            case ContainerStatus.Created:
-                throw new RuntimeError($"cannot exec in container \"{container.Id}\": it is created but not started (run `start` first)");
             default:
                 throw new RuntimeError($"cannot exec in container \"{container.Id}\": it is {status.Name()}");
         }

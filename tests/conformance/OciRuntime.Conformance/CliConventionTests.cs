@@ -110,4 +110,28 @@ public sealed class CliConventionTests : ConformanceTest
         Assert.DoesNotContain("Could not find a part of the path", r.Stderr);
         Scope.AssertNothingLeft([id]);
     }
+
+    [Fact]
+    public void Kill_with_signal_0_tells_whether_the_init_is_alive()
+    {
+        var b = NewBundle().Probe("sleep", "600");
+        string id = Rt.NewId();
+        Rt.CreateAndStart(b, id);
+        Rt.Kill(id, "0").AssertOk("kill 0 of a running container");
+        Assert.Equal("running", (string?)Rt.StateJson(id)["status"]);
+        Rt.Kill(id, "KILL").AssertOk();
+        Rt.WaitForStatus(id, "stopped");
+        Rt.Kill(id, "0").AssertFailed("kill 0 of a stopped container").AssertStderrMentions("not running");
+        Rt.Delete(id).AssertOk();
+        Scope.AssertNothingLeft([id]);
+    }
+
+    [Fact]
+    public void List_of_a_missing_root_given_by_flag_fails()
+    {
+        string missing = Path.Combine(Scope.Dir, "no-such-root");
+        Rt.Invoke(new InvokeOptions { NoGlobalArgs = true }, "--root", missing, "list").AssertFailed()
+            .AssertStderrMentions(missing);
+        Assert.False(Directory.Exists(missing));
+    }
 }

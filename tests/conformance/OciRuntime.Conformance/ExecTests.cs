@@ -187,13 +187,26 @@ public sealed class ExecTests : ConformanceTest
     }
 
     [Fact]
-    public void Exec_into_a_created_container_fails()
+    public void Exec_into_a_created_container_runs_in_its_namespaces_and_leaves_it_created()
     {
+        // As runc: only a stopped or paused container is refused. The init waits for `start`
+        // with its namespaces, root and cgroup in place, so exec joins them as for a running one.
         var b = NewBundle().Probe("sleep", "60");
+        b.Config["hostname"] = "created-host";
         string id = Rt.NewId();
         Rt.Create(b, id).AssertOk();
-        Exec(id, "/bin/true").AssertFailed().AssertStderrMentions("created");
+        int pid = Rt.Pid(id);
+        var p = Exec(id, "/probe", "hostname").AssertOk().Probe;
+        Assert.Equal("created-host", p.Get("hostname"));
+        var ns = Exec(id, "/probe", "ns").AssertOk().Probe;
+        foreach (var t in new[] { "mnt", "pid", "net", "ipc", "uts" })
+            Assert.Equal(HostState.ReadNsLink(pid, t), ns.Get("ns." + t));
         Assert.Equal("created", (string?)Rt.StateJson(id)["status"]);
+        // The init still starts the user's program afterwards.
+        Rt.StartContainer(id).AssertOk();
+        Assert.Equal("running", (string?)Rt.StateJson(id)["status"]);
+        Rt.Delete(id, force: true).AssertOk();
+        Scope.AssertNothingLeft([id]);
     }
 
     [Fact]
