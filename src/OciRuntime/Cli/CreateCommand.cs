@@ -19,7 +19,6 @@ internal sealed class CreateCommand : Command
     public override int Run(ParsedArgs a, GlobalContext ctx)
     {
         var (container, _) = ContainerCreator.Create(ctx.Store, Parse(a) with { Rootless = ctx.Rootless });
-        Log.Debug($"created container {container.Id}, init pid {container.Record.Pid}");
         return 0;
     }
 

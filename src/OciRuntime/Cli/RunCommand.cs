@@ -35,8 +35,12 @@ internal sealed class RunCommand : Command
         using var forwarding = SignalForwarding.To(pid);
         Start(container, launched);
         StartupTrace.Mark("start");
+        if (Log.DebugEnabled)
+            Log.Debug($"container {container.Id}: started, waiting for init pid {pid}");
         int status = ChildProcess.WaitForExit(pid, LibC.__WALL, $"wait for the container's init {pid}");
         StartupTrace.Mark("container exited");
+        if (Log.DebugEnabled)
+            Log.Debug($"container {container.Id}: init exited with status {ExitCode(status)}");
         if (!a.Flag("keep"))
         {
             bool ownPidNamespace = config?.Linux?.Namespaces?.Any(n => n.Type == "pid" && string.IsNullOrEmpty(n.Path)) == true;

@@ -58,6 +58,8 @@ internal static class ContainerCreator
         Cli.StartupTrace.Mark("plan");
         foreach (var w in plan.Warnings)
             Cli.Log.Warn(w);
+        if (Cli.Log.DebugEnabled)
+            Cli.Log.Debug($"container {o.Id}: bundle {bundle}, rootfs {rootfs}, a plan of {plan.Steps.Count} steps for the executor");
         IdMapWriter.CheckWritable(config);
         IdmappedMountCheck.CheckWritable(config, bundle);
         if (o.Rootless is { Unprivileged: true } unprivileged)
@@ -128,6 +130,8 @@ internal static class ContainerCreator
                     Hooks = config.Hooks,
                 };
                 store.Save(record);
+                if (Cli.Log.DebugEnabled)
+                    Cli.Log.Debug($"container {o.Id}: init pid {launched.InitPid} ready, cgroup {string.Join(", ", cgroup.Directories.Values.Distinct())}");
                 if (o.PidFile is not null)
                     WritePidFile(o.PidFile, launched.InitPid);
                 InitLauncher.ReapSpawned(launched);

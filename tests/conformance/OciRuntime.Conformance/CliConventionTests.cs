@@ -134,4 +134,29 @@ public sealed class CliConventionTests : ConformanceTest
             .AssertStderrMentions(missing);
         Assert.False(Directory.Exists(missing));
     }
+
+    [Fact]
+    public void Debug_lines_go_to_stderr_or_to_the_log_in_its_format()
+    {
+        var b = NewBundle().Probe("exit", "0");
+        b.Save();
+        var plain = Rt.Invoke(new InvokeOptions { NoGlobalArgs = true }, "--root", Rt.Root, "--debug", "run", "--bundle", b.Dir, Rt.NewId()).AssertOk();
+        Assert.Contains("level=debug", plain.Stderr);
+        Assert.Contains("steps for the executor", plain.Stderr);
+
+        foreach (var (format, marker) in new[] { ("text", "level=debug"), ("json", "\"level\":\"debug\"") })
+        {
+            string log = Path.Combine(Scope.Dir, $"debug-{format}.log");
+            var r = Rt.Invoke(new InvokeOptions { NoGlobalArgs = true },
+                "--root", Rt.Root, "--log", log, "--log-format", format, "--debug", "run", "--bundle", b.Dir, Rt.NewId()).AssertOk();
+            Assert.DoesNotContain("level=debug", r.Stderr);
+            string text = File.ReadAllText(log);
+            Assert.Contains(marker, text);
+            Assert.Contains("init exited with status 0", text);
+        }
+        // Without --debug: no debug lines.
+        string quiet = Path.Combine(Scope.Dir, "quiet.log");
+        Rt.Invoke(new InvokeOptions { NoGlobalArgs = true }, "--root", Rt.Root, "--log", quiet, "run", "--bundle", b.Dir, Rt.NewId()).AssertOk();
+        Assert.DoesNotContain("debug", File.Exists(quiet) ? File.ReadAllText(quiet) : "");
+    }
 }
