@@ -84,6 +84,17 @@ int oci_tty_restore(int fd, const void *saved)
     return tcsetattr(fd, TCSANOW, &t) < 0 ? -errno : 0;
 }
 
+/* Output post-processing of NL into CR-NL off (ONLCR), as runc does for a pty it copies from
+ * itself: the caller's terminal translates already. 0 or -errno. */
+int oci_tty_clear_onlcr(int fd)
+{
+    struct termios t;
+    if (tcgetattr(fd, &t) < 0)
+        return -errno;
+    t.c_oflag &= ~ONLCR;
+    return tcsetattr(fd, TCSANOW, &t) < 0 ? -errno : 0;
+}
+
 /* Window size of one terminal onto another (the caller's onto the container's pty). */
 int oci_copy_winsize(int from, int to)
 {

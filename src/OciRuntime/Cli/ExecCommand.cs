@@ -84,7 +84,8 @@ internal sealed unsafe class ExecCommand : Command
             args,
             Cwd: a.Get("cwd"),
             Env: a.All("env"),
-            Tty: a.Get("tty") is null ? null : a.Flag("tty"),
+            // As runc: a terminal only with --tty, whatever config.json's process says.
+            Tty: a.Flag("tty"),
             User: a.Get("user"),
             AdditionalGids: a.All("additional-gids"),
             Caps: a.All("cap"),

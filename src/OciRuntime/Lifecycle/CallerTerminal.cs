@@ -4,16 +4,20 @@ using OciRuntime.Linux;
 namespace OciRuntime.Lifecycle;
 
 /// <summary>
-/// `run` with process.terminal and no --console-socket, from a terminal: the runtime is its own
-/// console socket (one end of a socketpair goes to the executor), receives the pty master, puts
-/// the caller's terminal in raw mode and copies bytes both ways until the container's side of
-/// the pty is closed; the window size follows the caller's (SIGWINCH). The terminal is restored
-/// however the run ends.
+/// `run` with process.terminal (`exec -t`) and no --console-socket, in the foreground: the runtime
+/// is its own console socket (one end of a socketpair goes to the executor), receives the pty
+/// master, clears its ONLCR (the caller's terminal translates already: lines end in \n, as
+/// runc), puts the caller's terminal in raw mode and copies stdin to the pty and the pty to
+/// stdout until the container's side is closed; the window size follows the caller's
+/// (SIGWINCH). The caller's terminal is the first of stderr, stdout, stdin that is one, else
+/// /dev/tty (as runc: stdin may be a pipe). It is restored however the run ends.
 /// </summary>
 internal sealed unsafe class CallerTerminal : IDisposable
 {
     private const int TermiosSize = 64; // >= sizeof(struct termios) (60 on Linux)
     private readonly int _ours;
+    private readonly int _console;
+    private readonly bool _consoleOpened;
     private int _theirs;
     private int _master = -1;
     private readonly byte[] _saved = new byte[TermiosSize];
@@ -21,10 +25,12 @@ internal sealed unsafe class CallerTerminal : IDisposable
     private Thread? _output;
     private PosixSignalRegistration? _winch;
 
-    private CallerTerminal(int ours, int theirs)
+    private CallerTerminal(int ours, int theirs, int console, bool consoleOpened)
     {
         _ours = ours;
         _theirs = theirs;
+        _console = console;
+        _consoleOpened = consoleOpened;
     }
 
     /// <summary>The fd to pass to the executor as the console socket.</summary>
@@ -37,12 +43,28 @@ internal sealed unsafe class CallerTerminal : IDisposable
             return null;
         if (detach)
             throw new RuntimeError("process.terminal: a detached container needs --console-socket to send its pty to");
-        if (TtyNative.isatty(0) != 1)
-            throw new RuntimeError("process.terminal: needs --console-socket, or `run` started from a terminal to attach to");
+        var (console, opened) = HostConsole();
         int* sv = stackalloc int[2];
         if (LibC.socketpair(LibC.AF_UNIX, 1 /* SOCK_STREAM */ | LibC.SOCK_CLOEXEC, 0, sv) != 0)
-            throw SyscallException.Last("socketpair");
-        return new CallerTerminal(sv[0], sv[1]);
+        {
+            int e = LibC.Errno;
+            if (opened)
+                LibC.close(console);
+            throw new SyscallException("socketpair", e);
+        }
+        return new CallerTerminal(sv[0], sv[1], console, opened);
+    }
+
+    private static (int Fd, bool Opened) HostConsole()
+    {
+        foreach (int fd in new[] { 2, 1, 0 })
+            if (TtyNative.isatty(fd) == 1)
+                return (fd, false);
+        int tty = LibC.open("/dev/tty", LibC.O_RDWR | LibC.O_NOCTTY | LibC.O_CLOEXEC, 0);
+        if (tty >= 0)
+            return (tty, true);
+        throw new RuntimeError("process.terminal: needs --console-socket, or a terminal to attach to "
+            + "(none of stdin, stdout, stderr is one, and there is no controlling terminal)");
     }
 
     /// <summary>After create: take the master (sent during create) and start copying.</summary>
@@ -54,13 +76,14 @@ internal sealed unsafe class CallerTerminal : IDisposable
         if (fd < 0)
             throw new SyscallException("receive the container's pty", -fd);
         _master = fd;
-        TtyNative.oci_copy_winsize(0, _master);
+        TtyNative.oci_tty_clear_onlcr(_master);
+        TtyNative.oci_copy_winsize(_console, _master);
         fixed (byte* s = _saved)
-            _raw = TtyNative.oci_tty_raw(0, s, TermiosSize) == 0;
+            _raw = TtyNative.oci_tty_raw(_console, s, TermiosSize) == 0;
         _winch = PosixSignalRegistration.Create(PosixSignal.SIGWINCH, c =>
         {
             c.Cancel = true;
-            TtyNative.oci_copy_winsize(0, _master);
+            TtyNative.oci_copy_winsize(_console, _master);
         });
         // Input: never ends by itself (the caller's terminal stays open), so a background thread.
         new Thread(() => Copy(0, _master)) { IsBackground = true, Name = "tty-in" }.Start();
@@ -97,7 +120,9 @@ internal sealed unsafe class CallerTerminal : IDisposable
         _winch?.Dispose();
         if (_raw)
             fixed (byte* s = _saved)
-                TtyNative.oci_tty_restore(0, s);
+                TtyNative.oci_tty_restore(_console, s);
+        if (_consoleOpened)
+            LibC.close(_console);
         if (_theirs >= 0)
             LibC.close(_theirs);
         LibC.close(_ours);

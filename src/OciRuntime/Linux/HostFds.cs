@@ -42,6 +42,9 @@ internal static unsafe partial class TtyNative
     [LibraryImport("libociexec")]
     public static partial int oci_copy_winsize(int from, int to);
 
+    [LibraryImport("libociexec")]
+    public static partial int oci_tty_clear_onlcr(int fd);
+
     [LibraryImport("libc")]
     public static partial int isatty(int fd);
 }

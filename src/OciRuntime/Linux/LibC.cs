@@ -12,7 +12,7 @@ internal static unsafe partial class LibC
 
     public const int O_RDONLY = 0, O_WRONLY = 1, O_RDWR = 2, O_CREAT = 0x40, O_EXCL = 0x80,
         O_TRUNC = 0x200, O_NONBLOCK = 0x800, O_DIRECTORY = 0x10000, O_NOFOLLOW = 0x20000,
-        O_CLOEXEC = 0x80000;
+        O_NOCTTY = 0x100, O_CLOEXEC = 0x80000;
     public const int AF_UNIX = 1, SOCK_SEQPACKET = 5, SOCK_CLOEXEC = 0x80000;
     public const uint MFD_CLOEXEC = 1, MFD_ALLOW_SEALING = 2;
     public const int F_ADD_SEALS = 1033;

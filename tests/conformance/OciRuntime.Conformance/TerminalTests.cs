@@ -151,27 +151,11 @@ public sealed class TerminalTests : ConformanceTest
         b.Save();
         string id = Rt.NewId();
         // `script` runs the runtime on a terminal of its own and feeds it our input.
-        string cmd = string.Join(' ', new[] { Rt.Binary }.Concat(Rt.GlobalArgs).Concat(["run", "--bundle", b.Dir, id])
-            .Select(a => "'" + a.Replace("'", "'\\''") + "'"));
-        var psi = new ProcessStartInfo("script")
-        {
-            RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
-        };
-        foreach (var a in new[] { "-qec", cmd, "/dev/null" })
-            psi.ArgumentList.Add(a);
-        psi.Environment[HostState.TagVariable] = Scope.Tag;
-        using var p = Process.Start(psi)!;
-        p.StandardInput.Write("hello\n");
-        p.StandardInput.Flush();
-        bool exited = p.WaitForExit(30000);
-        if (!exited)
-            p.Kill(entireProcessTree: true);
-        string output = p.StandardOutput.ReadToEnd();
-        Scope.Log($"$ script -qec {cmd}\nexit {(exited ? p.ExitCode : -1)}\n{output}\n{p.StandardError.ReadToEnd()}");
+        var (exited, exitCode, output) = UnderScript(ShellCommand(["run", "--bundle", b.Dir, id]), "hello\n");
         Assert.True(exited, "run attached to a terminal did not end");
         Assert.Contains("got:hello", output);
         Assert.Contains("/dev/pts/", output);
-        Assert.Equal(3, p.ExitCode);
+        Assert.Equal(3, exitCode);
     }
 
     [Fact]
@@ -188,29 +172,74 @@ public sealed class TerminalTests : ConformanceTest
         var b = NewBundle().Probe("sleep", "60");
         string id = Rt.NewId();
         Rt.CreateAndStart(b, id);
-        string cmd = string.Join(' ', new[] { Rt.Binary }.Concat(Rt.GlobalArgs)
-            .Concat(["exec", "--tty", id, "/bin/sh", "-c", "read line; echo exec-got:$line; stty size; exit 4"])
-            .Select(a => "'" + a.Replace("'", "'\\''") + "'"));
+        string cmd = ShellCommand(["exec", "--tty", id, "/bin/sh", "-c", "read line; echo exec-got:$line; stty size; exit 4"]);
         // The outer terminal gets a known size first; the container's pty must copy it.
-        string outer = "stty rows 33 cols 77; exec " + cmd;
+        var (exited, exitCode, output) = UnderScript("stty rows 33 cols 77; exec " + cmd, "hi\n");
+        Assert.True(exited, "exec attached to a terminal did not end");
+        Assert.Contains("exec-got:hi", output);
+        Assert.Contains("33 77", output);
+        Assert.Equal(4, exitCode);
+    }
+
+    [Fact]
+    public void Run_attached_clears_onlcr_and_needs_no_terminal_on_stdin()
+    {
+        // As runc: the caller's terminal may be stdout or stderr (stdin a pipe or /dev/null), and
+        // the container's pty does not turn \n into \r\n (the caller's terminal does that already).
+        var b = NewBundle().Args("/bin/sh", "-c", "stty -a; tty; echo done");
+        b.Process["terminal"] = true;
+        b.Save();
+        string id = Rt.NewId();
+        var (exited, exitCode, output) = UnderScript(ShellCommand(["run", "--bundle", b.Dir, id]) + " </dev/null", "");
+        Assert.True(exited, "run attached to a terminal did not end");
+        Assert.Equal(0, exitCode);
+        Assert.Contains("/dev/pts/", output);
+        Assert.Contains("done", output);
+        Assert.Matches(@"(^|\s)-onlcr(\s|$)", output);
+        Assert.DoesNotContain("\r\r\n", output);
+    }
+
+    [Fact]
+    public void Exec_takes_a_terminal_from_tty_only_not_from_config_json()
+    {
+        // config.json asks for a terminal; `exec` without --tty runs without one (as runc), so
+        // neither --console-socket nor a terminal of the caller's is needed, detached or not.
+        var b = NewBundle().Probe("sleep", "60");
+        b.Process["terminal"] = true;
+        string id = Rt.NewId();
+        using var recv = new Receiver(Scope.Dir, "");
+        Rt.Create(b, id, "--console-socket", recv.Socket).AssertOk();
+        Rt.StartContainer(id).AssertOk();
+        var r = Rt.Invoke("exec", id, "/bin/sh", "-c", "readlink /proc/self/fd/1; echo plain-line").AssertOk();
+        Assert.DoesNotContain("/dev/pts", r.Stdout);
+        Assert.Contains("plain-line\n", r.Stdout);
+        Assert.DoesNotContain("\r", r.Stdout);
+        Rt.Invoke("exec", "--detach", id, "/bin/true").AssertOk("exec -d without -t");
+        Rt.Delete(id, force: true).AssertOk();
+        Scope.AssertNothingLeft([id]);
+    }
+
+    private string ShellCommand(IEnumerable<string> args) =>
+        string.Join(' ', new[] { Rt.Binary }.Concat(Rt.GlobalArgs).Concat(args).Select(a => "'" + a.Replace("'", "'\\''") + "'"));
+
+    /// <summary>`script` runs a shell command on a terminal of its own and feeds it the input.</summary>
+    private (bool Exited, int ExitCode, string Output) UnderScript(string shellCommand, string input)
+    {
         var psi = new ProcessStartInfo("script")
         {
             RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
         };
-        foreach (var a in new[] { "-qec", outer, "/dev/null" })
+        foreach (var a in new[] { "-qec", shellCommand, "/dev/null" })
             psi.ArgumentList.Add(a);
         psi.Environment[HostState.TagVariable] = Scope.Tag;
         using var p = Process.Start(psi)!;
-        p.StandardInput.Write("hi\n");
+        p.StandardInput.Write(input);
         p.StandardInput.Flush();
         bool exited = p.WaitForExit(30000);
         if (!exited)
             p.Kill(entireProcessTree: true);
         string output = p.StandardOutput.ReadToEnd();
-        Scope.Log($"$ script -qec {outer}\nexit {(exited ? p.ExitCode : -1)}\n{output}\n{p.StandardError.ReadToEnd()}");
-        Assert.True(exited, "exec attached to a terminal did not end");
-        Assert.Contains("exec-got:hi", output);
-        Assert.Contains("33 77", output);
-        Assert.Equal(4, p.ExitCode);
+        Scope.Log($"$ script -qec {shellCommand}\nexit {(exited ? p.ExitCode : -1)}\n{output}\n{p.StandardError.ReadToEnd()}");
+        return (exited, exited ? p.ExitCode : -1, output);
     }
 }
