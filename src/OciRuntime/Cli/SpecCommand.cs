@@ -17,7 +17,9 @@ internal sealed class SpecCommand : Command
         // As runc: never overwrite a config the user may have edited.
         if (File.Exists(path))
             throw new RuntimeError($"File {path} exists. Remove it first");
-        File.WriteAllText(path, DefaultSpec.ToJson(DefaultSpec.Create(a.Flag("rootless"))));
+        // A cgroup namespace only on a cgroup v2 host, as runc.
+        bool cgroup2 = Cgroups.CgroupModeProbe.IsUnified("/sys/fs/cgroup");
+        File.WriteAllText(path, DefaultSpec.ToJson(DefaultSpec.Create(a.Flag("rootless"), cgroupNamespace: cgroup2)));
         return 0;
     }
 }

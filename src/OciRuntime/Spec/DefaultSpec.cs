@@ -4,25 +4,26 @@ namespace OciRuntime.Spec;
 
 /// <summary>
 /// The config <c>spec</c> writes: the same as runc 1.2+'s <c>runc spec</c> (no ambient capabilities),
-/// with ociVersion 1.3.0, hostname "ociruntime", and a cgroup namespace always (runc adds it only
-/// on cgroup v2 hosts; this spec version expects v2).
+/// with ociVersion 1.3.0 and hostname "ociruntime"; a cgroup namespace only when asked for, which
+/// `spec` does on a cgroup v2 host, as runc (a config that adds its own on a v1 host would
+/// otherwise list the type twice).
 /// </summary>
 public static class DefaultSpec
 {
     public const string OciVersion = "1.3.0";
 
     /// <summary>The default spec; rootless maps container root to the caller's effective uid and gid.</summary>
-    public static Spec Create(bool rootless) =>
-        rootless ? CreateRootlessForCaller() : Create(rootless: false, 0, 0);
+    public static Spec Create(bool rootless, bool cgroupNamespace = true) =>
+        rootless ? CreateRootlessForCaller(cgroupNamespace) : Create(rootless: false, 0, 0, cgroupNamespace);
 
-    private static Spec CreateRootlessForCaller()
+    private static Spec CreateRootlessForCaller(bool cgroupNamespace)
     {
         var (uid, gid) = CurrentIds();
-        return Create(rootless: true, uid, gid);
+        return Create(rootless: true, uid, gid, cgroupNamespace);
     }
 
-    /// <summary>As <see cref="Create(bool)"/>, with the host ids that a rootless spec maps to container root.</summary>
-    public static Spec Create(bool rootless, uint hostUid, uint hostGid)
+    /// <summary>As <see cref="Create(bool, bool)"/>, with the host ids that a rootless spec maps to container root.</summary>
+    public static Spec Create(bool rootless, uint hostUid, uint hostGid, bool cgroupNamespace = true)
     {
         string[] caps = ["CAP_AUDIT_WRITE", "CAP_KILL", "CAP_NET_BIND_SERVICE"];
         var spec = new Spec
@@ -61,7 +62,7 @@ public static class DefaultSpec
                     new LinuxNamespace { Type = NamespaceTypes.Ipc },
                     new LinuxNamespace { Type = NamespaceTypes.Uts },
                     new LinuxNamespace { Type = NamespaceTypes.Mount },
-                    new LinuxNamespace { Type = NamespaceTypes.Cgroup },
+                    .. (cgroupNamespace ? new[] { new LinuxNamespace { Type = NamespaceTypes.Cgroup } } : []),
                 ],
                 MaskedPaths =
                 [

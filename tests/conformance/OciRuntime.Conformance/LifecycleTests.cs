@@ -317,6 +317,10 @@ public sealed class LifecycleTests : ConformanceTest
         Assert.Equal("rootfs", (string?)config["root"]!["path"]);
         Assert.NotEmpty(config["process"]!["args"]!.AsArray());
         Assert.Contains(config["linux"]!["namespaces"]!.AsArray(), n => (string?)n!["type"] == "mount");
+        // As runc: a cgroup namespace only where /sys/fs/cgroup is cgroup2 (a v1 config that adds
+        // its own would otherwise list the type twice).
+        bool cgroup2 = MountInfo.ReadSelf().LastOrDefault(m => m.MountPoint == "/sys/fs/cgroup")?.FsType == "cgroup2";
+        Assert.Equal(cgroup2, config["linux"]!["namespaces"]!.AsArray().Any(n => (string?)n!["type"] == "cgroup"));
 
         // runc refuses to overwrite an existing config.json ("File config.json exists. Remove it first")
         File.WriteAllText(path, "{\"mine\": true}");
