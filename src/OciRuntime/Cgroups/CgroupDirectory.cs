@@ -58,6 +58,17 @@ internal static class CgroupDirectory
             .Split('\n', StringSplitOptions.RemoveEmptyEntries)
             .Select(l => int.TryParse(l, out int p) ? p : 0).Where(p => p > 0).ToList();
 
+    /// <summary>A container's cgroup that exists already must hold no process and not be frozen,
+    /// as runc: joining a frozen one would stop the init where it stands (`run -d` waited for it
+    /// forever), and the processes of a non-empty one would be taken for the container's.</summary>
+    public static void RefuseIfInUse(string dir, bool frozen)
+    {
+        if (frozen)
+            throw new RuntimeError($"linux.cgroupsPath: the container's cgroup {dir} exists and is frozen (thaw it, or choose another path)");
+        if (Procs(dir) is { Count: > 0 } procs)
+            throw new RuntimeError($"linux.cgroupsPath: the container's cgroup {dir} exists and is not empty: {procs.Count} process(es) in it (pid {procs[0]}{(procs.Count > 1 ? ", ..." : "")})");
+    }
+
     /// <summary>Creates the directory and any missing parents; returns the ones it created,
     /// parents first, so that only those are removed on failure.</summary>
     public static List<string> CreateAll(string dir)

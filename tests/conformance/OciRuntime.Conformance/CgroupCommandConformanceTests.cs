@@ -136,4 +136,61 @@ public sealed class CgroupCommandConformanceTests : ConformanceTest
             .AssertStderrMentions("systemd");
         Scope.AssertNothingLeft([id]);
     }
+
+    /// <summary>A cgroup made beforehand at the container's cgroupsPath ("/ID"): in the cgroup2
+    /// tree on a v2 host, else in the v1 hierarchy holding the controller.</summary>
+    private static string PremadeCgroup(string id, string v1Controller)
+    {
+        var hierarchies = HostState.CgroupHierarchies();
+        var root = hierarchies.FirstOrDefault(h => h.MountPoint == "/sys/fs/cgroup" && h.FsType == "cgroup2")
+            ?? hierarchies.FirstOrDefault(h => h.FsType == "cgroup" && Path.GetFileName(h.MountPoint).Split(',').Contains(v1Controller))
+            ?? throw new InvalidOperationException($"this host has neither a cgroup2 /sys/fs/cgroup nor a {v1Controller} hierarchy");
+        string dir = Path.Combine(root.MountPoint, id);
+        Directory.CreateDirectory(dir);
+        return dir;
+    }
+
+    [Fact]
+    public void A_frozen_existing_cgroup_is_refused_at_once()
+    {
+        // As runc: the init would stop in it where it stands, and `run -d` waited for it forever.
+        string id = Rt.NewId();
+        string dir = PremadeCgroup(id, "freezer");
+        bool v2 = File.Exists(Path.Combine(dir, "cgroup.freeze"));
+        File.WriteAllText(Path.Combine(dir, v2 ? "cgroup.freeze" : "freezer.state"), v2 ? "1" : "FROZEN");
+        Scope.OnCleanup("thaw and remove " + dir, () =>
+        {
+            File.WriteAllText(Path.Combine(dir, v2 ? "cgroup.freeze" : "freezer.state"), v2 ? "0" : "THAWED");
+            HostState.RemoveCgroupDirs([dir]);
+        });
+        var b = NewBundle().Probe("sleep", "600");
+        b.Linux["cgroupsPath"] = "/" + id;
+        var r = Rt.Run(b, id, "--detach").AssertFailed("run -d in a frozen cgroup");
+        r.AssertStderrMentions("frozen");
+        Assert.False(r.TimedOut);
+        Rt.State(id).AssertFailed();
+        Assert.Empty(File.ReadAllText(Path.Combine(dir, "cgroup.procs")).Trim());
+    }
+
+    [Fact]
+    public void A_non_empty_existing_cgroup_is_refused()
+    {
+        string id = Rt.NewId();
+        string dir = PremadeCgroup(id, "pids");
+        var sleeper = System.Diagnostics.Process.Start("sleep", "600");
+        Scope.OnCleanup("end the sleeper and remove " + dir, () =>
+        {
+            sleeper.Kill();
+            sleeper.WaitForExit();
+            sleeper.Dispose();
+            HostState.RemoveCgroupDirs([dir]);
+        });
+        File.WriteAllText(Path.Combine(dir, "cgroup.procs"), sleeper.Id.ToString());
+        var b = NewBundle().Probe("sleep", "600");
+        b.Linux["cgroupsPath"] = "/" + id;
+        Rt.Run(b, id, "--detach").AssertFailed("run -d in a cgroup that holds a process")
+            .AssertStderrMentions("not empty");
+        Rt.State(id).AssertFailed();
+        Assert.Equal(sleeper.Id.ToString(), File.ReadAllText(Path.Combine(dir, "cgroup.procs")).Trim());
+    }
 }

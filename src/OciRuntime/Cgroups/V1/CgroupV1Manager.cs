@@ -39,6 +39,9 @@ internal sealed class CgroupV1Manager : ICgroupManager
 
     public void Create()
     {
+        foreach (var dir in _dirs.Values)
+            if (Directory.Exists(dir))
+                CgroupDirectory.RefuseIfInUse(dir, frozen: dir == DirOf("freezer") && IsFrozen());
         try
         {
             foreach (var (mountPoint, dir) in _dirs)

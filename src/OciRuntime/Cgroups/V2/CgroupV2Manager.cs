@@ -46,6 +46,9 @@ internal sealed class CgroupV2Manager : ICgroupManager
     public void Create()
     {
         CheckControllers();
+        if (Directory.Exists(_dir))
+            CgroupDirectory.RefuseIfInUse(_dir,
+                frozen: CgroupFiles.KeyValues(_dir, "cgroup.events").GetValueOrDefault("frozen") == 1UL); // itself or an ancestor
         string ancestor = ExistingAncestor();
         try
         {
