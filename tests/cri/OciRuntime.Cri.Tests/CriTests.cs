@@ -1,0 +1,211 @@
+using System.Diagnostics;
+using Grpc.Core;
+using OciRuntime.Cri.Tests.V1;
+using Xunit;
+using Xunit.Abstractions;
+
+namespace OciRuntime.Cri.Tests;
+
+/// <summary>
+/// The RuntimeClass path end to end: a CRI client (what the kubelet is) talking to containerd's CRI
+/// plugin, which runs pods through the runc v2 shim with the handler named in RunPodSandbox.
+/// Every scenario runs against both handlers, "ociruntime" (BinaryName = the runtime under test)
+/// and "runc", so a failure with ociruntime alone is the runtime's.
+/// </summary>
+public sealed class CriTests : IDisposable
+{
+    private const long MiB = 1 << 20;
+    private readonly ITestOutputHelper _log;
+    private readonly Cri _cri = new(Env.Socket);
+    private readonly List<Pod> _pods = [];
+
+    public CriTests(ITestOutputHelper log) => _log = log;
+
+    public void Dispose()
+    {
+        foreach (var p in _pods)
+            p.Dispose();
+        _cri.Dispose();
+    }
+
+    private Pod NewPod(string handler, string name, NamespaceMode network, bool privileged = false)
+    {
+        var p = new Pod(_cri, _log, handler, name, network, privileged);
+        _pods.Add(p);
+        return p;
+    }
+
+    [Fact]
+    public void Version_and_status()
+    {
+        var v = _cri.Runtime.Version(new VersionRequest { Version = "v1" }, Cri.Deadline());
+        Assert.Equal("containerd", v.RuntimeName);
+        Assert.Equal("v1", v.RuntimeApiVersion);
+        Assert.StartsWith("1.6.", v.RuntimeVersion.TrimStart('v'));
+
+        var s = _cri.Runtime.Status(new StatusRequest { Verbose = true }, Cri.Deadline());
+        var conditions = s.Status.Conditions.ToDictionary(c => c.Type, c => c.Status);
+        Assert.True(conditions["RuntimeReady"], "RuntimeReady is false");
+        Assert.True(conditions["NetworkReady"], $"NetworkReady is false: {s.Status.Conditions.First(c => c.Type == "NetworkReady").Message}");
+        // the configuration containerd reports names both handlers and the binary under test
+        string config = s.Info["config"];
+        Assert.Contains("\"ociruntime\"", config);
+        Assert.Contains(Env.Runtime, config);
+    }
+
+    [Fact]
+    public void Images_imported_locally_have_a_status()
+    {
+        foreach (string name in new[] { Env.BusyboxImage, Env.PauseImage })
+        {
+            var img = _cri.Images.ImageStatus(new ImageStatusRequest { Image = new ImageSpec { Image = name } }, Cri.Deadline()).Image;
+            Assert.NotNull(img);
+            Assert.Contains(name, img.RepoTags);
+            Assert.StartsWith("sha256:", img.Id);
+            Assert.True(img.Size > 0, $"{name}: size {img.Size}");
+        }
+        var none = _cri.Images.ImageStatus(new ImageStatusRequest { Image = new ImageSpec { Image = "localhost/no-such-image:1" } }, Cri.Deadline());
+        Assert.Null(none.Image);
+        var all = _cri.Images.ListImages(new ListImagesRequest(), Cri.Deadline()).Images.SelectMany(i => i.RepoTags).ToList();
+        Assert.Contains(Env.BusyboxImage, all);
+        Assert.Contains(Env.PauseImage, all);
+    }
+
+    /// <summary>A pod on the node's network with two containers: shared namespaces, resources,
+    /// read-only root, ExecSync, update, stats, stop with and without SIGTERM handling, removal.</summary>
+    [Theory]
+    [InlineData("ociruntime")]
+    [InlineData("runc")]
+    public void Pod_lifecycle_on_the_host_network(string handler)
+    {
+        var pod = NewPod(handler, "lifecycle-" + handler, NamespaceMode.Node);
+        string podId = pod.Run();
+        var ps = pod.Status().Status;
+        Assert.Equal(PodSandboxState.SandboxReady, ps.State);
+        Assert.Equal(handler, ps.RuntimeHandler);
+        Assert.Equal(pod.Uid, ps.Metadata.Uid);
+        pod.AssertMadeByHandler(podId);
+        int pausePid = pod.SandboxPid();
+        Assert.Equal("pause", File.ReadAllText($"/proc/{pausePid}/comm").Trim());
+        Assert.Equal(pod.CgroupParent + "/" + podId, Host.CgroupOf(pausePid, "memory"));
+
+        // web: handles SIGTERM (exit 7), has limits and a read-only root
+        var web = pod.Container("web", "echo started; trap 'echo got-term; exit 7' TERM; while :; do sleep 0.2; done");
+        web.Linux.Resources = new LinuxContainerResources { MemoryLimitInBytes = 64 * MiB, CpuShares = 512, CpuQuota = 50000, CpuPeriod = 100000 };
+        web.Linux.SecurityContext.ReadonlyRootfs = true;
+        string c1 = pod.Start(web);
+        // sidecar: sh as its pid namespace's init without a TERM handler: SIGTERM does nothing
+        string c2 = pod.Start(pod.Container("sidecar", "while :; do sleep 1; done"));
+        pod.AssertMadeByHandler(c1);
+        pod.AssertMadeByHandler(c2);
+        var listed = _cri.Runtime.ListContainers(new ListContainersRequest { Filter = new ContainerFilter { PodSandboxId = podId } }, Cri.Deadline()).Containers;
+        Assert.Equal(new[] { c1, c2 }.Order(), listed.Select(c => c.Id).Order());
+        Assert.All(listed, c => Assert.Equal(ContainerState.ContainerRunning, c.State));
+
+        // the log the kubelet reads: CRI format "<time> stdout F started"
+        Assert.True(Host.WaitUntil(() => File.Exists(Path.Combine(pod.LogDir, "web.log")) && File.ReadAllText(Path.Combine(pod.LogDir, "web.log")).Contains(" stdout F started")),
+            "web.log has no \"stdout F started\" line");
+
+        // namespaces: ipc from the pod (the pause container's), net and uts the node's (containerd's),
+        // pid each its own
+        int p1 = pod.ContainerPid(c1), p2 = pod.ContainerPid(c2);
+        string ns1 = pod.ExecOk(c1, "for n in ipc net uts pid; do readlink /proc/self/ns/$n; done");
+        string ns2 = pod.ExecOk(c2, "for n in ipc net uts pid; do readlink /proc/self/ns/$n; done");
+        var n1 = ns1.Split('\n');
+        var n2 = ns2.Split('\n');
+        Assert.Equal(n1[..3], n2[..3]);
+        Assert.Equal(Host.Ns(pausePid, "ipc"), n1[0]);
+        Assert.NotEqual(Host.Ns(Environment.ProcessId, "ipc"), n1[0]);
+        Assert.Equal(Host.Ns(Env.ContainerdPid, "net"), n1[1]);
+        Assert.Equal(Host.Ns(Env.ContainerdPid, "uts"), n1[2]);
+        Assert.NotEqual(n1[3], n2[3]);
+        Assert.Equal("sh", pod.ExecOk(c1, "cat /proc/1/comm"));
+        // the pod's /dev/shm (the sandbox's, mounted into each container that shares its ipc)
+        pod.ExecOk(c1, "echo from-web > /dev/shm/note");
+        Assert.Equal("from-web", pod.ExecOk(c2, "cat /dev/shm/note"));
+
+        // resources in the container's cgroup (cgroupfs: <pod cgroup>/<container id>)
+        string cg1 = pod.CgroupParent + "/" + c1;
+        Assert.Equal(cg1, Host.CgroupOf(p1, "memory"));
+        Assert.Equal(cg1, Host.CgroupOf(p1, "cpu"));
+        Assert.Equal((64 * MiB).ToString(), Host.Cgroup("memory", cg1, "memory.limit_in_bytes"));
+        Assert.Equal("512", Host.Cgroup("cpu", cg1, "cpu.shares"));
+        Assert.Equal("50000", Host.Cgroup("cpu", cg1, "cpu.cfs_quota_us"));
+        Assert.Equal("100000", Host.Cgroup("cpu", cg1, "cpu.cfs_period_us"));
+        // and seen from inside
+        Assert.Equal((64 * MiB).ToString(), pod.ExecOk(c1, "cat /sys/fs/cgroup/memory/memory.limit_in_bytes"));
+
+        // read-only root: web's refuses a write, sidecar's takes one
+        var (_, err, exit) = pod.Exec(c1, "touch /written");
+        Assert.NotEqual(0, exit);
+        Assert.Contains("Read-only file system", err);
+        pod.ExecOk(c2, "touch /written");
+
+        // ExecSync: output, error output, exit code
+        var (o, e, x) = pod.Exec(c1, "echo to-stdout; echo to-stderr >&2; exit 3");
+        Assert.Equal("to-stdout\n", o);
+        Assert.Equal("to-stderr\n", e);
+        Assert.Equal(3, x);
+        // ExecSync with a timeout: refused after it, the command killed
+        var sw = Stopwatch.StartNew();
+        var timedOut = Assert.Throws<RpcException>(() => pod.Exec(c1, "exec sleep 30", timeout: 1));
+        Assert.True(sw.Elapsed < TimeSpan.FromSeconds(15), $"ExecSync with timeout 1 took {sw.Elapsed}");
+        Assert.Contains("timeout", timedOut.Status.Detail, StringComparison.OrdinalIgnoreCase);
+        Assert.True(Host.WaitUntil(() => !pod.ExecOk(c1, "ps -o args").Split('\n').Any(l => l.Trim() == "sleep 30")),
+            "the timed-out exec's process is still running");
+
+        // UpdateContainerResources: what the kubelet's CPU manager and in-place resize send
+        // (containerd 1.6 passes the container's device rules along: `update --resources -`)
+        _cri.Runtime.UpdateContainerResources(new UpdateContainerResourcesRequest
+        {
+            ContainerId = c1,
+            Linux = new LinuxContainerResources { MemoryLimitInBytes = 96 * MiB, CpuShares = 256, CpuQuota = 20000, CpuPeriod = 100000 },
+        }, Cri.Deadline());
+        Assert.Equal((96 * MiB).ToString(), Host.Cgroup("memory", cg1, "memory.limit_in_bytes"));
+        Assert.Equal("256", Host.Cgroup("cpu", cg1, "cpu.shares"));
+        Assert.Equal("20000", Host.Cgroup("cpu", cg1, "cpu.cfs_quota_us"));
+        Assert.Equal(ContainerState.ContainerRunning, pod.ContainerStatus(c1).State);
+        // the device rules are those of creation: deny-all then the defaults, no "a *:* rwm"
+        Assert.DoesNotContain("a *:* rwm", Host.Cgroup("devices", cg1, "devices.list"));
+        Assert.Contains("c 1:3 rwm", Host.Cgroup("devices", cg1, "devices.list"));
+
+        // ContainerStats from the cgroup
+        pod.ExecOk(c1, "i=0; while [ $i -lt 20000 ]; do i=$((i+1)); done");
+        var st = _cri.Runtime.ContainerStats(new ContainerStatsRequest { ContainerId = c1 }, Cri.Deadline()).Stats;
+        Assert.Equal(c1, st.Attributes.Id);
+        Assert.Equal("web", st.Attributes.Metadata.Name);
+        Assert.True(st.Cpu.UsageCoreNanoSeconds.Value > 0, "no CPU usage");
+        Assert.True(st.Memory.WorkingSetBytes.Value > 0, "no working set");
+        ulong cpuacct = ulong.Parse(Host.Cgroup("cpuacct", pod.CgroupParent + "/" + c1, "cpuacct.usage"));
+        Assert.InRange(st.Cpu.UsageCoreNanoSeconds.Value, 1UL, cpuacct);
+
+        // StopContainer: web exits on SIGTERM, well within its grace period
+        sw.Restart();
+        _cri.Runtime.StopContainer(new StopContainerRequest { ContainerId = c1, Timeout = 20 }, Cri.Deadline());
+        Assert.True(sw.Elapsed < TimeSpan.FromSeconds(10), $"stopping web took {sw.Elapsed}");
+        var s1 = pod.ContainerStatus(c1);
+        Assert.Equal(ContainerState.ContainerExited, s1.State);
+        Assert.Equal(7, s1.ExitCode);
+        Assert.Contains(" stdout F got-term", File.ReadAllText(Path.Combine(pod.LogDir, "web.log")));
+        // sidecar ignores SIGTERM: SIGKILL after the 2 s grace period
+        sw.Restart();
+        _cri.Runtime.StopContainer(new StopContainerRequest { ContainerId = c2, Timeout = 2 }, Cri.Deadline());
+        Assert.True(sw.Elapsed >= TimeSpan.FromSeconds(2), $"sidecar stopped after {sw.Elapsed}, before its grace period");
+        var s2 = pod.ContainerStatus(c2);
+        Assert.Equal(ContainerState.ContainerExited, s2.State);
+        Assert.Equal(137, s2.ExitCode);
+        Assert.False(Directory.Exists($"/sys/fs/cgroup/memory{pod.CgroupParent}/{c2}") && Host.Cgroup("memory", pod.CgroupParent + "/" + c2, "cgroup.procs").Length > 0,
+            "sidecar's cgroup still has processes");
+
+        // removal, in the kubelet's order
+        _cri.Runtime.RemoveContainer(new RemoveContainerRequest { ContainerId = c1 }, Cri.Deadline());
+        _cri.Runtime.RemoveContainer(new RemoveContainerRequest { ContainerId = c2 }, Cri.Deadline());
+        Assert.Empty(_cri.Runtime.ListContainers(new ListContainersRequest { Filter = new ContainerFilter { PodSandboxId = podId } }, Cri.Deadline()).Containers);
+        _cri.Runtime.StopPodSandbox(new StopPodSandboxRequest { PodSandboxId = podId }, Cri.Deadline());
+        Assert.Equal(PodSandboxState.SandboxNotready, pod.Status().Status.State);
+        Assert.True(Host.WaitUntil(() => !Directory.Exists($"/proc/{pausePid}") || File.ReadAllText($"/proc/{pausePid}/stat").Contains(") Z ")), "the pause process is still alive");
+        _cri.Runtime.RemovePodSandbox(new RemovePodSandboxRequest { PodSandboxId = podId }, Cri.Deadline());
+        Assert.Throws<RpcException>(() => pod.Status());
+        pod.AssertNothingLeft([c1, c2]);
+    }
+}
