@@ -177,8 +177,12 @@ disabled_plugins = ["io.containerd.internal.v1.opt",
     bin_dir = "/usr/lib/cni"
     conf_dir = "$T/cni/net.d"
 TOML
-# its own network namespace (loopback up): host-network pods share it, pod networks hang off its bridge
-unshare --net -- /bin/sh -c 'ip link set lo up && exec containerd --config "$1"' sh "$CTRD/config.toml" >"$T/containerd.log" 2>&1 &
+# its own network namespace (loopback up): host-network pods share it, pod networks hang off its
+# bridge. Its sysfs is mounted read-write first, as a node's /sys is at boot: every later sysfs
+# mount of a network namespace shares the first one's superblock and so its read-only flag (a
+# privileged container gets a writable /sys only where the first mount was writable).
+unshare --net -- /bin/sh -c 'ip link set lo up && mkdir -p "$2" && mount -t sysfs sysfs "$2" && exec containerd --config "$1"' \
+    sh "$CTRD/config.toml" "$CTRD/sys" >"$T/containerd.log" 2>&1 &
 CTRD_PID=$!
 for _ in $(seq 150); do
     ctr --address "$CTRD/containerd.sock" version >/dev/null 2>&1 && break

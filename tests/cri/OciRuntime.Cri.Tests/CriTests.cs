@@ -86,7 +86,9 @@ public sealed class CriTests : IDisposable
         Assert.Equal(pod.Uid, ps.Metadata.Uid);
         pod.AssertMadeByHandler(podId);
         int pausePid = pod.SandboxPid();
-        Assert.Equal("pause", File.ReadAllText($"/proc/{pausePid}/comm").Trim());
+        // the runtime's `start` returns once the init is let go; its execve of /pause follows
+        Assert.True(Host.WaitUntil(() => File.ReadAllText($"/proc/{pausePid}/comm").Trim() == "pause"),
+            $"the sandbox's process is {File.ReadAllText($"/proc/{pausePid}/comm").Trim()}, not pause");
         Assert.Equal(pod.CgroupParent + "/" + podId, Host.CgroupOf(pausePid, "memory"));
 
         // web: handles SIGTERM (exit 7), has limits and a read-only root
@@ -206,6 +208,151 @@ public sealed class CriTests : IDisposable
         Assert.True(Host.WaitUntil(() => !Directory.Exists($"/proc/{pausePid}") || File.ReadAllText($"/proc/{pausePid}/stat").Contains(") Z ")), "the pause process is still alive");
         _cri.Runtime.RemovePodSandbox(new RemovePodSandboxRequest { PodSandboxId = podId }, Cri.Deadline());
         Assert.Throws<RpcException>(() => pod.Status());
+        pod.AssertNothingLeft([c1, c2]);
+    }
+
+    /// <summary>What Kubernetes users set in securityContext, in a pod allowed privileged containers:
+    /// runAsUser/runAsGroup, capabilities added and dropped, allowPrivilegeEscalation: false
+    /// (no_new_privs), the RuntimeDefault seccomp profile, a read-only root; and a privileged
+    /// container (every capability, every device, writable /sys, no seccomp).</summary>
+    [Theory]
+    [InlineData("ociruntime")]
+    [InlineData("runc")]
+    public void Security_context_and_a_privileged_container(string handler)
+    {
+        const int NetAdmin = 12, Chown = 0;
+        var pod = NewPod(handler, "security-" + handler, NamespaceMode.Node, privileged: true);
+        string podId = pod.Run();
+        Assert.Equal(PodSandboxState.SandboxReady, pod.Status().Status.State);
+
+        var restricted = pod.Container("restricted", "while :; do sleep 1; done");
+        var sc = restricted.Linux.SecurityContext;
+        sc.RunAsUser = new Int64Value { Value = 1000 };
+        sc.RunAsGroup = new Int64Value { Value = 3000 };
+        sc.Capabilities = new Capability();
+        sc.Capabilities.AddCapabilities.Add("NET_ADMIN");
+        sc.Capabilities.DropCapabilities.Add("CHOWN");
+        sc.NoNewPrivs = true;
+        sc.Seccomp = new SecurityProfile { ProfileType = SecurityProfile.Types.ProfileType.RuntimeDefault };
+        sc.ReadonlyRootfs = true;
+        string r = pod.Start(restricted);
+
+        var caps = pod.Container("caps", "while :; do sleep 1; done");
+        caps.Linux.SecurityContext.Capabilities = new Capability();
+        caps.Linux.SecurityContext.Capabilities.AddCapabilities.Add("NET_ADMIN");
+        caps.Linux.SecurityContext.Capabilities.DropCapabilities.Add("CHOWN");
+        caps.Linux.SecurityContext.Seccomp = new SecurityProfile { ProfileType = SecurityProfile.Types.ProfileType.RuntimeDefault };
+        string c = pod.Start(caps);
+
+        var priv = pod.Container("privileged", "while :; do sleep 1; done");
+        priv.Linux.SecurityContext.Privileged = true;
+        string p = pod.Start(priv);
+        foreach (string id in new[] { podId, r, c, p })
+            pod.AssertMadeByHandler(id);
+
+        // restricted: uid/gid, no_new_privs, seccomp filter mode, bounding set with NET_ADMIN and
+        // without CHOWN, nothing effective (a non-root process after execve), a read-only root
+        Assert.Equal("1000 3000", pod.ExecOk(r, "echo $(id -u) $(id -g)"));
+        string status = pod.ExecOk(r, "cat /proc/self/status");
+        string Field(string s, string key) => s.Split('\n').First(l => l.StartsWith(key + ":", StringComparison.Ordinal))[(key.Length + 1)..].Trim();
+        Assert.Equal("1", Field(status, "NoNewPrivs"));
+        Assert.Equal("2", Field(status, "Seccomp"));
+        ulong bnd = Host.CapMask(Field(status, "CapBnd"));
+        Assert.True((bnd & (1UL << NetAdmin)) != 0, $"CapBnd {bnd:x} lacks NET_ADMIN");
+        Assert.True((bnd & (1UL << Chown)) == 0, $"CapBnd {bnd:x} has CHOWN");
+        Assert.Equal(0UL, Host.CapMask(Field(status, "CapEff")));
+        var (_, err, exit) = pod.Exec(r, "touch /written");
+        Assert.NotEqual(0, exit);
+        Assert.Contains("Read-only file system", err);
+        int rpid = pod.ContainerPid(r);
+        Assert.Equal("1000", Host.Status(rpid, "Uid").Split('\t')[0]);
+        Assert.Equal("3000", Host.Status(rpid, "Gid").Split('\t')[0]);
+
+        // caps (root): NET_ADMIN effective, CHOWN gone: chown fails, seccomp on, privileges may grow
+        status = pod.ExecOk(c, "cat /proc/self/status");
+        ulong eff = Host.CapMask(Field(status, "CapEff"));
+        Assert.True((eff & (1UL << NetAdmin)) != 0, $"CapEff {eff:x} lacks NET_ADMIN");
+        Assert.True((eff & (1UL << Chown)) == 0, $"CapEff {eff:x} has CHOWN");
+        Assert.Equal("2", Field(status, "Seccomp"));
+        Assert.Equal("0", Field(status, "NoNewPrivs"));
+        (_, err, exit) = pod.Exec(c, "touch /owned && chown 1:1 /owned");
+        Assert.NotEqual(0, exit);
+        Assert.Contains("Operation not permitted", err);
+        // RuntimeDefault refuses what a container has no business doing (a user namespace:
+        // unshare without CAP_SYS_ADMIN), which the kernel alone would allow (privileged, below)
+        (_, _, exit) = pod.Exec(c, "unshare -U true");
+        Assert.NotEqual(0, exit);
+
+        // privileged: the host's whole bounding set effective, no seccomp, writable /sys, the
+        // host's devices and a devices cgroup that allows everything
+        status = pod.ExecOk(p, "cat /proc/self/status");
+        Assert.Equal(Host.Status(Environment.ProcessId, "CapBnd"), Field(status, "CapEff"));
+        Assert.Equal("0", Field(status, "Seccomp"));
+        pod.ExecOk(p, "unshare -U true");
+        // (the node's /sys is writable: tests/cri/run.sh mounts containerd's network namespace's
+        // sysfs read-write first, as a boot does)
+        Assert.Matches(@"^sysfs /sys sysfs rw[,\s]", pod.ExecOk(p, "grep ' /sys ' /proc/mounts"));
+        Assert.Matches(@"^sysfs /sys sysfs ro[,\s]", pod.ExecOk(r, "grep ' /sys ' /proc/mounts"));
+        string hostOnly = new[] { "loop-control", "kmsg", "fuse", "mem" }.First(d => File.Exists("/dev/" + d));
+        pod.ExecOk(p, $"test -e /dev/{hostOnly}");
+        Assert.NotEqual(0, pod.Exec(r, $"test -e /dev/{hostOnly}").Exit);
+        Assert.Equal("a *:* rwm", Host.Cgroup("devices", pod.CgroupParent + "/" + p, "devices.list"));
+        Assert.NotEqual("a *:* rwm", Host.Cgroup("devices", pod.CgroupParent + "/" + r, "devices.list"));
+
+        foreach (string id in new[] { r, c, p })
+        {
+            _cri.Runtime.StopContainer(new StopContainerRequest { ContainerId = id, Timeout = 0 }, Cri.Deadline());
+            Assert.Equal(ContainerState.ContainerExited, pod.ContainerStatus(id).State);
+            _cri.Runtime.RemoveContainer(new RemoveContainerRequest { ContainerId = id }, Cri.Deadline());
+        }
+        _cri.Runtime.StopPodSandbox(new StopPodSandboxRequest { PodSandboxId = podId }, Cri.Deadline());
+        _cri.Runtime.RemovePodSandbox(new RemovePodSandboxRequest { PodSandboxId = podId }, Cri.Deadline());
+        pod.AssertNothingLeft([r, c, p]);
+    }
+
+    /// <summary>A pod with a network of its own from CNI (bridge + host-local, inside containerd's
+    /// network namespace): an address from the subnet on eth0, its own hostname, the gateway
+    /// reachable, and the address released on StopPodSandbox.</summary>
+    [Theory]
+    [InlineData("ociruntime")]
+    [InlineData("runc")]
+    public void Pod_network_from_cni(string handler)
+    {
+        var pod = NewPod(handler, "net-" + handler, NamespaceMode.Pod);
+        string podId = pod.Run();
+        var ps = pod.Status().Status;
+        Assert.Equal(PodSandboxState.SandboxReady, ps.State);
+        string ip = ps.Network.Ip;
+        // the subnet is a /16: its first two octets
+        string prefix = string.Join('.', Env.PodSubnet.Split('.')[..2]);
+        Assert.StartsWith(prefix + ".", ip);
+        string lease = Path.Combine(Env.Tmp, "cni", "ipam", "crinet", ip);
+        Assert.True(File.Exists(lease), $"host-local has no lease {lease}");
+        string c1 = pod.Start(pod.Container("app", "while :; do sleep 1; done"));
+        string c2 = pod.Start(pod.Container("sidecar", "while :; do sleep 1; done"));
+        pod.AssertMadeByHandler(c1);
+
+        Assert.Contains($"inet {ip}/", pod.ExecOk(c1, "ip -4 addr show eth0"));
+        Assert.Equal(pod.Config.Hostname, pod.ExecOk(c1, "hostname"));
+        Assert.Equal(pod.Config.Hostname, pod.ExecOk(c2, "hostname"));
+        string net1 = pod.ExecOk(c1, "readlink /proc/self/ns/net"), uts1 = pod.ExecOk(c1, "readlink /proc/self/ns/uts");
+        Assert.Equal(net1, pod.ExecOk(c2, "readlink /proc/self/ns/net"));
+        Assert.Equal(uts1, pod.ExecOk(c2, "readlink /proc/self/ns/uts"));
+        Assert.Equal(Host.Ns(pod.SandboxPid(), "net"), net1);
+        Assert.NotEqual(Host.Ns(Env.ContainerdPid, "net"), net1);
+        Assert.NotEqual(Host.Ns(Env.ContainerdPid, "uts"), uts1);
+        string gateway = prefix + ".0.1";
+        pod.ExecOk(c1, $"ping -c 1 -W 5 {gateway}");
+
+        foreach (string id in new[] { c1, c2 })
+        {
+            _cri.Runtime.StopContainer(new StopContainerRequest { ContainerId = id, Timeout = 0 }, Cri.Deadline());
+            _cri.Runtime.RemoveContainer(new RemoveContainerRequest { ContainerId = id }, Cri.Deadline());
+        }
+        _cri.Runtime.StopPodSandbox(new StopPodSandboxRequest { PodSandboxId = podId }, Cri.Deadline());
+        // host-local's lease is gone with the network
+        Assert.False(File.Exists(lease), $"the lease of {ip} was not released");
+        _cri.Runtime.RemovePodSandbox(new RemovePodSandboxRequest { PodSandboxId = podId }, Cri.Deadline());
         pod.AssertNothingLeft([c1, c2]);
     }
 }

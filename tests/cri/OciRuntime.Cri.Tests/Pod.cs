@@ -199,6 +199,10 @@ public sealed class Pod : IDisposable
         {
             a();
         }
+        catch (RpcException e) when (e.StatusCode == StatusCode.NotFound)
+        {
+            // removed by the test already
+        }
         catch (Exception e) when (e is RpcException or IOException)
         {
             _log.WriteLine($"cleanup: {e.Message}");
