@@ -157,7 +157,7 @@ disabled_plugins = ["io.containerd.internal.v1.opt",
 [plugins."io.containerd.grpc.v1.cri"]
   sandbox_image = "$PAUSE"
   stream_server_address = "127.0.0.1"
-  stream_server_port = "0"
+  stream_server_port = "10010"
   restrict_oom_score_adj = true
   disable_apparmor = true
   enable_selinux = false

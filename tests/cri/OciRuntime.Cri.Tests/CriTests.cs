@@ -355,4 +355,47 @@ public sealed class CriTests : IDisposable
         _cri.Runtime.RemovePodSandbox(new RemovePodSandboxRequest { PodSandboxId = podId }, Cri.Deadline());
         pod.AssertNothingLeft([c1, c2]);
     }
+
+    /// <summary>The streaming calls, as the kubelet serves `kubectl exec` and `kubectl attach`: Exec
+    /// and Attach hand out a URL of the CRI plugin's streaming server, whose websocket carries the
+    /// process's output and, for Exec, its exit status.</summary>
+    [Theory]
+    [InlineData("ociruntime")]
+    [InlineData("runc")]
+    public async Task Exec_and_attach_streams(string handler)
+    {
+        var pod = NewPod(handler, "stream-" + handler, NamespaceMode.Node);
+        string podId = pod.Run();
+        string c = pod.Start(pod.Container("talker", "i=0; while :; do i=$((i+1)); echo tick $i; sleep 0.2; done"));
+
+        var exec = new ExecRequest { ContainerId = c, Stdout = true, Stderr = true };
+        exec.Cmd.Add("/bin/sh");
+        exec.Cmd.Add("-c");
+        exec.Cmd.Add("echo to-stdout; echo to-stderr >&2; exit 5");
+        string url = _cri.Runtime.Exec(exec, Cri.Deadline()).Url;
+        Assert.StartsWith("http://127.0.0.1:", url);
+        var r = await Streaming.Run(url, Env.ContainerdPid);
+        Assert.Equal("to-stdout\n", r.Stdout);
+        Assert.Equal("to-stderr\n", r.Stderr);
+        Assert.Equal(5, r.ExitCode);
+
+        exec = new ExecRequest { ContainerId = c, Stdout = true };
+        exec.Cmd.Add("cat");
+        exec.Cmd.Add("/proc/1/cmdline");
+        r = await Streaming.Run(_cri.Runtime.Exec(exec, Cri.Deadline()).Url, Env.ContainerdPid);
+        Assert.Equal(0, r.ExitCode);
+        Assert.StartsWith("/bin/sh\0-c\0i=0;", r.Stdout);
+
+        // attach: the container's own output, live
+        var attach = new AttachRequest { ContainerId = c, Stdout = true, Stderr = true };
+        r = await Streaming.Run(_cri.Runtime.Attach(attach, Cri.Deadline()).Url, Env.ContainerdPid, seconds: 10,
+            stopWhen: o => System.Text.RegularExpressions.Regex.IsMatch(o, @"tick \d+\n"));
+        Assert.Matches(@"tick \d+\n", r.Stdout);
+
+        _cri.Runtime.StopContainer(new StopContainerRequest { ContainerId = c, Timeout = 0 }, Cri.Deadline());
+        _cri.Runtime.RemoveContainer(new RemoveContainerRequest { ContainerId = c }, Cri.Deadline());
+        _cri.Runtime.StopPodSandbox(new StopPodSandboxRequest { PodSandboxId = podId }, Cri.Deadline());
+        _cri.Runtime.RemovePodSandbox(new RemovePodSandboxRequest { PodSandboxId = podId }, Cri.Deadline());
+        pod.AssertNothingLeft([c]);
+    }
 }
