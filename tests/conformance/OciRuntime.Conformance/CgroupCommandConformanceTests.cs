@@ -83,7 +83,7 @@ public sealed class CgroupCommandConformanceTests : ConformanceTest
     [Fact]
     public void Update_accepts_device_rules_as_containerd_sends_them_and_keeps_the_created_ones()
     {
-        string id = RunDetached(NewBundle().Probe("sleep", "30"));
+        string id = RunDetached(NewBundle().Probe("sleep", "600"));
         int pid = Rt.Pid(id);
         string? devicesDir = DevicesCgroupOf(pid);
         string? listBefore = devicesDir is null ? null : File.ReadAllText(Path.Combine(devicesDir, "devices.list"));
