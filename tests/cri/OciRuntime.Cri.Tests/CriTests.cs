@@ -121,6 +121,8 @@ public sealed class CriTests : IDisposable
         Assert.Equal(Host.Ns(Env.ContainerdPid, "net"), n1[1]);
         Assert.Equal(Host.Ns(Env.ContainerdPid, "uts"), n1[2]);
         Assert.NotEqual(n1[3], n2[3]);
+        Assert.Equal(Host.Ns(p1, "pid"), n1[3]);
+        Assert.Equal(Host.Ns(p2, "pid"), n2[3]);
         Assert.Equal("sh", pod.ExecOk(c1, "cat /proc/1/comm"));
         // the pod's /dev/shm (the sandbox's, mounted into each container that shares its ipc)
         pod.ExecOk(c1, "echo from-web > /dev/shm/note");
