@@ -4,10 +4,12 @@
 #   ./build.sh            install missing OS packages, build out/ociruntime, run one demo container
 #   ./build.sh test       build, then every test: unit, native (C executor), conformance (as root,
 #                         inside a private cgroup+mount+pid namespace sandbox)
-#   ./build.sh test unit|native|layout|conformance|vm|integration   one group only (layout: is
-#                         the committed code layout still that of the code; vm: the cgroup tests
-#                         inside a cgroup-v2-only QEMU guest, tests/vm/run-cgroup-v2-tests.sh;
-#                         integration: out/ociruntime driven by containerd, Docker and Podman)
+#   ./build.sh test unit|native|layout|conformance|vm|integration|cri   one group only (layout:
+#                         is the committed code layout still that of the code; vm: the cgroup
+#                         tests inside a cgroup-v2-only QEMU guest, tests/vm/run-cgroup-v2-tests.sh;
+#                         integration: out/ociruntime driven by containerd, Docker and Podman;
+#                         cri: a CRI client driving containerd's CRI plugin with out/ociruntime
+#                         and runc as runtime handlers, tests/cri/run.sh)
 #   ./build.sh bench      ociruntime, runc and crun side by side; the table goes into README.md
 #   ./build.sh layout     trace which functions the commands run and rewrite
 #                         src/OciRuntime/Layout/*.order, the code layout of the binary
@@ -139,6 +141,13 @@ test_integration() {
   OCI_RUNTIME="$OUT/ociruntime" tests/integration/run.sh
 }
 
+# Kubernetes' path: a CRI client (tests/cri/OciRuntime.Cri.Tests) driving containerd's CRI plugin,
+# with out/ociruntime as the RuntimeClass handler "ociruntime" and runc as the default one.
+test_cri() {
+  say "CRI tests (containerd's CRI plugin, handlers ociruntime and runc, in the sandbox)"
+  OCI_RUNTIME="$OUT/ociruntime" tests/cri/run.sh
+}
+
 # The code layout: a build that keeps the C functions' local names, every command of a
 # container's life run under tools/layout/trace-calls, and the functions that ran, in the order
 # they first ran, written to src/OciRuntime/Layout (ILC and lld place them first; decisions §26).
@@ -188,8 +197,8 @@ case "$cmd" in
     ensure_packages
     build_runtime
     case "${2:-all}" in
-      unit|native|layout|conformance|vm|integration) groups=("$2") ;;
-      all) groups=(unit native layout conformance vm integration) ;;
+      unit|native|layout|conformance|vm|integration|cri) groups=("$2") ;;
+      all) groups=(unit native layout conformance vm integration cri) ;;
       *) echo "build.sh test: unknown group ${2}" >&2; exit 2 ;;
     esac
     for g in "${groups[@]}"; do
@@ -215,7 +224,7 @@ case "$cmd" in
     rm -rf "$BUILD" "$OUT"
     ;;
   *)
-    sed -n '2,12p' "$0" >&2
+    sed -n '2,16p' "$0" >&2
     exit 2
     ;;
 esac

@@ -118,37 +118,8 @@ memory_limit_of() {
 # ---------------------------------------------------------------------------------------------
 # The busybox image: one layer with busybox-static, as an OCI layout plus docker's manifest.json
 # ---------------------------------------------------------------------------------------------
-sha() { sha256sum "$1" | cut -d' ' -f1; }
-build_image() {
-    local img=$T/image rootfs=$T/image-rootfs a layer cfg man idx
-    rm -rf "$img" "$rootfs"
-    mkdir -p "$rootfs"/{bin,dev,proc,sys,tmp,etc,root} "$img/blobs/sha256"
-    cp /bin/busybox "$rootfs/bin/busybox"
-    for a in $(/bin/busybox --list); do
-        [[ $a == busybox ]] || ln -sf busybox "$rootfs/bin/$a"
-    done
-    echo "root:x:0:0:root:/root:/bin/sh" >"$rootfs/etc/passwd"
-    echo "root:x:0:" >"$rootfs/etc/group"
-    chmod 1777 "$rootfs/tmp"
-    tar --sort=name --numeric-owner --owner=0 --group=0 --mtime=@0 -C "$rootfs" -cf "$T/layer.tar" . || return 1
-    layer=$(sha "$T/layer.tar"); mv "$T/layer.tar" "$img/blobs/sha256/$layer"
-    cat >"$T/config.json" <<EOF
-{"architecture":"amd64","os":"linux","created":"1970-01-01T00:00:00Z","config":{"Env":["PATH=/usr/sbin:/usr/bin:/sbin:/bin"],"Cmd":["sh"]},"rootfs":{"type":"layers","diff_ids":["sha256:$layer"]},"history":[{"created":"1970-01-01T00:00:00Z","created_by":"busybox-static"}]}
-EOF
-    cfg=$(sha "$T/config.json"); mv "$T/config.json" "$img/blobs/sha256/$cfg"
-    cat >"$T/manifest.json" <<EOF
-{"schemaVersion":2,"mediaType":"application/vnd.oci.image.manifest.v1+json","config":{"mediaType":"application/vnd.oci.image.config.v1+json","digest":"sha256:$cfg","size":$(stat -c %s "$img/blobs/sha256/$cfg")},"layers":[{"mediaType":"application/vnd.oci.image.layer.v1.tar","digest":"sha256:$layer","size":$(stat -c %s "$img/blobs/sha256/$layer")}]}
-EOF
-    man=$(sha "$T/manifest.json"); mv "$T/manifest.json" "$img/blobs/sha256/$man"
-    cat >"$img/index.json" <<EOF
-{"schemaVersion":2,"manifests":[{"mediaType":"application/vnd.oci.image.manifest.v1+json","digest":"sha256:$man","size":$(stat -c %s "$img/blobs/sha256/$man"),"platform":{"architecture":"amd64","os":"linux"},"annotations":{"io.containerd.image.name":"$IMAGE","org.opencontainers.image.ref.name":"latest"}}]}
-EOF
-    echo '{"imageLayoutVersion":"1.0.0"}' >"$img/oci-layout"
-    # docker load (20.10) reads docker's own archive format: manifest.json next to the blobs
-    echo "[{\"Config\":\"blobs/sha256/$cfg\",\"RepoTags\":[\"$IMAGE\"],\"Layers\":[\"blobs/sha256/$layer\"]}]" >"$img/manifest.json"
-    tar --numeric-owner -C "$img" -cf "$T/busybox.tar" . || return 1
-    rm -rf "$rootfs"
-}
+source "$HERE/images.sh"
+build_image() { busybox_image "$IMAGE" "$T/busybox.tar"; }
 
 # ---------------------------------------------------------------------------------------------
 # Cleanup: runs on every exit path

@@ -22,7 +22,8 @@ internal interface ICgroupManager
     /// <summary>Removes the container's directories (not the parents it may have created).</summary>
     void Destroy();
 
-    /// <summary>`update`: validated and mapped as at create, written over the current values.</summary>
+    /// <summary>`update`: validated and mapped as at create, written over the current values (device
+    /// rules are not changed by update: the caller drops them).</summary>
     void Update(LinuxResources resources);
 
     void Freeze(bool frozen);

@@ -27,6 +27,30 @@ internal static class ContainerCgroupOps
         if (c.Status == ContainerStatus.Stopped)
             throw new RuntimeError($"cannot update container \"{c.Id}\": it has stopped");
         Rootless.RootlessCgroups.RequireOwnCgroup(c.Record, "update");
+        if (r.Devices is { Count: > 0 } devices)
+        {
+            // Device rules are never changed by update, as in runc (which skips the devices
+            // controller on update); containerd's CRI plugin sends the container's own rules
+            // with every UpdateContainerResources, so they are accepted and left as they are.
+            if (!SameAsCreated(c, devices))
+                Cli.Log.Warn("update: resources.devices ignored: device rules cannot be changed by update (the container keeps the rules it was created with)");
+            r.Devices = null;
+        }
         c.Cgroup.Update(r);
+    }
+
+    /// <summary>Whether <paramref name="devices"/> are the rules of the bundle's config.json (the
+    /// ones the container was created with); false when they cannot be read or are not valid.</summary>
+    private static bool SameAsCreated(Container c, List<LinuxDeviceCgroup> devices)
+    {
+        try
+        {
+            var created = ConfigLoader.Load(Path.Combine(c.Record.Bundle, "config.json")).Linux?.Resources?.Devices;
+            return Cgroups.DeviceRules.From(devices).SequenceEqual(Cgroups.DeviceRules.From(created));
+        }
+        catch (Exception e) when (e is ConfigException or Planning.PlanningException or IOException)
+        {
+            return false;
+        }
     }
 }

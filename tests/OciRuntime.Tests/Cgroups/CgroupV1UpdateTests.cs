@@ -53,8 +53,20 @@ public sealed class CgroupV1UpdateTests : IDisposable
         Assert.Contains("no pids cgroup hierarchy", e.Message);
     }
 
+    /// <summary>Device rules are not changed by update (as in runc; containerd's CRI plugin sends the
+    /// container's own with every update): the limits are written, the devices files are not.</summary>
     [Fact]
-    public void Device_rules_cannot_be_updated() =>
-        Assert.Equal("resources.devices", Assert.Throws<PlanningException>(() =>
-            _manager.Update(new LinuxResources { Devices = [new LinuxDeviceCgroup { Allow = true }] })).Path);
+    public void Device_rules_in_an_update_are_not_written()
+    {
+        string devices = Path.Combine(_root, "devices", "ct");
+        Directory.CreateDirectory(devices);
+        var manager = new CgroupV1Manager(new Dictionary<string, string>
+        {
+            [Path.Combine(_root, "memory")] = _mem,
+            [Path.Combine(_root, "devices")] = devices,
+        }, [], []);
+        manager.Update(new LinuxResources { Devices = [new LinuxDeviceCgroup { Allow = true, Access = "rwm" }], Memory = new LinuxMemory { Limit = 3000 } });
+        Assert.Equal("3000", Read("memory.limit_in_bytes"));
+        Assert.Empty(Directory.GetFiles(devices));
+    }
 }

@@ -8,7 +8,9 @@ namespace OciRuntime.Conformance;
 [Trait(Traits.Runtime, Traits.OciRuntimeOnly)]
 public sealed class CgroupCommandConformanceTests : ConformanceTest
 {
-    public CgroupCommandConformanceTests(ITestOutputHelper output) : base(output) { }
+    private readonly ITestOutputHelper _output;
+
+    public CgroupCommandConformanceTests(ITestOutputHelper output) : base(output) => _output = output;
 
     private string RunDetached(Bundle b)
     {
@@ -72,6 +74,54 @@ public sealed class CgroupCommandConformanceTests : ConformanceTest
         Assert.Equal(67108864UL, (ulong)e["data"]!["memory"]!["usage"]!["limit"]!);
         Assert.True((ulong)e["data"]!["cpu"]!["usage"]!["total"]! > 0);
         Remove(id);
+    }
+
+    /// <summary>containerd 1.6's CRI plugin sends the container's device rules with every
+    /// UpdateContainerResources (the kubelet's CPU manager, in-place resize): accepted as runc
+    /// does, the limits applied, the device rules left as created (a warning in the log only when
+    /// the update asks for other rules).</summary>
+    [Fact]
+    public void Update_accepts_device_rules_as_containerd_sends_them_and_keeps_the_created_ones()
+    {
+        string id = RunDetached(NewBundle().Probe("sleep", "600"));
+        int pid = Rt.Pid(id);
+        string? devicesDir = DevicesCgroupOf(pid);
+        string? listBefore = devicesDir is null ? null : File.ReadAllText(Path.Combine(devicesDir, "devices.list"));
+        string json = Path.Combine(Scope.Dir, "resources.json");
+        File.WriteAllText(json, """
+            {"devices":[{"allow":false,"access":"rwm"}],"memory":{"limit":67108864},"cpu":{"shares":512,"quota":20000,"period":100000}}
+            """);
+        Rt.Invoke(new InvokeOptions { StdinFile = json }, "update", "--resources", "-", id).AssertOk("update with the container's own device rules");
+        var e = JsonNode.Parse(Rt.Invoke("events", "--stats", id).AssertOk().Stdout)!;
+        Assert.Equal(67108864UL, (ulong)e["data"]!["memory"]!["usage"]!["limit"]!);
+        Assert.DoesNotContain(File.ReadLines(Rt.LogFile), l => l.Contains("resources.devices"));
+
+        // Other rules (allow everything) are not applied: a warning says so, and the limits still change.
+        File.WriteAllText(json, """{"devices":[{"allow":true,"access":"rwm"}],"memory":{"limit":83886080}}""");
+        Rt.Invoke(new InvokeOptions { StdinFile = json }, "update", "--resources", "-", id).AssertOk("update with other device rules");
+        e = JsonNode.Parse(Rt.Invoke("events", "--stats", id).AssertOk().Stdout)!;
+        Assert.Equal(83886080UL, (ulong)e["data"]!["memory"]!["usage"]!["limit"]!);
+        Assert.Contains(File.ReadLines(Rt.LogFile), l => l.Contains("\"warning\"") && l.Contains("resources.devices ignored"));
+        if (devicesDir is not null)
+            Assert.Equal(listBefore, File.ReadAllText(Path.Combine(devicesDir, "devices.list")));
+        else
+            _output.WriteLine("no cgroup v1 devices hierarchy: the kept rules are checked through the log only");
+        Remove(id);
+    }
+
+    /// <summary>The container's directory in the cgroup v1 devices hierarchy, if the host has one.</summary>
+    private static string? DevicesCgroupOf(int pid)
+    {
+        var h = HostState.CgroupHierarchies().FirstOrDefault(m => m.FsType == "cgroup" && Path.GetFileName(m.MountPoint).Split(',').Contains("devices"));
+        if (h is null)
+            return null;
+        foreach (string line in File.ReadLines($"/proc/{pid}/cgroup"))
+        {
+            var parts = line.Split(':', 3);
+            if (parts.Length == 3 && parts[1].Split(',').Contains("devices"))
+                return h.MountPoint + parts[2];
+        }
+        return null;
     }
 
     [Fact]

@@ -104,8 +104,6 @@ internal sealed class CgroupV1Manager : ICgroupManager
     {
         const string field = "resources";
         ResourceValidator.Validate(r, field);
-        if (r.Devices is { Count: > 0 })
-            throw new PlanningException(field + ".devices", "device rules cannot be changed by update");
         bool swapFirst = false;
         if (r.Memory is { Limit: { } limit } m && DirOf("memory") is { } mem)
         {

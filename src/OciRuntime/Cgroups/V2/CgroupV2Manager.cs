@@ -106,8 +106,6 @@ internal sealed class CgroupV2Manager : ICgroupManager
             ulong cur = CgroupFiles.Number(_dir, "memory.max");
             m.Limit = cur == ulong.MaxValue ? -1 : (long)cur;
         }
-        if (r.Devices is { Count: > 0 })
-            throw new PlanningException(field + ".devices", "device rules cannot be changed by update");
         ResourceWriter.Apply(V2Resources.Map(r, field), _ => _dir);
     }
 
