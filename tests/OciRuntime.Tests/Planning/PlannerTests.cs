@@ -299,13 +299,16 @@ public class PlannerTests
     }
 
     [Fact]
-    public void A_capability_the_runtime_lacks_is_a_clear_error()
+    public void A_capability_the_runtime_lacks_or_does_not_know_is_dropped_with_a_warning()
     {
+        // runtime-spec v1.3.0: MUST log a warning, SHOULD NOT fail (runc and crun drop it too).
         var host = PlannerFixture.HybridHost with { RuntimeBoundingSet = HostFacts.AllCapabilities & ~(1UL << 24) };
-        string json = Minimal.Replace("\"user\"", """ "capabilities": { "bounding": ["CAP_KILL", "CAP_SYS_RESOURCE"] }, "user" """);
-        var e = Assert.Throws<PlanningException>(() => PlanOf(json, host: host));
-        Assert.Equal("process.capabilities.bounding[1]", e.Path);
-        Assert.Contains("CAP_SYS_RESOURCE", e.Message);
+        string json = Minimal.Replace("\"user\"", """ "capabilities": { "bounding": ["CAP_KILL", "CAP_SYS_RESOURCE", "CAP_NO_SUCH"], "effective": ["CAP_KILL"], "permitted": ["CAP_KILL"] }, "user" """);
+        var plan = PlanOf(json, host: host);
+        Assert.Equal(1UL << 5, plan.StepsOf<CapsBoundingStep>().Single().Keep);
+        Assert.Equal(2, plan.Warnings.Count);
+        Assert.Contains(plan.Warnings, w => w.StartsWith("process.capabilities.bounding[1]:") && w.Contains("CAP_SYS_RESOURCE"));
+        Assert.Contains(plan.Warnings, w => w.StartsWith("process.capabilities.bounding[2]:") && w.Contains("CAP_NO_SUCH"));
     }
 
     [Theory]
