@@ -454,6 +454,11 @@ static void run_step(uint32_t op, struct plan_cursor *c)
         q1 = get_u64(c);
         op_remount(s1, q1, get_u32(c));
         break;
+    case OCI_OP_MOUNT_SETATTR:
+        s1 = get_str(c);
+        q1 = get_u64(c), q2 = get_u64(c);
+        op_mount_setattr(s1, q1, q2, get_u32(c));
+        break;
     case OCI_OP_MASK:
         s1 = get_str(c);
         op_mask(s1, get_str(c));

@@ -42,7 +42,7 @@ internal static class Planner
         // 3. The root filesystem, mounts, devices; pivot_root; masked and read-only paths. The
         //    cgroup join goes in before the first step that needs it.
         int rootfsStart = steps.Count;
-        RootfsPlanner.Plan(req, steps);
+        RootfsPlanner.Plan(req, steps, warnings);
         if (ns.CgroupJoin.Count > 0)
             steps.InsertRange(CgroupJoinPoint(req.Config, steps, rootfsStart), ns.CgroupJoin);
         HookPlanner.Plan(req.Config, steps);
