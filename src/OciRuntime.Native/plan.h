@@ -148,6 +148,9 @@ enum oci_plan_op {
      * mount_setattr(path, AT_RECURSIVE, { attr_set, attr_clr }): the mount at path and every
      * mount below it (the recursive mount options "rro", "rnosuid", ...). */
     OCI_OP_MOUNT_SETATTR = 36,
+    /* u32 mode (MPOL_* | MPOL_F_*), u32list nodemask (node n at bit n % 32 of word n / 32, at most
+     * 32 words): set_mempolicy(mode, the mask, or NULL when the list is empty, 32 * words + 1). */
+    OCI_OP_MEMPOLICY = 37,
     /* ---- terminals (40-49) ---- */
     /* u32 tag: send MSG_SYNC(tag); the host's reply carries one fd (SCM_RIGHTS), the console
      * socket, kept for CREATE_PTY. A reply without an fd, or not REPLY_OK, ends the executor. */

@@ -40,6 +40,7 @@ internal enum PlanOp : uint
     Sched = 34,
     ReleaseCode = 35,
     MountSetattr = 36,
+    Mempolicy = 37,
     // terminals (40-49)
     RecvConsole = 40,
     CreatePty = 41,

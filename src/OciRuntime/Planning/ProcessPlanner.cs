@@ -63,6 +63,7 @@ internal static class ProcessPlanner
         }
 
         ProcessAttributesPlanner.PlanPrivileged(p, linux, steps);
+        MemoryPolicyPlanner.Plan(linux, steps);
 
         steps.Add(new ChdirStep(string.IsNullOrEmpty(p.Cwd) ? "/" : p.Cwd, "process.cwd"));
         steps.Add(new UmaskStep(p.User?.Umask ?? DefaultUmask, "process.user.umask"));

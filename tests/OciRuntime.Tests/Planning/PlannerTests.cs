@@ -319,4 +319,39 @@ public class PlannerTests
         var e = Assert.Throws<PlanningException>(() => PlanOf(Minimal.Replace("\"namespaces\"", field + " \"namespaces\"")));
         Assert.Equal(path, e.Path);
     }
+
+    private static ExecutionPlan WithMemoryPolicy(string policy) =>
+        PlanOf(Minimal.Replace("\"namespaces\"", "\"memoryPolicy\": " + policy + ", \"namespaces\""));
+
+    [Theory]
+    [InlineData("""{ "mode": "MPOL_BIND", "nodes": "0" }""", 2u, new uint[] { 1 })]
+    [InlineData("""{ "mode": "MPOL_PREFERRED", "nodes": "" }""", 1u, new uint[0])]
+    [InlineData("""{ "mode": "MPOL_INTERLEAVE", "nodes": "0-2,33", "flags": ["MPOL_F_STATIC_NODES"] }""", 3u | 1u << 15, new uint[] { 7, 2 })]
+    [InlineData("""{ "mode": "MPOL_BIND", "nodes": "1", "flags": ["MPOL_F_RELATIVE_NODES", "MPOL_F_NUMA_BALANCING"] }""", 2u | 1u << 14 | 1u << 13, new uint[] { 2 })]
+    [InlineData("""{ "mode": "MPOL_DEFAULT" }""", 0u, new uint[0])]
+    [InlineData("""{ "mode": "MPOL_LOCAL", "nodes": "" }""", 4u, new uint[0])]
+    public void Memory_policy_becomes_one_set_mempolicy_step(string policy, uint mode, uint[] nodes)
+    {
+        var plan = WithMemoryPolicy(policy);
+        var s = plan.StepsOf<MemoryPolicyStep>().Single();
+        Assert.Equal(mode, s.Mode);
+        Assert.Equal(nodes, s.Nodes.ToArray());
+        Assert.Equal("linux.memoryPolicy", s.Origin);
+        Assert.True(plan.IndexOf<MemoryPolicyStep>() < plan.IndexOf<ExecStep>());
+    }
+
+    [Theory]
+    [InlineData("""{ "mode": "MPOL_DEFAULT", "nodes": "0" }""", "linux.memoryPolicy.nodes", "must be empty")]
+    [InlineData("""{ "mode": "MPOL_BIND", "nodes": "" }""", "linux.memoryPolicy.nodes", "at least one node")]
+    [InlineData("""{ "mode": "MPOL_BIND", "nodes": "0-x" }""", "linux.memoryPolicy.nodes", "node list")]
+    [InlineData("""{ "mode": "MPOL_BIND", "nodes": "3-1" }""", "linux.memoryPolicy.nodes", "backwards")]
+    [InlineData("""{ "mode": "MPOL_BIND", "nodes": "4096" }""", "linux.memoryPolicy.nodes", "above the highest")]
+    [InlineData("""{ "mode": "MPOL_BIND", "nodes": "0", "flags": ["MPOL_F_STATIC_NODES", "MPOL_F_RELATIVE_NODES"] }""", "linux.memoryPolicy.flags", "exclude each other")]
+    [InlineData("""{ "mode": "MPOL_INTERLEAVE", "nodes": "0", "flags": ["MPOL_F_NUMA_BALANCING"] }""", "linux.memoryPolicy.flags", "only to MPOL_BIND")]
+    public void Memory_policies_the_kernel_would_refuse_are_refused_by_name(string policy, string path, string message)
+    {
+        var e = Assert.Throws<PlanningException>(() => WithMemoryPolicy(policy));
+        Assert.Equal(path, e.Path);
+        Assert.Contains(message, e.Message);
+    }
 }
