@@ -52,7 +52,7 @@ internal sealed class FeaturesCommand : Command
             {
                 IdMap = new FeaturesEnabled { Enabled = Linux.IdmapSupport.KernelSupportsIdmappedMounts() },
             },
-            NetDevices = new FeaturesEnabled { Enabled = false },
+            NetDevices = new FeaturesEnabled { Enabled = true },
         },
         Annotations = new Dictionary<string, string>
         {

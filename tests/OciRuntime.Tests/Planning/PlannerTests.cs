@@ -311,9 +311,9 @@ public class PlannerTests
         Assert.Contains(plan.Warnings, w => w.StartsWith("process.capabilities.bounding[2]:") && w.Contains("CAP_NO_SUCH"));
     }
 
+    // Intel RDT stays refused (no resctrl here); linux.netDevices and memoryPolicy are carried out (issue 16).
     [Theory]
     [InlineData("\"intelRdt\": { },", "linux.intelRdt")]
-    [InlineData("\"netDevices\": { \"eth0\": { } },", "linux.netDevices")]
     public void Unsupported_linux_fields_are_refused_by_name(string field, string path)
     {
         var e = Assert.Throws<PlanningException>(() => PlanOf(Minimal.Replace("\"namespaces\"", field + " \"namespaces\"")));
@@ -353,5 +353,17 @@ public class PlannerTests
         var e = Assert.Throws<PlanningException>(() => WithMemoryPolicy(policy));
         Assert.Equal(path, e.Path);
         Assert.Contains(message, e.Message);
+    }
+
+    [Fact]
+    public void Net_devices_make_the_init_wait_for_the_host_once_its_namespaces_exist()
+    {
+        var plan = PlanOf(Minimal.Replace("\"namespaces\"", "\"netDevices\": { \"d0\": { \"name\": \"eth9\" } }, \"namespaces\"")
+            .Replace("""{ "type": "mount" } ]""", """{ "type": "mount" }, { "type": "network" } ]"""));
+        var steps = plan.Steps.ToList();
+        int sync = steps.FindIndex(s => s is SyncStep { Tag: SyncTag.NetDevices });
+        Assert.True(sync > steps.FindLastIndex(s => s is UnshareStep or ForkStep), "the sync comes before the namespaces exist");
+        Assert.True(sync < plan.IndexOf<ExecStep>());
+        Assert.DoesNotContain(PlanOf(Minimal).Steps, s => s is SyncStep { Tag: SyncTag.NetDevices });
     }
 }
