@@ -159,6 +159,20 @@ static void op_set_user(struct plan_cursor *c)
         fail("prctl keepcaps");
 }
 
+static void op_mempolicy(struct plan_cursor *c)
+{
+    uint32_t mode = get_u32(c), n = get_count(c);
+    _Static_assert(sizeof(unsigned long) == 8, "two plan words per unsigned long");
+    unsigned long mask[16]; /* 1024 nodes, the kernel's largest MAX_NUMNODES on x86-64 */
+    if (n > 32)
+        fail_err(EINVAL, "memory policy: node mask too long");
+    memset(mask, 0, sizeof mask);
+    for (uint32_t i = 0; i < n; i++)
+        mask[i / 2] |= (unsigned long)get_u32(c) << (32 * (i % 2));
+    if (syscall(SYS_set_mempolicy, (int)mode, n ? mask : NULL, n ? 32 * (unsigned long)n + 1 : 0) < 0)
+        fail("set_mempolicy");
+}
+
 static void op_caps(uint64_t eff, uint64_t perm, uint64_t inh, uint64_t ambient)
 {
     struct __user_cap_header_struct h = { _LINUX_CAPABILITY_VERSION_3, 0 };
@@ -454,6 +468,11 @@ static void run_step(uint32_t op, struct plan_cursor *c)
         q1 = get_u64(c);
         op_remount(s1, q1, get_u32(c));
         break;
+    case OCI_OP_MOUNT_SETATTR:
+        s1 = get_str(c);
+        q1 = get_u64(c), q2 = get_u64(c);
+        op_mount_setattr(s1, q1, q2, get_u32(c));
+        break;
     case OCI_OP_MASK:
         s1 = get_str(c);
         op_mask(s1, get_str(c));
@@ -489,6 +508,9 @@ static void run_step(uint32_t op, struct plan_cursor *c)
     case OCI_OP_CAPS:
         q1 = get_u64(c), q2 = get_u64(c), q3 = get_u64(c), q4 = get_u64(c);
         op_caps(q1, q2, q3, q4);
+        break;
+    case OCI_OP_MEMPOLICY:
+        op_mempolicy(c);
         break;
     case OCI_OP_RELEASE_CODE:
         g_exec.release_code = 1; /* done by the wait that follows, which must stay mapped */

@@ -84,11 +84,15 @@ void op_mount(const char *src, const char *tgt, const char *fstype, const char *
 void op_propagate(const char *tgt, uint64_t flags, uint32_t opts);
 void op_remount(const char *path, uint64_t flags, uint32_t opts);
 void op_mask(const char *path, const char *null_device);
+void op_mount_setattr(const char *path, uint64_t attr_set, uint64_t attr_clr, uint32_t opts);
 void op_pivot_root(void);
 void op_move_root(void);
 struct mount_attr;
 struct mount_attr attr_from_flags(uint64_t flags);            /* MS_* -> mount_setattr attributes */
 int open_target(const char *tgt, uint32_t opts, int src);     /* created per opts; -1 with errno */
+
+/* copyup.c: copy the tree below the directory src into the directory dst (OCI_MNT_COPYUP) */
+void copy_tree(int src, int dst);
 
 /* idmap.c: id-mapped mounts (plan.h 60-64) */
 void op_userns_from_maps(uint32_t slot, const char *uid_map, const char *gid_map);

@@ -81,6 +81,8 @@ static void bind_onto(int src, int tgt, uint64_t flags, int apply_flags)
     close(tree);
 }
 
+static void copy_up(int lower, const char *tgt);
+
 static int open_source(const char *src, uint32_t opts)
 {
     if (opts & OCI_MNT_SOURCE_IN_ROOT)
@@ -133,12 +135,53 @@ void op_mount(const char *src, const char *tgt, const char *fstype, const char *
         bind_onto(srcfd, tgtfd, flags, (opts & OCI_MNT_REMOUNT) != 0);
         close(srcfd);
     } else {
+        /* The directory's own content, opened before the new filesystem hides it. */
+        int lower = -1;
+        if ((opts & OCI_MNT_COPYUP) && (lower = openat(tgtfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
+            fail("open copy-up source");
         char where[32];
         fd_path(where, tgtfd);
         if (mount(*src ? src : NULL, where, *fstype ? fstype : NULL, (unsigned long)flags, *data ? data : NULL) < 0)
             fail("mount");
+        if (lower >= 0) {
+            copy_up(lower, tgt);
+            close(lower);
+        }
     }
     close(tgtfd);
+}
+
+/* Fills the filesystem just mounted on tgt with what lower (the directory below it) holds. The
+ * target is opened again, so it shows the new mount; it must be another filesystem than lower's. */
+static void copy_up(int lower, const char *tgt)
+{
+    int upper = in_root_open(tgt, O_RDONLY | O_DIRECTORY);
+    if (upper < 0)
+        fail("openat2 copy-up target");
+    struct stat ls, us;
+    if (fstat(lower, &ls) < 0 || fstat(upper, &us) < 0)
+        fail("fstat copy-up");
+    if (ls.st_dev == us.st_dev)
+        fail_err(EXDEV, "copy-up target is not the new mount");
+    copy_tree(lower, upper);
+    close(upper);
+}
+
+void op_mount_setattr(const char *path, uint64_t attr_set, uint64_t attr_clr, uint32_t opts)
+{
+    int fd = in_root_open(path, O_PATH);
+    if (fd < 0) {
+        if ((opts & OCI_MNT_IGNORE_MISSING) && errno == ENOENT)
+            return;
+        fail("openat2 mount_setattr target");
+    }
+    struct mount_attr a;
+    memset(&a, 0, sizeof a);
+    a.attr_set = attr_set;
+    a.attr_clr = attr_clr;
+    if (sys_mount_setattr(fd, AT_RECURSIVE, &a) < 0)
+        fail("mount_setattr recursive");
+    close(fd);
 }
 
 void op_propagate(const char *tgt, uint64_t flags, uint32_t opts)

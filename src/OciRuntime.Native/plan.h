@@ -144,6 +144,13 @@ enum oci_plan_op {
      * the page of the code doing it: a waiting process keeps only what it wrote, and the binary's
      * pages stay in the page cache. */
     OCI_OP_RELEASE_CODE = 35,
+    /* str path (in root), u64 attr_set, u64 attr_clr (MOUNT_ATTR_*), u32 opts (OCI_MNT_IGNORE_MISSING):
+     * mount_setattr(path, AT_RECURSIVE, { attr_set, attr_clr }): the mount at path and every
+     * mount below it (the recursive mount options "rro", "rnosuid", ...). */
+    OCI_OP_MOUNT_SETATTR = 36,
+    /* u32 mode (MPOL_* | MPOL_F_*), u32list nodemask (node n at bit n % 32 of word n / 32, at most
+     * 32 words): set_mempolicy(mode, the mask, or NULL when the list is empty, 32 * words + 1). */
+    OCI_OP_MEMPOLICY = 37,
     /* ---- terminals (40-49) ---- */
     /* u32 tag: send MSG_SYNC(tag); the host's reply carries one fd (SCM_RIGHTS), the console
      * socket, kept for CREATE_PTY. A reply without an fd, or not REPLY_OK, ends the executor. */
@@ -216,6 +223,10 @@ enum oci_mount_opts {
     OCI_MNT_MKLIKE_SOURCE = 1u << 4,   /* create a dir or a file, whichever the source is */
     OCI_MNT_REMOUNT = 1u << 5,         /* bind mounts: remount with the flags after binding */
     OCI_MNT_IGNORE_MISSING = 1u << 6,  /* a missing target (or source) is not an error */
+    OCI_MNT_COPYUP = 1u << 7,          /* MOUNT of a new filesystem on a directory: copy what the
+                                          directory held into it (files, directories, symlinks,
+                                          nodes; owner, mode and times kept; no xattrs), never
+                                          following a symlink ("tmpcopyup") */
 };
 
 /* OCI_OP_SET_USER opts */

@@ -21,7 +21,10 @@ internal static class CgroupManagers
         {
             var h = host.CgroupHierarchies.First(x => x.FsType == "cgroup2");
             string dir = h.MountPoint + CgroupPaths.Resolve(cgroupsPath, id, h.OwnPath);
-            var writes = resources is null ? [] : V2Resources.Map(resources);
+            var warnings = new List<string>();
+            var writes = resources is null ? [] : V2Resources.Map(resources, warnings: warnings);
+            foreach (var w in warnings)
+                Cli.Log.Warn(w);
             var manager = new CgroupV2Manager(h.MountPoint, dir, writes, deviceRules.Count > 0 ? new DeviceProgram(deviceRules) : null);
             return manager;
         }

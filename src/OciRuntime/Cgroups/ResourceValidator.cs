@@ -25,7 +25,7 @@ internal static partial class ResourceValidator
             if (m.Swap is > 0 && m.Limit is > 0 && m.Swap < m.Limit)
                 throw new PlanningException(f + ".swap",
                     $"memory+swap limit {m.Swap} is below the memory limit {m.Limit} (swap counts memory plus swap)");
-            if (m.Swappiness is > 100)
+            if (m.Swappiness is > 100 and not ulong.MaxValue) // all ones (-1): leave the kernel's value
                 throw new PlanningException(f + ".swappiness", $"{m.Swappiness} is out of range (0 to 100)");
         }
         if (r.Cpu is { } c)

@@ -42,14 +42,17 @@ internal sealed class FeaturesCommand : Command
             Apparmor = new FeaturesEnabled { Enabled = Lsm.AppArmorEnabled() },
             Selinux = new FeaturesEnabled { Enabled = Lsm.SelinuxEnabled() },
             IntelRdt = new FeaturesIntelRdt { Enabled = false, Schemata = false, Monitoring = false },
-            MemoryPolicy = new FeaturesMemoryPolicy { Modes = [], Flags = [] },
+            // set_mempolicy needs a kernel with NUMA support, which shows /sys/devices/system/node
+            MemoryPolicy = Directory.Exists("/sys/devices/system/node")
+                ? new FeaturesMemoryPolicy { Modes = [.. MemoryPolicyPlanner.Modes.Keys], Flags = [.. MemoryPolicyPlanner.Flags.Keys] }
+                : new FeaturesMemoryPolicy { Modes = [], Flags = [] },
             // Id-mapped bind mounts (mounts[].uidMappings/gidMappings, "idmap", "ridmap") need a
             // kernel with MOUNT_ATTR_IDMAP; the executor always carries them out.
             MountExtensions = new FeaturesMountExtensions
             {
                 IdMap = new FeaturesEnabled { Enabled = Linux.IdmapSupport.KernelSupportsIdmappedMounts() },
             },
-            NetDevices = new FeaturesEnabled { Enabled = false },
+            NetDevices = new FeaturesEnabled { Enabled = true },
         },
         Annotations = new Dictionary<string, string>
         {

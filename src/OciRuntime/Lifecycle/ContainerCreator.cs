@@ -104,6 +104,8 @@ internal static class ContainerCreator
                     IdMapWriter.Write(pid, config);
                 else if (tag == Plan.SyncTag.PlaceInCgroup && pid != placed)
                     Place(pid); // not the spawned process: no create plan does this, but it is no reason to leave one out
+                else if (tag == Plan.SyncTag.NetDevices)
+                    Linux.NetDevices.MoveInto(config.Linux!.NetDevices!, pid);
                 else if (tag == Plan.SyncTag.CreateHooks)
                 {
                     hooksStarted = true;

@@ -53,6 +53,9 @@ internal enum SyncTag : uint
     /// prestart and createRuntime hooks, and the createContainer hooks in the container's
     /// namespaces.</summary>
     CreateHooks = 21,
+
+    /// <summary>The init is in its network namespace: the host moves linux.netDevices into it.</summary>
+    NetDevices = 22,
 }
 
 /// <summary>One struct oci_msg from the sync socket.</summary>

@@ -39,6 +39,8 @@ internal enum PlanOp : uint
     Ioprio = 33,
     Sched = 34,
     ReleaseCode = 35,
+    MountSetattr = 36,
+    Mempolicy = 37,
     // terminals (40-49)
     RecvConsole = 40,
     CreatePty = 41,
@@ -74,6 +76,7 @@ internal enum MountOpts : uint
     MkLikeSource = 1u << 4,
     Remount = 1u << 5,
     IgnoreMissing = 1u << 6,
+    Copyup = 1u << 7,
 }
 
 /// <summary>Constants of the plan header (plan.h).</summary>

@@ -41,3 +41,14 @@ internal sealed record SchedulerStep(uint Policy, ulong Flags, int Nice, uint Pr
     public override string Describe() =>
         $"sched_setattr policy={Policy} flags={Flags:x} nice={Nice} priority={Priority} runtime={Runtime} deadline={Deadline} period={Period}";
 }
+
+/// <summary>set_mempolicy(Mode, Nodes): linux.memoryPolicy (node n at bit n % 32 of Nodes[n / 32]).</summary>
+internal sealed record MemoryPolicyStep(uint Mode, IReadOnlyList<uint> Nodes, string Origin) : Step(Origin)
+{
+    public override PlanOp Op => PlanOp.Mempolicy;
+    public override void EncodePayload(PlanWriter w) { w.U32(Mode); w.U32List(Nodes); }
+    public override string Describe() =>
+        $"set_mempolicy mode=0x{Mode:x} nodes=[{string.Join(",", Enumerable.Range(0, Nodes.Count * 32).Where(n => (Nodes[n / 32] & (1u << (n % 32))) != 0))}]";
+    public bool Equals(MemoryPolicyStep? o) => o is not null && Mode == o.Mode && Nodes.SequenceEqual(o.Nodes) && Origin == o.Origin;
+    public override int GetHashCode() => HashCode.Combine(Mode, Nodes.Count, Origin);
+}

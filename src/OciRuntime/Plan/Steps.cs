@@ -134,6 +134,15 @@ internal sealed record RemountStep(string Path, ulong Flags, MountOpts Opts, str
         $"remount <root>{Path} flags={MountFlags.Describe(Flags)}{MountStep.DescribeOpts(Opts)}";
 }
 
+/// <summary>mount_setattr(AT_RECURSIVE) on the mount at Path and every mount below it.</summary>
+internal sealed record MountSetattrStep(string Path, ulong AttrSet, ulong AttrClr, MountOpts Opts, string Origin) : Step(Origin)
+{
+    public override PlanOp Op => PlanOp.MountSetattr;
+    public override void EncodePayload(PlanWriter w) { w.Str(Path); w.U64(AttrSet); w.U64(AttrClr); w.U32((uint)Opts); }
+    public override string Describe() =>
+        $"mount_setattr recursive <root>{Path} set={MountFlags.DescribeAttr(AttrSet)} clear={MountFlags.DescribeAttr(AttrClr)}{MountStep.DescribeOpts(Opts)}";
+}
+
 internal sealed record MaskStep(string Path, string NullDevice, string Origin) : Step(Origin)
 {
     public override PlanOp Op => PlanOp.Mask;

@@ -7,7 +7,8 @@ namespace OciRuntime.Planning;
 internal static class MountPlanner
 {
     /// <param name="propagation">receives the mount's propagation step, which runs after pivot_root</param>
-    public static void Plan(PlanRequest req, Spec.Mount m, string field, List<Step> steps, List<Step> propagation)
+    public static void Plan(PlanRequest req, Spec.Mount m, string field, List<Step> steps, List<Step> propagation,
+        List<string> warnings)
     {
         if (string.IsNullOrEmpty(m.Destination))
             throw new PlanningException($"{field}.destination", "must not be empty");
@@ -47,9 +48,17 @@ internal static class MountPlanner
         {
             if (type.Length == 0)
                 throw new PlanningException($"{field}.type", "required for a mount that is not a bind mount");
-            steps.Add(new MountStep(m.Source ?? type, dest, type, opts.Data, opts.Flags,
-                MountOpts.TargetInRoot | MountOpts.Mkdir, field));
+            // tmpcopyup (runc's extension, which Podman adds to its tmpfs mounts): the new tmpfs
+            // starts with what the image's directory held.
+            var mo = MountOpts.TargetInRoot | MountOpts.Mkdir | (opts.Copyup && type == "tmpfs" ? MountOpts.Copyup : 0);
+            steps.Add(new MountStep(m.Source ?? type, dest, type, opts.Data, opts.Flags, mo, field));
         }
+        if (opts.Copyup && (type != "tmpfs" || opts.Bind))
+            warnings.Add($"{field}.options[{opts.CopyupIndex}]: \"tmpcopyup\" applies only to tmpfs mounts; ignored for this one");
+
+        // The recursive options ("rro", "rnosuid", ...) reach every mount below this one too.
+        if ((opts.AttrSet | opts.AttrClr) != 0)
+            steps.Add(new MountSetattrStep(dest, opts.AttrSet, opts.AttrClr, MountOpts.TargetInRoot, $"{field}.options"));
 
         if (opts.Propagation != 0)
             propagation.Add(new PropagateStep(dest, opts.Propagation, MountOpts.TargetInRoot, $"{field}.options"));

@@ -29,6 +29,9 @@ internal static class Planner
         //    (the child is pid 1).
         var ns = NamespacePlanner.Plan(req.Config, steps);
         TraceMark(req, steps, SyncTag.TraceNamespaces);
+        // The host moves linux.netDevices into the init's network namespace while it waits here.
+        if (req.Config.Linux?.NetDevices is { Count: > 0 })
+            steps.Add(new SyncStep(SyncTag.NetDevices, "linux.netDevices"));
 
         // 2. In the init: the host names of a new uts namespace.
         if (ns.NewUts)
@@ -42,7 +45,7 @@ internal static class Planner
         // 3. The root filesystem, mounts, devices; pivot_root; masked and read-only paths. The
         //    cgroup join goes in before the first step that needs it.
         int rootfsStart = steps.Count;
-        RootfsPlanner.Plan(req, steps);
+        RootfsPlanner.Plan(req, steps, warnings);
         if (ns.CgroupJoin.Count > 0)
             steps.InsertRange(CgroupJoinPoint(req.Config, steps, rootfsStart), ns.CgroupJoin);
         HookPlanner.Plan(req.Config, steps);

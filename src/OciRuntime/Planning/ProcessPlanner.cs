@@ -63,11 +63,12 @@ internal static class ProcessPlanner
         }
 
         ProcessAttributesPlanner.PlanPrivileged(p, linux, steps);
+        MemoryPolicyPlanner.Plan(linux, steps);
 
         steps.Add(new ChdirStep(string.IsNullOrEmpty(p.Cwd) ? "/" : p.Cwd, "process.cwd"));
         steps.Add(new UmaskStep(p.User?.Umask ?? DefaultUmask, "process.user.umask"));
 
-        var caps = p.Capabilities is null ? null : CapabilitySets.From(p.Capabilities, host.RuntimeBoundingSet);
+        var caps = p.Capabilities is null ? null : CapabilitySets.From(p.Capabilities, host.RuntimeBoundingSet, warnings);
         var seccomp = linux?.Seccomp is { } sc ? SeccompPlanner.Plan(sc, p.NoNewPrivileges == true, warnings) : default;
         if (seccomp.Step is not null && seccomp.When == SeccompPlanner.Moment.BeforeCapabilityDrop)
             steps.Add(seccomp.Step);

@@ -9,7 +9,7 @@ internal static class RootfsPlanner
 {
     private const string NullDevice = "/dev/null";
 
-    public static void Plan(PlanRequest req, List<Step> steps)
+    public static void Plan(PlanRequest req, List<Step> steps, List<string> warnings)
     {
         var config = req.Config;
         var linux = config.Linux;
@@ -35,7 +35,7 @@ internal static class RootfsPlanner
         var mounts = config.Mounts ?? [];
         var propagation = new List<Step>();
         for (int i = 0; i < mounts.Count; i++)
-            MountPlanner.Plan(req, mounts[i], $"mounts[{i}]", steps, propagation);
+            MountPlanner.Plan(req, mounts[i], $"mounts[{i}]", steps, propagation, warnings);
 
         if (!DevBindMounted(mounts))
             DevicePlanner.Plan(config, steps, bindFromHost: UserNamespacePlanner.Any(config));

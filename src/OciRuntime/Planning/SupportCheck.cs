@@ -14,8 +14,6 @@ internal static class SupportCheck
             return;
         // linux.resources: every field is applied (Cgroups/); what a host lacks is refused there.
         Refuse(l.IntelRdt is not null, "linux.intelRdt", "Intel RDT");
-        Refuse(l.MemoryPolicy is not null, "linux.memoryPolicy", "memory policies");
-        Refuse(l.NetDevices is { Count: > 0 }, "linux.netDevices", "network devices");
     }
 
     private static void Refuse(bool present, string field, string what)

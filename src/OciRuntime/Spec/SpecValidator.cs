@@ -28,7 +28,6 @@ public static class SpecValidator
     private static readonly string[] MemoryPolicyFlags = ["MPOL_F_NUMA_BALANCING", "MPOL_F_RELATIVE_NODES", "MPOL_F_STATIC_NODES"];
     private static readonly string[] PersonalityDomains = ["LINUX", "LINUX32"];
     private static readonly string[] TimeClocks = ["monotonic", "boottime"];
-    private static readonly string[] CapabilitySets = ["bounding", "effective", "inheritable", "permitted", "ambient"];
 
     // Hand-written matchers, not Regex: the regex engine costs milliseconds of start-up on
     // every `create`, for two patterns this simple.
@@ -144,18 +143,8 @@ public static class SpecValidator
             errors.Add(new SpecError(SpecPath.Property(F("user"), "umask"),
                 $"must be at most 0777 (511 in decimal), got {p.User.Umask}"));
 
-        if (p.Capabilities is { } caps)
-        {
-            List<string>?[] sets = [caps.Bounding, caps.Effective, caps.Inheritable, caps.Permitted, caps.Ambient];
-            for (int s = 0; s < sets.Length; s++)
-            {
-                var names = sets[s] ?? [];
-                string setPath = SpecPath.Property(F("capabilities"), CapabilitySets[s]);
-                for (int i = 0; i < names.Count; i++)
-                    if (!Capabilities.TryGetNumber(names[i], out _))
-                        errors.Add(new SpecError(SpecPath.Item(setPath, i), $"unknown capability \"{names[i]}\""));
-            }
-        }
+        // Unknown capability names are not an error: runtime-spec v1.3.0 says a capability the
+        // runtime cannot grant MUST be logged as a warning and SHOULD NOT fail (CapabilitySets).
 
         var rlimits = p.Rlimits ?? [];
         var seen = new Dictionary<string, int>(StringComparer.Ordinal);

@@ -174,6 +174,29 @@ public class ResourceMappingTests
         Assert.Equal("linux.resources." + field, Assert.Throws<PlanningException>(() => V2Resources.Map(r)).Path);
     }
 
+    [Fact]
+    public void V2_ignores_v1_only_fields_whose_value_asks_for_nothing_warning_for_the_explicit_ones()
+    {
+        // runc ignores v1-only fields on v2; these values change nothing on v1 either.
+        var r = new LinuxResources
+        {
+            Memory = new() { Limit = 1 << 20, Kernel = -1, KernelTcp = -1, Swappiness = ulong.MaxValue, DisableOomKiller = false, UseHierarchy = true },
+            Cpu = new() { RealtimePeriod = 0, RealtimeRuntime = 0 },
+            BlockIO = new() { LeafWeight = 0 },
+            Network = new() { ClassId = 0 },
+        };
+        var warnings = new List<string>();
+        var w = V2Resources.Map(r, warnings: warnings);
+        Assert.Equal("memory.max", Assert.Single(w).File);
+        Assert.Equal(["linux.resources.memory.kernel", "linux.resources.memory.kernelTCP", "linux.resources.memory.swappiness",
+            "linux.resources.network.classID"], warnings.Select(x => x[..x.IndexOf(':')]).Order(StringComparer.Ordinal));
+        Assert.Empty(V2Resources.Map(new LinuxResources { Memory = new() { Kernel = 0, KernelTcp = 0 } }, warnings: warnings = []));
+        Assert.Empty(warnings);
+        // and -1 swappiness leaves v1's file alone too (as runc)
+        ResourceValidator.Validate(r);
+        Assert.DoesNotContain(V1Resources.Map(new LinuxResources { Memory = new() { Swappiness = ulong.MaxValue } }), x => x.File == "memory.swappiness");
+    }
+
     [Theory]
     [InlineData("memory.limit")]
     [InlineData("memory.swap")]

@@ -44,6 +44,55 @@ public class MountPlannerTests
     }
 
     [Fact]
+    public void Recursive_options_become_one_recursive_mount_setattr_after_the_mount()
+    {
+        var p = WithMounts("""{ "destination": "/data", "type": "bind", "source": "/data", "options": ["rbind", "rro", "rnosuid", "rnodev", "rdev", "rnoexec", "rexec", "rnosymfollow", "rnodiratime"] }""");
+        var s = p.StepsOf<MountSetattrStep>().Single();
+        Assert.Equal(new MountSetattrStep("/data", MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOSYMFOLLOW | MOUNT_ATTR_NODIRATIME,
+            MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC, MountOpts.TargetInRoot, "mounts[0].options"), s);
+        int at = p.Steps.ToList().IndexOf(s);
+        Assert.True(at > p.Steps.ToList().IndexOf(ConfigMounts(p).Single()) && at < p.IndexOf<PivotRootStep>());
+        // the plain flags of the bind are not touched by them
+        Assert.Equal(MS_BIND | MS_REC, ConfigMounts(p).Single().Flags);
+    }
+
+    [Theory]
+    [InlineData("rnoatime", 0x10ul)]
+    [InlineData("rstrictatime", 0x20ul)]
+    [InlineData("rrelatime", 0ul)]
+    [InlineData("ratime", 0ul)]          // back to the kernel's default, relatime
+    [InlineData("rnorelatime", 0ul)]
+    [InlineData("rnostrictatime", 0ul)]
+    public void Recursive_atime_options_set_the_whole_atime_field(string option, ulong value)
+    {
+        var p = WithMounts($$"""{ "destination": "/x", "type": "tmpfs", "source": "tmpfs", "options": ["rnoatime", "{{option}}"] }""");
+        var s = p.StepsOf<MountSetattrStep>().Single();
+        Assert.Equal((value, MOUNT_ATTR_ATIME), (s.AttrSet, s.AttrClr));
+    }
+
+    [Fact]
+    public void Rrw_after_rro_clears_it_and_symfollow_clears_nosymfollow()
+    {
+        var p = WithMounts("""{ "destination": "/x", "type": "tmpfs", "source": "tmpfs", "options": ["rro", "rrw", "nosymfollow", "symfollow"] }""");
+        Assert.Equal((0ul, MOUNT_ATTR_RDONLY), (p.StepsOf<MountSetattrStep>().Single().AttrSet, p.StepsOf<MountSetattrStep>().Single().AttrClr));
+        Assert.Equal(0ul, ConfigMounts(p).Single().Flags);
+        Assert.Equal(MS_NOSYMFOLLOW, ConfigMounts(WithMounts("""{ "destination": "/x", "type": "tmpfs", "options": ["nosymfollow"] }""")).Single().Flags);
+    }
+
+    [Fact]
+    public void Tmpcopyup_copies_into_tmpfs_mounts_and_is_a_warning_elsewhere()
+    {
+        var p = WithMounts("""{ "destination": "/x", "type": "tmpfs", "source": "tmpfs", "options": ["tmpcopyup", "mode=755"] }""");
+        var m = ConfigMounts(p).Single();
+        Assert.Equal(MountOpts.TargetInRoot | MountOpts.Mkdir | MountOpts.Copyup, m.Opts);
+        Assert.Equal("mode=755", m.Data);
+        Assert.Empty(p.Warnings);
+        var b = WithMounts("""{ "destination": "/y", "type": "bind", "source": "/y", "options": ["rbind", "tmpcopyup"] }""");
+        Assert.DoesNotContain(MountOpts.Copyup, ConfigMounts(b).Select(s => s.Opts & MountOpts.Copyup));
+        Assert.StartsWith("mounts[0].options[1]:", Assert.Single(b.Warnings));
+    }
+
+    [Fact]
     public void A_plain_bind_needs_no_remount()
     {
         var p = WithMounts("""{ "destination": "/etc/hosts", "source": "/etc/hosts", "options": ["bind"] }""");

@@ -299,21 +299,71 @@ public class PlannerTests
     }
 
     [Fact]
-    public void A_capability_the_runtime_lacks_is_a_clear_error()
+    public void A_capability_the_runtime_lacks_or_does_not_know_is_dropped_with_a_warning()
     {
+        // runtime-spec v1.3.0: MUST log a warning, SHOULD NOT fail (runc and crun drop it too).
         var host = PlannerFixture.HybridHost with { RuntimeBoundingSet = HostFacts.AllCapabilities & ~(1UL << 24) };
-        string json = Minimal.Replace("\"user\"", """ "capabilities": { "bounding": ["CAP_KILL", "CAP_SYS_RESOURCE"] }, "user" """);
-        var e = Assert.Throws<PlanningException>(() => PlanOf(json, host: host));
-        Assert.Equal("process.capabilities.bounding[1]", e.Path);
-        Assert.Contains("CAP_SYS_RESOURCE", e.Message);
+        string json = Minimal.Replace("\"user\"", """ "capabilities": { "bounding": ["CAP_KILL", "CAP_SYS_RESOURCE", "CAP_NO_SUCH"], "effective": ["CAP_KILL"], "permitted": ["CAP_KILL"] }, "user" """);
+        var plan = PlanOf(json, host: host);
+        Assert.Equal(1UL << 5, plan.StepsOf<CapsBoundingStep>().Single().Keep);
+        Assert.Equal(2, plan.Warnings.Count);
+        Assert.Contains(plan.Warnings, w => w.StartsWith("process.capabilities.bounding[1]:") && w.Contains("CAP_SYS_RESOURCE"));
+        Assert.Contains(plan.Warnings, w => w.StartsWith("process.capabilities.bounding[2]:") && w.Contains("CAP_NO_SUCH"));
     }
 
+    // Intel RDT stays refused (no resctrl here); linux.netDevices and memoryPolicy are carried out (issue 16).
     [Theory]
     [InlineData("\"intelRdt\": { },", "linux.intelRdt")]
-    [InlineData("\"netDevices\": { \"eth0\": { } },", "linux.netDevices")]
     public void Unsupported_linux_fields_are_refused_by_name(string field, string path)
     {
         var e = Assert.Throws<PlanningException>(() => PlanOf(Minimal.Replace("\"namespaces\"", field + " \"namespaces\"")));
         Assert.Equal(path, e.Path);
+    }
+
+    private static ExecutionPlan WithMemoryPolicy(string policy) =>
+        PlanOf(Minimal.Replace("\"namespaces\"", "\"memoryPolicy\": " + policy + ", \"namespaces\""));
+
+    [Theory]
+    [InlineData("""{ "mode": "MPOL_BIND", "nodes": "0" }""", 2u, new uint[] { 1 })]
+    [InlineData("""{ "mode": "MPOL_PREFERRED", "nodes": "" }""", 1u, new uint[0])]
+    [InlineData("""{ "mode": "MPOL_INTERLEAVE", "nodes": "0-2,33", "flags": ["MPOL_F_STATIC_NODES"] }""", 3u | 1u << 15, new uint[] { 7, 2 })]
+    [InlineData("""{ "mode": "MPOL_BIND", "nodes": "1", "flags": ["MPOL_F_RELATIVE_NODES", "MPOL_F_NUMA_BALANCING"] }""", 2u | 1u << 14 | 1u << 13, new uint[] { 2 })]
+    [InlineData("""{ "mode": "MPOL_DEFAULT" }""", 0u, new uint[0])]
+    [InlineData("""{ "mode": "MPOL_LOCAL", "nodes": "" }""", 4u, new uint[0])]
+    public void Memory_policy_becomes_one_set_mempolicy_step(string policy, uint mode, uint[] nodes)
+    {
+        var plan = WithMemoryPolicy(policy);
+        var s = plan.StepsOf<MemoryPolicyStep>().Single();
+        Assert.Equal(mode, s.Mode);
+        Assert.Equal(nodes, s.Nodes.ToArray());
+        Assert.Equal("linux.memoryPolicy", s.Origin);
+        Assert.True(plan.IndexOf<MemoryPolicyStep>() < plan.IndexOf<ExecStep>());
+    }
+
+    [Theory]
+    [InlineData("""{ "mode": "MPOL_DEFAULT", "nodes": "0" }""", "linux.memoryPolicy.nodes", "must be empty")]
+    [InlineData("""{ "mode": "MPOL_BIND", "nodes": "" }""", "linux.memoryPolicy.nodes", "at least one node")]
+    [InlineData("""{ "mode": "MPOL_BIND", "nodes": "0-x" }""", "linux.memoryPolicy.nodes", "node list")]
+    [InlineData("""{ "mode": "MPOL_BIND", "nodes": "3-1" }""", "linux.memoryPolicy.nodes", "backwards")]
+    [InlineData("""{ "mode": "MPOL_BIND", "nodes": "4096" }""", "linux.memoryPolicy.nodes", "above the highest")]
+    [InlineData("""{ "mode": "MPOL_BIND", "nodes": "0", "flags": ["MPOL_F_STATIC_NODES", "MPOL_F_RELATIVE_NODES"] }""", "linux.memoryPolicy.flags", "exclude each other")]
+    [InlineData("""{ "mode": "MPOL_INTERLEAVE", "nodes": "0", "flags": ["MPOL_F_NUMA_BALANCING"] }""", "linux.memoryPolicy.flags", "only to MPOL_BIND")]
+    public void Memory_policies_the_kernel_would_refuse_are_refused_by_name(string policy, string path, string message)
+    {
+        var e = Assert.Throws<PlanningException>(() => WithMemoryPolicy(policy));
+        Assert.Equal(path, e.Path);
+        Assert.Contains(message, e.Message);
+    }
+
+    [Fact]
+    public void Net_devices_make_the_init_wait_for_the_host_once_its_namespaces_exist()
+    {
+        var plan = PlanOf(Minimal.Replace("\"namespaces\"", "\"netDevices\": { \"d0\": { \"name\": \"eth9\" } }, \"namespaces\"")
+            .Replace("""{ "type": "mount" } ]""", """{ "type": "mount" }, { "type": "network" } ]"""));
+        var steps = plan.Steps.ToList();
+        int sync = steps.FindIndex(s => s is SyncStep { Tag: SyncTag.NetDevices });
+        Assert.True(sync > steps.FindLastIndex(s => s is UnshareStep or ForkStep), "the sync comes before the namespaces exist");
+        Assert.True(sync < plan.IndexOf<ExecStep>());
+        Assert.DoesNotContain(PlanOf(Minimal).Steps, s => s is SyncStep { Tag: SyncTag.NetDevices });
     }
 }

@@ -159,34 +159,6 @@ public sealed class BadInputTests : ConformanceTest
         CreateFails(b, Rt.NewId(), "create with an unknown namespace type");
     }
 
-    // runtime-spec only says runtimes SHOULD NOT fail on capabilities they cannot grant (runc and
-    // crun warn); ociruntime's contract (issue 5, specs/decisions.md) is stricter: a container
-    // never starts with fewer capabilities than its config asks for.
-    [Fact]
-    [Trait(Traits.Runtime, Traits.OciRuntimeOnly)]
-    public void Unknown_capability_is_an_error_naming_it()
-    {
-        var b = NewBundle().Probe("caps");
-        b.Process["capabilities"]!["bounding"]!.AsArray().Add("CAP_NO_SUCH_THING");
-        var r = CreateFails(b, Rt.NewId(), "create with an unknown capability");
-        r.AssertStderrMentions("process.capabilities.bounding[3]");
-        r.AssertStderrMentions("CAP_NO_SUCH_THING");
-    }
-
-    [Fact]
-    [Trait(Traits.Runtime, Traits.OciRuntimeOnly)]
-    public void Capability_the_host_withholds_is_an_error_naming_it()
-    {
-        // Root on this machine runs without CAP_SYS_RESOURCE in its bounding set.
-        if (File.ReadAllLines("/proc/self/status").First(l => l.StartsWith("CapBnd:")).EndsWith("1ffffffffff"))
-            return;
-        var b = NewBundle().Probe("caps");
-        b.Process["capabilities"]!["bounding"]!.AsArray().Add("CAP_SYS_RESOURCE");
-        var r = CreateFails(b, Rt.NewId(), "create asking for CAP_SYS_RESOURCE");
-        r.AssertStderrMentions("CAP_SYS_RESOURCE");
-        r.AssertStderrMentions("process.capabilities.bounding");
-    }
-
     [Fact]
     public void Unknown_rlimit_fails()
     {

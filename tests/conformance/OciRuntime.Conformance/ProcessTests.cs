@@ -213,6 +213,42 @@ public sealed class ProcessTests : ConformanceTest
         Assert.Equal(DefaultSpec.DefaultCapsHex, p.Get("CapEff"));
     }
 
+    // runtime-spec v1.3.0: a capability the runtime cannot grant MUST be logged as a warning and
+    // the runtime SHOULD NOT fail; runc and crun drop it and run the container (decisions.md §9).
+    [Fact]
+    public void Unknown_capability_is_dropped_with_a_warning_in_the_log()
+    {
+        var b = NewBundle().Probe("caps");
+        b.Process["capabilities"]!["bounding"]!.AsArray().Add("CAP_NO_SUCH_THING");
+        var p = Rt.Run(b).AssertOk().Probe;
+        Assert.Equal(DefaultSpec.DefaultCapsHex, p.Get("CapBnd"));
+        var warning = WarningLines().Single(l => l.Contains("CAP_NO_SUCH_THING"));
+        Assert.Contains("process.capabilities.bounding[", warning);
+    }
+
+    [Fact]
+    public void Capability_the_host_withholds_is_dropped_with_a_warning_in_the_log()
+    {
+        string bnd = File.ReadAllLines("/proc/self/status").First(l => l.StartsWith("CapBnd:"))[7..].Trim();
+        if ((Convert.ToUInt64(bnd, 16) & (1UL << 24)) != 0)
+        {
+            Scope.Log("SKIP: this host's root holds CAP_SYS_RESOURCE, nothing is withheld");
+            return;
+        }
+        var b = NewBundle().Probe("caps");
+        b.Process["capabilities"]!["bounding"]!.AsArray().Add("CAP_SYS_RESOURCE");
+        b.Process["capabilities"]!["permitted"]!.AsArray().Add("CAP_SYS_RESOURCE");
+        var p = Rt.Run(b).AssertOk().Probe;
+        Assert.Equal(DefaultSpec.DefaultCapsHex, p.Get("CapBnd"));
+        Assert.Equal(DefaultSpec.DefaultCapsHex, p.Get("CapPrm"));
+        Assert.Equal(2, WarningLines().Count(l => l.Contains("CAP_SYS_RESOURCE")));
+    }
+
+    private IEnumerable<string> WarningLines() =>
+        File.Exists(Rt.LogFile)
+            ? File.ReadLines(Rt.LogFile).Where(l => l.Contains("\"level\":\"warning\""))
+            : [];
+
     [Fact]
     public void Ambient_capabilities_are_raised_when_inheritable_allows_them()
     {

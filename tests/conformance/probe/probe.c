@@ -74,7 +74,7 @@ static void print_error(int err)
 
 static void usage(void)
 {
-    fputs("usage: probe id|caps|fds|ns|hostname|cwd|env|mountinfo|pid|nnp|sigs|clock\n"
+    fputs("usage: probe id|caps|fds|ns|hostname|cwd|env|mountinfo|pid|nnp|sigs|clock|mempolicy\n"
           "       probe rlimit NAME...|stat PATH...|readlink PATH...|write PATH...|read PATH...\n"
           "       probe ls PATH...|mount PATH...|cat PATH...|exec PATH [ARG...]|args ARG...\n"
           "       probe trap SECONDS|exit N|sleep SECONDS\n",
@@ -544,6 +544,25 @@ static void cmd_trap(const char *arg)
     }
 }
 
+/* The task's NUMA memory policy: get_mempolicy(2) mode (with its MPOL_F_* flags) and node mask. */
+static void cmd_mempolicy(void)
+{
+    int mode = -1;
+    unsigned long mask[16] = {0};
+    if (syscall(SYS_get_mempolicy, &mode, mask, 1024UL, NULL, 0UL) < 0) {
+        print_error(errno);
+        return;
+    }
+    printf("mode=%d\nmodebase=%d\nmodeflags=0x%x\nnodes=", mode, mode & 0xff, mode & ~0xff);
+    int first = 1;
+    for (int n = 0; n < 1024; n++)
+        if (mask[n / 64] & (1UL << (n % 64))) {
+            printf("%s%d", first ? "" : ",", n);
+            first = 0;
+        }
+    printf("\n");
+}
+
 typedef void (*path_fn)(const char *);
 
 static void each_path(int argc, char **argv, path_fn fn, const char *key)
@@ -564,6 +583,8 @@ int main(int argc, char **argv)
 
     if (strcmp(cmd, "id") == 0) {
         cmd_id();
+    } else if (strcmp(cmd, "mempolicy") == 0) {
+        cmd_mempolicy();
     } else if (strcmp(cmd, "caps") == 0) {
         static const char *const keys[] = {"CapInh", "CapPrm", "CapEff", "CapBnd", "CapAmb", NULL};
         status_fields(keys);

@@ -56,7 +56,7 @@ internal static class V1Resources
             w.Add(new("memory", "memory.kmem.limit_in_bytes", k.ToString(), f + ".kernel"));
         if (m.KernelTcp is { } kt && kt != 0)
             w.Add(new("memory", "memory.kmem.tcp.limit_in_bytes", kt.ToString(), f + ".kernelTCP"));
-        if (m.Swappiness is { } sw)
+        if (m.Swappiness is { } sw && sw != ulong.MaxValue) // -1: the kernel's value stays (as runc)
             w.Add(new("memory", "memory.swappiness", sw.ToString(), f + ".swappiness"));
         if (m.UseHierarchy is { } uh)
             w.Add(new("memory", "memory.use_hierarchy", uh ? "1" : "0", f + ".useHierarchy"));

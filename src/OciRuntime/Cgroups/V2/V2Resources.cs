@@ -6,15 +6,19 @@ namespace OciRuntime.Cgroups.V2;
 /// <summary>
 /// linux.resources → cgroup v2 file writes (pure). Fields that only exist in cgroup v1 (real-time
 /// cpu, kernel memory, swappiness, the OOM-killer switch, net_cls/net_prio, leaf weights) are
-/// refused by name rather than dropped.
+/// refused by name rather than dropped, unless their value asks for nothing (0, false, a
+/// hierarchical memory cgroup, and -1 — "unlimited" or "the kernel's default" — for kernel,
+/// kernelTCP and swappiness): runc ignores those on v2 and managers send them (issue 16); the
+/// -1 values and a net_cls class 0 get a warning in the log, the zero values stay silent.
 /// </summary>
 internal static class V2Resources
 {
-    public static List<CgroupWrite> Map(LinuxResources r, string field = "linux.resources")
+    public static List<CgroupWrite> Map(LinuxResources r, string field = "linux.resources", List<string>? warnings = null)
     {
         var w = new List<CgroupWrite>();
+        warnings ??= [];
         if (r.Memory is { } m)
-            Memory(m, field + ".memory", w);
+            Memory(m, field + ".memory", w, warnings);
         if (r.Cpu is { } c)
             Cpu(c, field + ".cpu", w);
         if (r.Pids is { Limit: { } pids })
@@ -26,8 +30,10 @@ internal static class V2Resources
             var h = r.HugepageLimits![i];
             w.Add(new("hugetlb", $"hugetlb.{h.PageSize}.max", h.Limit.ToString()!, $"{field}.hugepageLimits[{i}]"));
         }
-        if (r.Network is { ClassId: not null } or { Priorities.Count: > 0 })
+        if (r.Network is { ClassId: not null and not 0 } or { Priorities.Count: > 0 })
             throw NotOnV2(field + ".network", "net_cls and net_prio");
+        if (r.Network is { ClassId: 0 })
+            warnings.Add(Ignored(field + ".network.classID", "net_cls"));
         foreach (var (dev, limit) in (r.Rdma ?? []).OrderBy(kv => kv.Key, StringComparer.Ordinal))
             w.Add(new("rdma", "rdma.max", V1.V1Resources.RdmaLine(dev, limit), $"{field}.rdma[\"{dev}\"]"));
         // Last, so that a key here overrides what the fields above wrote (as runc).
@@ -42,7 +48,10 @@ internal static class V2Resources
     private static PlanningException NotOnV2(string field, string what) =>
         new(field, $"{what} exist only in cgroup v1; this host runs cgroup v2");
 
-    private static void Memory(LinuxMemory m, string f, List<CgroupWrite> w)
+    private static string Ignored(string field, string what) =>
+        $"{field}: {what} exists only in cgroup v1; this host runs cgroup v2 and the value asks for nothing, so it is ignored";
+
+    private static void Memory(LinuxMemory m, string f, List<CgroupWrite> w, List<string> warnings)
     {
         if (m.Limit is { } l && l != 0)
             w.Add(new("memory", "memory.max", V2Conversions.Max(l), f + ".limit"));
@@ -53,12 +62,19 @@ internal static class V2Resources
             w.Add(new("memory", "memory.swap.max", V2Conversions.Max(s), f + ".swap"));
         if (m.Reservation is { } res && res != 0)
             w.Add(new("memory", "memory.low", V2Conversions.Max(res), f + ".reservation"));
-        if (m.Kernel is { } k && k != 0)
+        if (m.Kernel is { } k && k != 0 && k != -1)
             throw NotOnV2(f + ".kernel", "kernel memory limits (kernel memory counts toward memory.max)");
-        if (m.KernelTcp is { } kt && kt != 0)
+        if (m.Kernel == -1)
+            warnings.Add(Ignored(f + ".kernel", "a kernel memory limit"));
+        if (m.KernelTcp is { } kt && kt != 0 && kt != -1)
             throw NotOnV2(f + ".kernelTCP", "kernel TCP memory limits");
-        if (m.Swappiness is not null)
+        if (m.KernelTcp == -1)
+            warnings.Add(Ignored(f + ".kernelTCP", "a kernel TCP memory limit"));
+        // swappiness is a uint64 in the spec; -1 (all ones) is runc's "leave the kernel's value"
+        if (m.Swappiness is { } sw && sw != ulong.MaxValue)
             throw NotOnV2(f + ".swappiness", "per-cgroup swappiness settings");
+        if (m.Swappiness == ulong.MaxValue)
+            warnings.Add(Ignored(f + ".swappiness", "per-cgroup swappiness"));
         if (m.DisableOomKiller == true)
             throw NotOnV2(f + ".disableOOMKiller", "switches to disable the OOM killer");
         if (m.UseHierarchy == false)
