@@ -115,10 +115,15 @@ enum oci_plan_op {
     OCI_OP_WAIT_FIFO = 27,
     /* str file, strlist search_dirs: resolve the program now (so a missing program fails
      * `create`, not `start`): a file containing '/' is used as is, otherwise the first
-     * search_dirs[i]/file that is a regular file with execute permission. */
+     * search_dirs[i]/file that is a regular file with execute permission. The checks (stat,
+     * access) are probes: EPERM or ENOSYS from them (a seccomp filter already in place, an old
+     * kernel) means "unknown", and the candidate is taken; execve gives the real answer. */
     OCI_OP_RESOLVE_EXEC = 28,
-    /* u32 keep_fds, strlist argv, strlist envp: reset every signal disposition to SIG_DFL,
-     * unblock every signal, mark every fd >= keep_fds close-on-exec, execve the resolved program. */
+    /* u32 keep_fds, strlist argv, strlist envp: mark every fd >= keep_fds close-on-exec, load the
+     * filter SECCOMP kept (OCI_SECCOMP_AT_EXEC), set the sets CAPS_AT_EXEC kept, execve the
+     * resolved program. Once the container's filter is in, the executor makes no system call but
+     * capset, execve and, when execve fails, its report: the error record (send; write when the
+     * filter refuses send), one line on stderr, _exit. */
     OCI_OP_EXEC = 29,
     /* str path (in root), str value: write value to a file below /proc/sys (sysctl) */
     OCI_OP_WRITE_PROC = 30,
@@ -144,6 +149,14 @@ enum oci_plan_op {
      * the page of the code doing it: a waiting process keeps only what it wrote, and the binary's
      * pages stay in the page cache. */
     OCI_OP_RELEASE_CODE = 35,
+    /* u64 effective, u64 permitted, u64 inheritable: kept, and set (capset v3) by EXEC right
+     * after it has loaded the filter OCI_SECCOMP_AT_EXEC kept, before execve. A plan uses it when
+     * the filter is loaded without no_new_privs, which needs CAP_SYS_ADMIN: CAPS keeps that one
+     * capability effective until the filter is in, and this lowers the sets to the process's own.
+     * execve computes the new program's sets from the bounding, inheritable and ambient sets
+     * alone, all final by then, so this capset only keeps the last instants honest: when the
+     * container's filter refuses capset (EPERM or ENOSYS), it is skipped rather than failed. */
+    OCI_OP_CAPS_AT_EXEC = 36,
     /* ---- terminals (40-49) ---- */
     /* u32 tag: send MSG_SYNC(tag); the host's reply carries one fd (SCM_RIGHTS), the console
      * socket, kept for CREATE_PTY. A reply without an fd, or not REPLY_OK, ends the executor. */

@@ -39,6 +39,7 @@ internal enum PlanOp : uint
     Ioprio = 33,
     Sched = 34,
     ReleaseCode = 35,
+    CapsAtExec = 36,
     // terminals (40-49)
     RecvConsole = 40,
     CreatePty = 41,
