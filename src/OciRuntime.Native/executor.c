@@ -552,8 +552,8 @@ static void run_step(uint32_t op, struct plan_cursor *c)
             while (n < 0 && errno == EINTR);
         if (n < 0)
             fail("read exec fifo");
-        close(g_exec.fifo_fd);
-        g_exec.fifo_fd = -1;
+        /* Kept open (O_CLOEXEC): `start` waits for this last writer of the fifo to go, which is
+         * the execve (or the end of the executor). */
         break;
     }
     case OCI_OP_RESOLVE_EXEC:

@@ -111,7 +111,8 @@ enum oci_plan_op {
     OCI_OP_CAPS = 25,
     /* str host_path: open the exec fifo O_RDWR|O_CLOEXEC (never blocks) and keep it. */
     OCI_OP_OPEN_FIFO = 26,
-    /* (none): read one byte from the fifo kept by OPEN_FIFO (blocks until `start` writes), close it. */
+    /* (none): read one byte from the fifo kept by OPEN_FIFO (blocks until `start` writes); the fd
+     * stays open until execve closes it (O_CLOEXEC), which `start` waits for. */
     OCI_OP_WAIT_FIFO = 27,
     /* str file, strlist search_dirs: resolve the program now (so a missing program fails
      * `create`, not `start`): a file containing '/' is used as is, otherwise the first

@@ -18,7 +18,18 @@ internal static class ProcessPlanner
 
     public static void Plan(PlanRequest req, List<Step> steps, List<string> warnings)
     {
-        var p = req.Config.Process ?? throw new PlanningException("process", "required to create a container");
+        var p = req.Config.Process;
+        if (p is null)
+        {
+            // Only `create` (runtime-spec: `start` then fails): the init waits for a `start`
+            // that kills it, and has nothing to exec.
+            if (req.ExecFifoPath is null)
+                throw new PlanningException("process", "required to run a container");
+            steps.Add(new NotifyStep(SyncTag.Ready, "create"));
+            steps.Add(new ReleaseCodeStep("create"));
+            steps.Add(new WaitFifoStep("start"));
+            return;
+        }
         var env = PlanUpToExec(p, req.Config.Linux, req.Host, steps, warnings, req.SetgroupsDenied);
         steps.Add(new NotifyStep(SyncTag.Ready, "create"));
         // `create` leaves the init waiting on the exec fifo for another process's `start`, for

@@ -296,11 +296,10 @@ public static class SpecValidator
         {
             if (string.IsNullOrEmpty(value))
                 continue;
+            // A joined UTS namespace gets the name (runc does the same; runtime-spec: the container's
+            // UTS namespace). Without one it would be the runtime's: refused, as runc does.
             if (uts is null)
                 errors.Add(new SpecError(field, "requires a new UTS namespace (add {\"type\": \"uts\"} to linux.namespaces)"));
-            else if (uts.Value.Joined)
-                errors.Add(new SpecError(field,
-                    $"cannot be set when joining an existing UTS namespace ({SpecPath.Item("linux.namespaces", uts.Value.Index)}.path)"));
         }
 
         if (linux is null)

@@ -112,8 +112,8 @@ public class SpecValidatorTests
     public void HostnameNeedsANewUtsNamespace()
     {
         AssertSingle("hostname: requires a new UTS namespace (add {\"type\": \"uts\"} to linux.namespaces)", Errors(top: "\"hostname\": \"h\""));
-        AssertSingle("domainname: cannot be set when joining an existing UTS namespace (linux.namespaces[1].path)",
-            Errors(top: "\"domainname\": \"d\"", linux: "\"namespaces\": [ { \"type\": \"mount\" }, { \"type\": \"uts\", \"path\": \"/proc/1/ns/uts\" } ]"));
+        // A joined UTS namespace gets the name, as with runc (runtime-tools linux_ns_path).
+        Assert.Empty(Errors(top: "\"domainname\": \"d\"", linux: "\"namespaces\": [ { \"type\": \"mount\" }, { \"type\": \"uts\", \"path\": \"/proc/1/ns/uts\" } ]"));
         Assert.Empty(Errors(top: "\"hostname\": \"h\"", linux: "\"namespaces\": [ { \"type\": \"mount\" }, { \"type\": \"uts\" } ]"));
         // An empty hostname asks for nothing.
         Assert.Empty(Errors(top: "\"hostname\": \"\""));
