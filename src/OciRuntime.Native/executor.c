@@ -109,6 +109,15 @@ static void op_mknod(const char *path, uint32_t mode, uint32_t major, uint32_t m
     if (mknodat(dir, name, (mode_t)mode, makedev(major, minor)) < 0) {
         if (errno != EEXIST)
             fail("mknodat");
+        /* runtime-spec: an existing file at the path that is not the requested device is an
+         * error. Type and device number are compared; mode and owner are the file's own. */
+        struct stat st;
+        if (fstatat(dir, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
+            fail("fstatat existing device");
+        int is_dev = S_ISCHR(mode) || S_ISBLK(mode);
+        if ((st.st_mode & S_IFMT) != (mode & S_IFMT) ||
+            (is_dev && (major(st.st_rdev) != major || minor(st.st_rdev) != minor)))
+            fail_err(EEXIST, "mknod: a different file exists at the path");
     } else {
         /* Set explicitly: mknod's mode went through the umask. */
         if (fchownat(dir, name, uid, gid, AT_SYMLINK_NOFOLLOW) < 0)

@@ -67,7 +67,8 @@ enum oci_plan_op {
      * changed with mount_setattr through its resolved fd, so it works after pivot_root too.) */
     OCI_OP_PROPAGATE = 10,
     /* str path (in root), u32 mode (file type bits included: S_IFCHR, S_IFBLK, S_IFIFO),
-     * u32 major, u32 minor, u32 uid, u32 gid. An existing node is left alone (EEXIST is success).
+     * u32 major, u32 minor, u32 uid, u32 gid. An existing node of the same type and number is
+     * left alone; any other existing file at the path is an error (EEXIST).
      * Permissions are set with fchmod/fchown after creation, independent of the umask. */
     OCI_OP_MKNOD = 11,
     /* str link_content, str path (in root). An existing path is left alone. */

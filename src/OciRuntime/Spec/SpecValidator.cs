@@ -77,6 +77,9 @@ public static class SpecValidator
         var errors = new List<SpecError>();
         CheckVersion(spec, errors);
         CheckRoot(spec, errors);
+        // runtime-spec: annotation keys MUST NOT be an empty string.
+        if (spec.Annotations?.ContainsKey("") == true)
+            errors.Add(new SpecError("annotations", "a key must not be an empty string"));
         if (spec.Process is { } process)
             CheckProcess(process, "process", errors);
         else if (requireProcess)
@@ -469,6 +472,9 @@ public static class SpecValidator
         if (seccomp is null)
             return;
         CheckName(seccomp.DefaultAction, SeccompNames.Actions, "linux.seccomp.defaultAction", "seccomp action", required: true, errors);
+        // runtime-spec: listenerMetadata MUST NOT be set if listenerPath is not.
+        if (!string.IsNullOrEmpty(seccomp.ListenerMetadata) && string.IsNullOrEmpty(seccomp.ListenerPath))
+            errors.Add(new SpecError("linux.seccomp.listenerMetadata", "must not be set without linux.seccomp.listenerPath"));
         var arches = seccomp.Architectures ?? [];
         for (int i = 0; i < arches.Count; i++)
             CheckName(arches[i], SeccompNames.Architectures, SpecPath.Item("linux.seccomp.architectures", i), "seccomp architecture", required: true, errors);

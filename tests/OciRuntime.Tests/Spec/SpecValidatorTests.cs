@@ -109,6 +109,21 @@ public class SpecValidatorTests
     }
 
     [Fact]
+    public void AnnotationKeysMustNotBeEmpty()
+    {
+        AssertSingle("annotations: a key must not be an empty string", Errors(top: "\"annotations\": { \"\": \"x\", \"a\": \"b\" }"));
+        Assert.Empty(Errors(top: "\"annotations\": { \"a\": \"\" }"));
+    }
+
+    [Fact]
+    public void ListenerMetadataNeedsAListenerPath()
+    {
+        AssertSingle("linux.seccomp.listenerMetadata: must not be set without linux.seccomp.listenerPath",
+            Errors(linux: "\"seccomp\": { \"defaultAction\": \"SCMP_ACT_ALLOW\", \"listenerMetadata\": \"m\" }"));
+        Assert.Empty(Errors(linux: "\"seccomp\": { \"defaultAction\": \"SCMP_ACT_ALLOW\", \"listenerPath\": \"/run/l.sock\", \"listenerMetadata\": \"m\" }"));
+    }
+
+    [Fact]
     public void HostnameNeedsANewUtsNamespace()
     {
         AssertSingle("hostname: requires a new UTS namespace (add {\"type\": \"uts\"} to linux.namespaces)", Errors(top: "\"hostname\": \"h\""));

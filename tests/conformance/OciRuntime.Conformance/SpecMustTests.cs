@@ -145,4 +145,66 @@ public sealed class SpecMustTests : ConformanceTest
             Rt.Delete(id, force: true).AssertOk("delete --force");
         }
     }
+
+    [Theory]
+    [InlineData("c", 1, 5, true)]   // the node there is c 1:5: the same device
+    [InlineData("c", 1, 3, false)]  // another device number
+    [InlineData("b", 1, 5, false)]  // another type
+    public void An_existing_file_at_a_device_path_must_be_that_device(string type, int major, int minor, bool same)
+    {
+        var b = NewBundle().Probe("id");
+        var mknod = Process.Start("mknod", [b.HostPath("/etc/node"), "c", "1", "5"])!;
+        mknod.WaitForExit();
+        Assert.Equal(0, mknod.ExitCode);
+        b.Linux["devices"] = new JsonArray(new JsonObject
+        {
+            ["path"] = "/etc/node", ["type"] = type, ["major"] = major, ["minor"] = minor, ["fileMode"] = 438,
+        });
+        string id = Rt.NewId();
+        var r = Rt.Run(b, id);
+        if (same)
+            r.AssertOk("a device that is already there");
+        else
+            r.AssertFailed("a different file at a device's path").AssertStderrMentions("linux.devices[0]");
+        Scope.AssertNothingLeft([id]);
+    }
+
+    [Fact]
+    public void An_annotation_with_an_empty_key_is_refused()
+    {
+        var b = NewBundle().Probe("id");
+        b.Config["annotations"] = new JsonObject { [""] = "x" };
+        string id = Rt.NewId();
+        Rt.Create(b, id).AssertFailed("an empty annotation key").AssertStderrMentions("annotations");
+        Scope.AssertNothingLeft([id]);
+    }
+
+    [Fact]
+    public void Listener_metadata_without_a_listener_path_is_refused()
+    {
+        var b = NewBundle().Probe("id");
+        b.Linux["seccomp"] = new JsonObject { ["defaultAction"] = "SCMP_ACT_ALLOW", ["listenerMetadata"] = "m" };
+        string id = Rt.NewId();
+        Rt.Create(b, id).AssertFailed("listenerMetadata without listenerPath").AssertStderrMentions("listenerMetadata");
+        Scope.AssertNothingLeft([id]);
+    }
+
+    /// <summary>runtime-spec's example key (a page size in capitals): written where the kernel's
+    /// cgroup has it, else refused as the host's lack, never as a bad key.</summary>
+    [Fact]
+    public void A_unified_key_is_any_file_the_kernel_has()
+    {
+        var b = NewBundle().Args("/bin/sh", "-c", "cat /sys/fs/cgroup/hugetlb.2MB.max");
+        b.Linux["resources"]!["unified"] = new JsonObject { ["hugetlb.2MB.max"] = (4 << 20).ToString() };
+        string id = Rt.NewId();
+        var r = Rt.Run(b, id);
+        if (r.ExitCode == 0)
+            Assert.Equal((4 << 20).ToString(), r.Stdout.Trim());
+        else
+        {
+            r.AssertStderrMentions("linux.resources.unified");
+            Assert.DoesNotContain("not a cgroup v2 resource file", r.Stderr);
+        }
+        Scope.AssertNothingLeft([id]);
+    }
 }
