@@ -4,12 +4,13 @@
 #   ./build.sh            install missing OS packages, build out/ociruntime, run one demo container
 #   ./build.sh test       build, then every test: unit, native (C executor), conformance (as root,
 #                         inside a private cgroup+mount+pid namespace sandbox)
-#   ./build.sh test unit|native|layout|conformance|vm|integration|cri   one group only (layout:
-#                         is the committed code layout still that of the code; vm: the cgroup
-#                         tests inside a cgroup-v2-only QEMU guest, tests/vm/run-cgroup-v2-tests.sh;
-#                         integration: out/ociruntime driven by containerd, Docker and Podman;
-#                         cri: a CRI client driving containerd's CRI plugin with out/ociruntime
-#                         and runc as runtime handlers, tests/cri/run.sh)
+#   ./build.sh test unit|native|layout|conformance|vm|integration|cri|runtime-tools   one group
+#                         only (layout: is the committed code layout still that of the code; vm:
+#                         the cgroup tests inside a cgroup-v2-only QEMU guest,
+#                         tests/vm/run-cgroup-v2-tests.sh; integration: out/ociruntime driven by
+#                         containerd, Docker and Podman; cri: a CRI client driving containerd's CRI
+#                         plugin with out/ociruntime and runc as runtime handlers, tests/cri/run.sh;
+#                         runtime-tools: the OCI validation suite from ../shared/runtime-tools)
 #   ./build.sh bench      ociruntime, runc and crun side by side; the table goes into README.md
 #   ./build.sh layout     trace which functions the commands run and rewrite
 #                         src/OciRuntime/Layout/*.order, the code layout of the binary
@@ -38,6 +39,19 @@ count() { # reads a group's output, echoes it, adds its counts (dotnet test's or
   done
 }
 GROUP_FAILED=()
+
+# ../shared (the suite, the anchors) sits next to the main checkout; a worktree finds it through
+# its main checkout. OCI_SHARED overrides. Empty when absent (a user's own clone).
+shared_dir() {
+  local d common
+  for d in "${OCI_SHARED:-}" "$ROOT/../shared"; do
+    [ -n "$d" ] && [ -d "$d" ] && { (cd "$d" && pwd); return; }
+  done
+  common=$(git -C "$ROOT" rev-parse --path-format=absolute --git-common-dir 2>/dev/null) || return 0
+  d=$(dirname "$common")/../shared
+  [ -d "$d" ] && (cd "$d" && pwd)
+  return 0
+}
 
 # --- OS packages -------------------------------------------------------------------------------
 ensure_packages() {
@@ -135,6 +149,36 @@ test_vm() {
   return $rc
 }
 
+# The OCI runtime-tools validation suite (../shared/runtime-tools), built once into
+# build/runtime-tools (rebuilt only when its source changes), every file run against
+# out/ociruntime in the sandbox; tests/runtime-tools/expected-pass.txt lists the files that must
+# pass, specs/conformance.md why the others fail.
+test_runtime_tools() {
+  say "runtime-tools validation suite (every file against out/ociruntime, in the sandbox)"
+  local shared src dir=$BUILD/runtime-tools stamp
+  shared=$(shared_dir)
+  src=${shared:+$shared/runtime-tools/src}
+  if [ -z "$src" ] || [ ! -f "$src/Makefile" ]; then
+    echo "skipped: the suite's source is not here (../shared/runtime-tools/src next to the main checkout, or OCI_SHARED)"
+    return 0
+  fi
+  [ "$(id -u)" = 0 ] || { echo "build.sh: the runtime-tools suite needs root" >&2; return 1; }
+  if ! command -v go >/dev/null; then
+    apt-get -o DPkg::Lock::Timeout=600 update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y -qq --no-install-recommends golang-go
+  fi
+  stamp=$(cd "$src" && find . -type f -printf '%P %s %T@\n' | sort | sha1sum | cut -d' ' -f1)
+  if [ "$(cat "$dir/stamp" 2>/dev/null)" != "$stamp" ] || [ ! -x "$dir/src/runtimetest" ]; then
+    echo "building the suite (Go, vendored modules) in $dir"
+    rm -rf "$dir"
+    mkdir -p "$dir"
+    cp -r "$src" "$dir/src"
+    (cd "$dir/src" && GOFLAGS=-mod=vendor GOCACHE="$BUILD/go-cache" make -s runtimetest validation-executables) || return 1
+    echo "$stamp" > "$dir/stamp"
+  fi
+  tests/runtime-tools/run.sh -e tests/runtime-tools/expected-pass.txt "$OUT/ociruntime" "$dir/src" "$dir/logs"
+}
+
 # The real managers (containerd, Docker, Podman), installed from Debian, driving out/ociruntime.
 test_integration() {
   say "integration tests (containerd, Docker, Podman driving out/ociruntime, in the sandbox)"
@@ -198,13 +242,14 @@ case "$cmd" in
     build_runtime
     case "${2:-all}" in
       unit|native|layout|conformance|vm|integration|cri) groups=("$2") ;;
-      all) groups=(unit native layout conformance vm integration cri) ;;
+      runtime-tools) groups=(runtime_tools) ;;
+      all) groups=(unit native layout conformance vm integration cri runtime_tools) ;;
       *) echo "build.sh test: unknown group ${2}" >&2; exit 2 ;;
     esac
     for g in "${groups[@]}"; do
       set +e; out=$("test_$g" 2>&1); rc=$?; set -e
       count <<< "$out"
-      [ $rc -eq 0 ] || GROUP_FAILED+=("$g")
+      [ $rc -eq 0 ] || GROUP_FAILED+=("${g//_/-}")
     done
     echo
     [ ${#GROUP_FAILED[@]} -eq 0 ] || echo "failed groups: ${GROUP_FAILED[*]}"
@@ -224,7 +269,7 @@ case "$cmd" in
     rm -rf "$BUILD" "$OUT"
     ;;
   *)
-    sed -n '2,16p' "$0" >&2
+    awk 'NR > 1 && /^set -euo/ { exit } NR > 1' "$0" >&2
     exit 2
     ;;
 esac

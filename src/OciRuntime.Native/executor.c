@@ -109,6 +109,15 @@ static void op_mknod(const char *path, uint32_t mode, uint32_t major, uint32_t m
     if (mknodat(dir, name, (mode_t)mode, makedev(major, minor)) < 0) {
         if (errno != EEXIST)
             fail("mknodat");
+        /* runtime-spec: an existing file at the path that is not the requested device is an
+         * error. Type and device number are compared; mode and owner are the file's own. */
+        struct stat st;
+        if (fstatat(dir, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
+            fail("fstatat existing device");
+        int is_dev = S_ISCHR(mode) || S_ISBLK(mode);
+        if ((st.st_mode & S_IFMT) != (mode & S_IFMT) ||
+            (is_dev && (major(st.st_rdev) != major || minor(st.st_rdev) != minor)))
+            fail_err(EEXIST, "mknod: a different file exists at the path");
     } else {
         /* Set explicitly: mknod's mode went through the umask. */
         if (fchownat(dir, name, uid, gid, AT_SYMLINK_NOFOLLOW) < 0)
@@ -173,14 +182,45 @@ static void op_mempolicy(struct plan_cursor *c)
         fail("set_mempolicy");
 }
 
-static void op_caps(uint64_t eff, uint64_t perm, uint64_t inh, uint64_t ambient)
+/* EPERM or ENOSYS from a probe: a seccomp filter in place (the container's, or one the runtime
+ * was started under) or a kernel without the call. It says nothing about what was asked. */
+static int probe_unknown(int err)
+{
+    return err == EPERM || err == ENOSYS;
+}
+
+static long capset3(uint64_t eff, uint64_t perm, uint64_t inh)
 {
     struct __user_cap_header_struct h = { _LINUX_CAPABILITY_VERSION_3, 0 };
     struct __user_cap_data_struct d[2] = {
         { (uint32_t)eff, (uint32_t)perm, (uint32_t)inh },
         { (uint32_t)(eff >> 32), (uint32_t)(perm >> 32), (uint32_t)(inh >> 32) },
     };
-    if (syscall(SYS_capset, &h, d) < 0)
+    return syscall(SYS_capset, &h, d);
+}
+
+/* CAPS_AT_EXEC's sets, for EXEC after the filter. */
+static struct {
+    int set;
+    uint32_t step;
+    uint64_t eff, perm, inh;
+} g_caps_at_exec;
+
+static void caps_at_exec(void)
+{
+    if (!g_caps_at_exec.set)
+        return;
+    /* Only lowers what CAPS set, so the kernel's own answer is never EPERM; EPERM or ENOSYS here
+     * is the container's filter, and execve derives the program's sets without these (plan.h). */
+    if (capset3(g_caps_at_exec.eff, g_caps_at_exec.perm, g_caps_at_exec.inh) < 0 && !probe_unknown(errno)) {
+        g_exec.step = g_caps_at_exec.step; /* the error names process.capabilities */
+        fail("capset");
+    }
+}
+
+static void op_caps(uint64_t eff, uint64_t perm, uint64_t inh, uint64_t ambient)
+{
+    if (capset3(eff, perm, inh) < 0)
         fail("capset");
     if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) < 0)
         fail("prctl ambient clear");
@@ -202,15 +242,19 @@ static void op_caps_bounding(uint64_t keep)
     }
 }
 
-/* 0 when path is a regular file we may execute, else the reason (an errno). */
+/* 0 when path is a regular file we may execute, or when a probe could not tell (execve will);
+ * else the reason (an errno). */
 static int check_program(const char *path)
 {
     struct stat st;
     if (stat(path, &st) < 0)
-        return errno;
+        return probe_unknown(errno) ? 0 : errno;
     if (!S_ISREG(st.st_mode))
         return EACCES;
-    return faccessat(AT_FDCWD, path, X_OK, AT_EACCESS) < 0 ? errno : 0;
+    /* glibc sends this as faccessat2, which older filters do not list. */
+    if (faccessat(AT_FDCWD, path, X_OK, AT_EACCESS) < 0)
+        return probe_unknown(errno) ? 0 : errno;
+    return 0;
 }
 
 static void set_program(const char *path)
@@ -324,8 +368,10 @@ static _Noreturn void op_exec(struct plan_cursor *c)
         for (rlim_t fd = keep; fd < max; fd++)
             fcntl((int)fd, F_SETFD, FD_CLOEXEC);
     }
-    /* Last before execve: the container's filter then sees only execve of the executor's calls. */
+    /* Last before execve: the container's filter then sees only capset and execve of the
+     * executor's calls (and the report below if execve fails). */
     load_seccomp_at_exec();
+    caps_at_exec();
 
     const char *path = g_exec.program[0] ? g_exec.program : argv[0];
     if (path)
@@ -515,6 +561,13 @@ static void run_step(uint32_t op, struct plan_cursor *c)
     case OCI_OP_RELEASE_CODE:
         g_exec.release_code = 1; /* done by the wait that follows, which must stay mapped */
         break;
+    case OCI_OP_CAPS_AT_EXEC:
+        g_caps_at_exec.eff = get_u64(c);
+        g_caps_at_exec.perm = get_u64(c);
+        g_caps_at_exec.inh = get_u64(c);
+        g_caps_at_exec.step = g_exec.step;
+        g_caps_at_exec.set = 1;
+        break;
     case OCI_OP_OPEN_FIFO:
         if ((g_exec.fifo_fd = open(get_str(c), O_RDWR | O_CLOEXEC)) < 0)
             fail("open exec fifo");
@@ -530,8 +583,8 @@ static void run_step(uint32_t op, struct plan_cursor *c)
             while (n < 0 && errno == EINTR);
         if (n < 0)
             fail("read exec fifo");
-        close(g_exec.fifo_fd);
-        g_exec.fifo_fd = -1;
+        /* Kept open (O_CLOEXEC): `start` waits for this last writer of the fifo to go, which is
+         * the execve (or the end of the executor). */
         break;
     }
     case OCI_OP_RESOLVE_EXEC:

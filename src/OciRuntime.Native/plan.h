@@ -67,7 +67,8 @@ enum oci_plan_op {
      * changed with mount_setattr through its resolved fd, so it works after pivot_root too.) */
     OCI_OP_PROPAGATE = 10,
     /* str path (in root), u32 mode (file type bits included: S_IFCHR, S_IFBLK, S_IFIFO),
-     * u32 major, u32 minor, u32 uid, u32 gid. An existing node is left alone (EEXIST is success).
+     * u32 major, u32 minor, u32 uid, u32 gid. An existing node of the same type and number is
+     * left alone; any other existing file at the path is an error (EEXIST).
      * Permissions are set with fchmod/fchown after creation, independent of the umask. */
     OCI_OP_MKNOD = 11,
     /* str link_content, str path (in root). An existing path is left alone. */
@@ -111,14 +112,20 @@ enum oci_plan_op {
     OCI_OP_CAPS = 25,
     /* str host_path: open the exec fifo O_RDWR|O_CLOEXEC (never blocks) and keep it. */
     OCI_OP_OPEN_FIFO = 26,
-    /* (none): read one byte from the fifo kept by OPEN_FIFO (blocks until `start` writes), close it. */
+    /* (none): read one byte from the fifo kept by OPEN_FIFO (blocks until `start` writes); the fd
+     * stays open until execve closes it (O_CLOEXEC), which `start` waits for. */
     OCI_OP_WAIT_FIFO = 27,
     /* str file, strlist search_dirs: resolve the program now (so a missing program fails
      * `create`, not `start`): a file containing '/' is used as is, otherwise the first
-     * search_dirs[i]/file that is a regular file with execute permission. */
+     * search_dirs[i]/file that is a regular file with execute permission. The checks (stat,
+     * access) are probes: EPERM or ENOSYS from them (a seccomp filter already in place, an old
+     * kernel) means "unknown", and the candidate is taken; execve gives the real answer. */
     OCI_OP_RESOLVE_EXEC = 28,
-    /* u32 keep_fds, strlist argv, strlist envp: reset every signal disposition to SIG_DFL,
-     * unblock every signal, mark every fd >= keep_fds close-on-exec, execve the resolved program. */
+    /* u32 keep_fds, strlist argv, strlist envp: mark every fd >= keep_fds close-on-exec, load the
+     * filter SECCOMP kept (OCI_SECCOMP_AT_EXEC), set the sets CAPS_AT_EXEC kept, execve the
+     * resolved program. Once the container's filter is in, the executor makes no system call but
+     * capset, execve and, when execve fails, its report: the error record (send; write when the
+     * filter refuses send), one line on stderr, _exit. */
     OCI_OP_EXEC = 29,
     /* str path (in root), str value: write value to a file below /proc/sys (sysctl) */
     OCI_OP_WRITE_PROC = 30,
@@ -151,6 +158,14 @@ enum oci_plan_op {
     /* u32 mode (MPOL_* | MPOL_F_*), u32list nodemask (node n at bit n % 32 of word n / 32, at most
      * 32 words): set_mempolicy(mode, the mask, or NULL when the list is empty, 32 * words + 1). */
     OCI_OP_MEMPOLICY = 37,
+    /* u64 effective, u64 permitted, u64 inheritable: kept, and set (capset v3) by EXEC right
+     * after it has loaded the filter OCI_SECCOMP_AT_EXEC kept, before execve. A plan uses it when
+     * the filter is loaded without no_new_privs, which needs CAP_SYS_ADMIN: CAPS keeps that one
+     * capability effective until the filter is in, and this lowers the sets to the process's own.
+     * execve computes the new program's sets from the bounding, inheritable and ambient sets
+     * alone, all final by then, so this capset only keeps the last instants honest: when the
+     * container's filter refuses capset (EPERM or ENOSYS), it is skipped rather than failed. */
+    OCI_OP_CAPS_AT_EXEC = 38,
     /* ---- terminals (40-49) ---- */
     /* u32 tag: send MSG_SYNC(tag); the host's reply carries one fd (SCM_RIGHTS), the console
      * socket, kept for CREATE_PTY. A reply without an fd, or not REPLY_OK, ends the executor. */

@@ -108,6 +108,7 @@ static size_t build_full(struct enc *e)
     s_caps(e, 1, 2, 3, 4);
     s_str(e, OCI_OP_OPEN_FIFO, "/run/fifo");
     s_none(e, OCI_OP_RELEASE_CODE);
+    step_begin(e, OCI_OP_CAPS_AT_EXEC); enc_u64(e, 1); enc_u64(e, 2); enc_u64(e, 3); step_end(e);
     s_none(e, OCI_OP_WAIT_FIFO);
     s_resolve_exec(e, "sh", dirs);
     s_exec(e, 3, argv, envp);

@@ -565,6 +565,21 @@ static void test_root_checks(void)
     s_2str(&e, OCI_OP_MASK, "/plainfile", "/dev/null");
     CHECK(run(&e, 1, OCI_REPLY_OK, &r) == 0, "mask: run");
     expect_error("mask with a fake /dev/null", &r, 6, EPERM, "verify /dev/null");
+
+    /* runtime-spec: an existing file at a device's path that is not that device is an error */
+    container_start(&e, CLONE_NEWNS);
+    s_mount(&e, "tmpfs", "/dev", "tmpfs", "", 0, OCI_MNT_TARGET_IN_ROOT | OCI_MNT_MKDIR);
+    s_mknod(&e, "/dev/null", S_IFCHR | 0666, 1, 3, 0, 0);
+    s_mknod(&e, "/dev/null", S_IFCHR | 0666, 1, 5, 0, 0);
+    CHECK(run(&e, 1, OCI_REPLY_OK, &r) == 0, "mknod over another device: run");
+    expect_error("mknod over another device", &r, 6, EEXIST, "mknod: a different file exists at the path");
+
+    container_start(&e, CLONE_NEWNS);
+    s_mount(&e, "tmpfs", "/dev", "tmpfs", "", 0, OCI_MNT_TARGET_IN_ROOT | OCI_MNT_MKDIR);
+    s_mknod(&e, "/dev/null", S_IFCHR | 0666, 1, 3, 0, 0);
+    s_mknod(&e, "/dev/null", S_IFBLK | 0666, 1, 3, 0, 0);
+    CHECK(run(&e, 1, OCI_REPLY_OK, &r) == 0, "mknod over another type: run");
+    expect_error("mknod over another type", &r, 6, EEXIST, "mknod: a different file exists at the path");
 }
 
 /* Terminal steps refuse to work on what they were not given (no fd, no pty). */

@@ -86,11 +86,15 @@ internal static partial class ResourceValidator
                 throw new PlanningException($"{field}.rdma", $"\"{dev}\" is not an RDMA device name");
         foreach (var (key, value) in r.Unified ?? [])
         {
-            if (!UnifiedKey().IsMatch(key) || InterfaceFiles.Contains(key))
+            // Any file of the container's cgroup directory that the kernel has (runtime-spec's own
+            // examples: hugetlb.1GB.max, a multi-line io.max): a plain name, never a path, not
+            // one of the interface files the runtime itself manages. A missing file is the
+            // host's lack, found when it is written.
+            if (!UnifiedKey().IsMatch(key) || key.Contains("..") || InterfaceFiles.Contains(key))
                 throw new PlanningException($"{field}.unified[\"{key}\"]",
                     "not a cgroup v2 resource file (expected <controller>.<name>, e.g. memory.high)");
-            if (value is null || value.Contains('\n'))
-                throw new PlanningException($"{field}.unified[\"{key}\"]", "the value must be one line");
+            if (value is null || value.Contains('\0'))
+                throw new PlanningException($"{field}.unified[\"{key}\"]", "the value must be text");
         }
     }
 
@@ -141,6 +145,6 @@ internal static partial class ResourceValidator
     [GeneratedRegex(@"^[0-9]+[KMG]B$")]
     private static partial Regex PageSize();
 
-    [GeneratedRegex(@"^[a-z_]+\.[a-z0-9_.]+$")]
+    [GeneratedRegex(@"^[a-z_]+\.[A-Za-z0-9_.:-]+$")]
     private static partial Regex UnifiedKey();
 }

@@ -55,6 +55,13 @@ internal sealed unsafe class Container(StateStore store, ContainerRecord record)
             throw new RuntimeError(status == ContainerStatus.Stopped
                 ? $"cannot start container \"{Id}\": it has stopped"
                 : $"cannot start container \"{Id}\": it is already {status.Name()}");
+        if (Record.NoProcess)
+        {
+            // runtime-spec: start MUST generate an error if process was not set. The container
+            // cannot run anything, so it stops (as crun's); `delete` removes it.
+            LibC.kill(Record.Pid, 9);
+            throw new RuntimeError($"cannot start container \"{Id}\": its config.json has no process to run");
+        }
         StartWith(ReleaseThroughFifo);
     }
 
@@ -114,13 +121,46 @@ internal sealed unsafe class Container(StateStore store, ContainerRecord record)
                 throw new RuntimeError($"cannot start container \"{Id}\": it is already running");
             throw new SyscallException($"open {fifo}", e);
         }
+        // A reader of our own, opened while the init's O_RDWR end is a writer: once every writer
+        // is gone (ours closed below; the init's at its execve, O_CLOEXEC, or when it dies) poll
+        // reports POLLHUP. It never reads, so the init gets the byte.
+        int hup = LibC.open(fifo, LibC.O_RDONLY | LibC.O_NONBLOCK | LibC.O_CLOEXEC, 0);
         byte b = (byte)'0';
         nint n = LibC.write(fd, &b, 1);
         int err = LibC.Errno;
         LibC.close(fd);
         if (n != 1)
+        {
+            if (hup >= 0)
+                LibC.close(hup);
             throw new SyscallException($"write {fifo}", err);
+        }
         File.Delete(fifo);
+        if (hup >= 0)
+        {
+            WaitForExec(hup);
+            LibC.close(hup);
+        }
+    }
+
+    /// <summary>`start` returns once the user's program runs (the init's execve closed its end of
+    /// the fifo), as runc's returns once its init has taken the fifo's byte and is on its way to
+    /// execve: a signal sent right after `start` must reach the program, not the executor, which is
+    /// pid 1 of its namespace without handlers and would drop it. Bounded: a stopped init
+    /// does not hang `start`.</summary>
+    private static void WaitForExec(int hupFd)
+    {
+        var pfd = new LibC.PollFd { Fd = hupFd, Events = 0 };
+        long deadline = Environment.TickCount64 + 5000;
+        while (true)
+        {
+            long left = deadline - Environment.TickCount64;
+            if (left <= 0)
+                return;
+            int r = LibC.poll(&pfd, 1, (int)left);
+            if (r >= 0 || LibC.Errno != LibC.EINTR)
+                return;
+        }
     }
 
     public void Kill(int signal)

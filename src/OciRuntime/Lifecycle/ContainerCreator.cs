@@ -32,7 +32,8 @@ internal static class ContainerCreator
         var parsed = parsedConfig ?? ParseConfig(bundle);
         // The early executor makes the new namespaces while this process validates and plans.
         EarlyExecutor.UnshareAhead(Planning.NamespacePlanner.UnshareAhead(parsed));
-        var config = Validated(parsed);
+        // A config without a process can be created, not run: `start` then fails (runtime-spec).
+        var config = Validated(parsed, processOptional: !o.StartedByCaller);
         string rootfs = Path.GetFullPath(Path.Combine(bundle, config.Root!.Path!));
         if (!Directory.Exists(rootfs))
             throw new RuntimeError($"root.path: {rootfs}: no such directory");
@@ -40,8 +41,8 @@ internal static class ContainerCreator
         if (o.SystemdCgroup)
             SystemdCgroupPath.Refuse(config.Linux?.CgroupsPath, o.Id, Directory.Exists("/run/systemd/system"));
         int listenFds = InheritedFds.ListenFdsOfThisProcess();
-        if (listenFds > 0)
-            config.Process!.Env = InheritedFds.WithListenEnv(config.Process.Env, listenFds);
+        if (listenFds > 0 && config.Process is not null)
+            config.Process.Env = InheritedFds.WithListenEnv(config.Process.Env, listenFds);
 
         string mountinfo = SysFile.Read("/proc/self/mountinfo"); // host facts and the rootfs' parent mount
         var host = HostFactsReader.Read(needCgroups: true, mountinfo);
@@ -128,6 +129,7 @@ internal static class ContainerCreator
                     Rootfs = rootfs,
                     Created = DateTime.UtcNow,
                     Annotations = config.Annotations,
+                    NoProcess = config.Process is null,
                     CgroupDirectories = new Dictionary<string, string>(cgroup.Directories),
                     Hooks = config.Hooks,
                 };
@@ -172,12 +174,13 @@ internal static class ContainerCreator
     }
 
     /// <summary>runtime-spec: prestart and createRuntime in the runtime's namespaces, then
-    /// createContainer in the container's, all after its environment exists and before pivot_root.</summary>
+    /// createContainer in the container's, all after its environment exists and before pivot_root.
+    /// Their state says "created", as crun's and as the runtime-tools suite expects (decisions §33).</summary>
     private static void RunCreateHooks(Spec.Spec config, string id, string bundle, string rootfs, int pid)
     {
         var state = new StateOutput
         {
-            Id = id, Pid = pid, Status = ContainerStatus.Creating.Name(), Bundle = bundle, Rootfs = rootfs,
+            Id = id, Pid = pid, Status = ContainerStatus.Created.Name(), Bundle = bundle, Rootfs = rootfs,
             Created = DateTime.UtcNow.ToString("yyyy-MM-ddTHH:mm:ss.fffffffZ"), Annotations = config.Annotations,
         };
         HookRunner.Run("prestart", config.Hooks?.Prestart, () => state);
@@ -206,11 +209,11 @@ internal static class ContainerCreator
         return config;
     }
 
-    private static Spec.Spec Validated(Spec.Spec config)
+    private static Spec.Spec Validated(Spec.Spec config, bool processOptional = false)
     {
         var errors = SpecValidator.Validate(config);
-        if (config.Process is null)
-            errors = [.. errors, new SpecError("process", "required to create a container")];
+        if (config.Process is null && !processOptional)
+            errors = [.. errors, new SpecError("process", "required to run a container")];
         if (errors.Count > 0)
             throw new RuntimeError("config.json: " + string.Join("; ", errors.Select(e => e.ToString())));
         Cli.StartupTrace.Mark("validate");

@@ -20,6 +20,11 @@ internal sealed class ContainerRecord
     [JsonPropertyName("hooks")]
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public Spec.Hooks? Hooks { get; set; }
+    /// <summary>config.json had no process: `create` made the container, `start` must fail
+    /// (runtime-spec: start MUST generate an error if process was not set).</summary>
+    [JsonPropertyName("noProcess")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public bool NoProcess { get; set; }
 }
 
 /// <summary>The runtime-spec state (plus runc's rootfs, created, owner) printed by `state` and `list`.</summary>

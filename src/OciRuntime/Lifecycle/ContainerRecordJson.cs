@@ -14,7 +14,7 @@ namespace OciRuntime.Lifecycle;
 internal static class ContainerRecordJson
 {
     private static readonly string[] Keys =
-        ["id", "pid", "initStartTime", "bundle", "rootfs", "created", "annotations", "cgroupDirectories", "hooks"];
+        ["id", "pid", "initStartTime", "bundle", "rootfs", "created", "annotations", "cgroupDirectories", "hooks", "noProcess"];
 
     /// <param name="source">the file, for errors</param>
     public static ContainerRecord Parse(ReadOnlySpan<byte> json, string source) =>
@@ -39,6 +39,7 @@ internal static class ContainerRecordJson
                 case "annotations": r.Annotations = c.StringMap(); break;
                 case "cgroupDirectories": r.CgroupDirectories = c.StringMap(); break;
                 case "hooks": r.Hooks = HooksReader.ReadHooks(ref c); break;
+                case "noProcess": r.NoProcess = c.Boolean() == true; break;
                 default: c.Skip(); break;
             }
             c.EndProperty();
@@ -66,6 +67,8 @@ internal static class ContainerRecordJson
                 w.WritePropertyName("hooks");
                 WriteHooks(w, hooks);
             }
+            if (r.NoProcess)
+                w.WriteBoolean("noProcess", true);
             w.WriteEndObject();
         }
         return w.ToArray();

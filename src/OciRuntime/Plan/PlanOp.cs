@@ -41,6 +41,7 @@ internal enum PlanOp : uint
     ReleaseCode = 35,
     MountSetattr = 36,
     Mempolicy = 37,
+    CapsAtExec = 38,
     // terminals (40-49)
     RecvConsole = 40,
     CreatePty = 41,

@@ -216,6 +216,16 @@ internal sealed record CapsStep(ulong Effective, ulong Permitted, ulong Inherita
         $"capabilities effective={Effective:x} permitted={Permitted:x} inheritable={Inheritable:x} ambient={Ambient:x}";
 }
 
+/// <summary>The sets EXEC lowers to right after it loaded the seccomp filter (plan.h CAPS_AT_EXEC).</summary>
+internal sealed record CapsAtExecStep(ulong Effective, ulong Permitted, ulong Inheritable, string Origin)
+    : Step(Origin)
+{
+    public override PlanOp Op => PlanOp.CapsAtExec;
+    public override void EncodePayload(PlanWriter w) { w.U64(Effective); w.U64(Permitted); w.U64(Inheritable); }
+    public override string Describe() =>
+        $"after the seccomp filter, right before execve: capabilities effective={Effective:x} permitted={Permitted:x} inheritable={Inheritable:x}";
+}
+
 internal sealed record OpenFifoStep(string HostPath, string Origin) : Step(Origin)
 {
     public override PlanOp Op => PlanOp.OpenFifo;

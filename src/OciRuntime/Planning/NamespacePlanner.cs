@@ -62,9 +62,12 @@ internal static class NamespacePlanner
         }
 
         bool newMount = (create & Namespaces.CLONE_NEWNS) != 0;
-        if (!newMount)
+        // A joined mount namespace is where the root filesystem is set up, as runc and crun do
+        // (runtime-spec: the container's mount namespace; its other processes see the mounts and
+        // the pivot_root). Without any, the runtime's own would be: not supported yet.
+        if (!newMount && !list.Any(n => n.Type == "mount"))
             throw new PlanningException("linux.namespaces",
-                "a new mount namespace (type \"mount\" without a path) is required to set up the root filesystem");
+                "a mount namespace (new, or joined by path) is required to set up the root filesystem");
 
         // A new user namespace comes before every other new one, so that they are owned by it (and
         // so that the container's root may do in them what it needs); joined namespaces stay

@@ -33,8 +33,8 @@ internal static class Planner
         if (req.Config.Linux?.NetDevices is { Count: > 0 })
             steps.Add(new SyncStep(SyncTag.NetDevices, "linux.netDevices"));
 
-        // 2. In the init: the host names of a new uts namespace.
-        if (ns.NewUts)
+        // 2. In the init: the host names of its uts namespace, new or joined (as runc).
+        if (ns.NewUts || req.Config.Linux?.Namespaces?.Any(n => n.Type == "uts") == true)
         {
             if (req.Config.Hostname is { } host)
                 steps.Add(new SetHostnameStep(host, "hostname"));
@@ -49,7 +49,8 @@ internal static class Planner
         if (ns.CgroupJoin.Count > 0)
             steps.InsertRange(CgroupJoinPoint(req.Config, steps, rootfsStart), ns.CgroupJoin);
         HookPlanner.Plan(req.Config, steps);
-        TerminalPlanner.PlanPty(req.Config.Process!, bindConsole: true, steps);
+        if (req.Config.Process is { } process)
+            TerminalPlanner.PlanPty(process, bindConsole: true, steps);
 
         // 4. The process: session, limits, cwd, identity, capabilities; the wait for `start`; exec.
         ProcessPlanner.Plan(req, steps, warnings);

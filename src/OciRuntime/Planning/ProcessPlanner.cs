@@ -12,12 +12,24 @@ namespace OciRuntime.Planning;
 internal static class ProcessPlanner
 {
     private const uint DefaultUmask = 0x12; // 0022 (C# has no octal literals)
+    private const ulong SysAdmin = 1UL << 21; // CAP_SYS_ADMIN
 
     public const string DefaultPath = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 
     public static void Plan(PlanRequest req, List<Step> steps, List<string> warnings)
     {
-        var p = req.Config.Process ?? throw new PlanningException("process", "required to create a container");
+        var p = req.Config.Process;
+        if (p is null)
+        {
+            // Only `create` (runtime-spec: `start` then fails): the init waits for a `start`
+            // that kills it, and has nothing to exec.
+            if (req.ExecFifoPath is null)
+                throw new PlanningException("process", "required to run a container");
+            steps.Add(new NotifyStep(SyncTag.Ready, "create"));
+            steps.Add(new ReleaseCodeStep("create"));
+            steps.Add(new WaitFifoStep("start"));
+            return;
+        }
         var env = PlanUpToExec(p, req.Config.Linux, req.Host, steps, warnings, req.SetgroupsDenied);
         steps.Add(new NotifyStep(SyncTag.Ready, "create"));
         // `create` leaves the init waiting on the exec fifo for another process's `start`, for
@@ -69,7 +81,10 @@ internal static class ProcessPlanner
         steps.Add(new UmaskStep(p.User?.Umask ?? DefaultUmask, "process.user.umask"));
 
         var caps = p.Capabilities is null ? null : CapabilitySets.From(p.Capabilities, host.RuntimeBoundingSet, warnings);
-        var seccomp = linux?.Seccomp is { } sc ? SeccompPlanner.Plan(sc, p.NoNewPrivileges == true, warnings) : default;
+        var seccomp = linux?.Seccomp is { } sc ? SeccompPlanner.Plan(sc, p.NoNewPrivileges == true, caps is not null, warnings) : default;
+        // Without no_new_privs the filter needs CAP_SYS_ADMIN when it is loaded, after the steps below.
+        bool holdSysAdmin = seccomp.Step is not null && p.NoNewPrivileges != true &&
+                            seccomp.When != SeccompPlanner.Moment.BeforeCapabilityDrop;
         if (seccomp.Step is not null && seccomp.When == SeccompPlanner.Moment.BeforeCapabilityDrop)
             steps.Add(seccomp.Step);
         if (caps is not null)
@@ -91,7 +106,14 @@ internal static class ProcessPlanner
             if (ambient != caps.Ambient)
                 warnings.Add("process.capabilities.ambient: " + string.Join(", ", CapabilitySets.Names(caps.Ambient & ~ambient)) +
                              " cannot be raised: an ambient capability must also be permitted and inheritable");
-            steps.Add(new CapsStep(caps.Effective, caps.Permitted, caps.Inheritable, ambient, "process.capabilities"));
+            if (holdSysAdmin)
+            {
+                steps.Add(new CapsStep(caps.Effective | SysAdmin, caps.Permitted | SysAdmin, caps.Inheritable, ambient,
+                    "process.capabilities"));
+                steps.Add(new CapsAtExecStep(caps.Effective, caps.Permitted, caps.Inheritable, "process.capabilities"));
+            }
+            else
+                steps.Add(new CapsStep(caps.Effective, caps.Permitted, caps.Inheritable, ambient, "process.capabilities"));
         }
         if (p.NoNewPrivileges == true)
             steps.Add(new NoNewPrivsStep("process.noNewPrivileges"));

@@ -19,7 +19,12 @@ internal static class RootfsPlanner
         ulong rootPropagation = MS_SLAVE | MS_REC;
         if (linux?.RootfsPropagation is { Length: > 0 } rp)
             rootPropagation = MountOptions.Parse([rp], "linux.rootfsPropagation").Propagation;
-        steps.Add(new PropagateStep("/", rootPropagation, MountOpts.None, "linux.rootfsPropagation"));
+        // An unbindable tree cannot be bound (the rootfs's own bind below would fail with EINVAL):
+        // private until the container's root exists, which gets "unbindable" after pivot_root.
+        ulong firstPropagation = (rootPropagation & MS_UNBINDABLE) != 0
+            ? (rootPropagation & ~MS_UNBINDABLE) | MS_PRIVATE
+            : rootPropagation;
+        steps.Add(new PropagateStep("/", firstPropagation, MountOpts.None, "linux.rootfsPropagation"));
 
         // pivot_root refuses a new root that is shared or sits on a shared mount. A slave still
         // follows the host, so this changes nothing else (runc makes it private, which would

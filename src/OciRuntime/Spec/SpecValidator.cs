@@ -76,6 +76,9 @@ public static class SpecValidator
         var errors = new List<SpecError>();
         CheckVersion(spec, errors);
         CheckRoot(spec, errors);
+        // runtime-spec: annotation keys MUST NOT be an empty string.
+        if (spec.Annotations?.ContainsKey("") == true)
+            errors.Add(new SpecError("annotations", "a key must not be an empty string"));
         if (spec.Process is { } process)
             CheckProcess(process, "process", errors);
         else if (requireProcess)
@@ -285,11 +288,10 @@ public static class SpecValidator
         {
             if (string.IsNullOrEmpty(value))
                 continue;
+            // A joined UTS namespace gets the name (runc does the same; runtime-spec: the container's
+            // UTS namespace). Without one it would be the runtime's: refused, as runc does.
             if (uts is null)
                 errors.Add(new SpecError(field, "requires a new UTS namespace (add {\"type\": \"uts\"} to linux.namespaces)"));
-            else if (uts.Value.Joined)
-                errors.Add(new SpecError(field,
-                    $"cannot be set when joining an existing UTS namespace ({SpecPath.Item("linux.namespaces", uts.Value.Index)}.path)"));
         }
 
         if (linux is null)
@@ -459,6 +461,9 @@ public static class SpecValidator
         if (seccomp is null)
             return;
         CheckName(seccomp.DefaultAction, SeccompNames.Actions, "linux.seccomp.defaultAction", "seccomp action", required: true, errors);
+        // runtime-spec: listenerMetadata MUST NOT be set if listenerPath is not.
+        if (!string.IsNullOrEmpty(seccomp.ListenerMetadata) && string.IsNullOrEmpty(seccomp.ListenerPath))
+            errors.Add(new SpecError("linux.seccomp.listenerMetadata", "must not be set without linux.seccomp.listenerPath"));
         var arches = seccomp.Architectures ?? [];
         for (int i = 0; i < arches.Count; i++)
             CheckName(arches[i], SeccompNames.Architectures, SpecPath.Item("linux.seccomp.architectures", i), "seccomp architecture", required: true, errors);

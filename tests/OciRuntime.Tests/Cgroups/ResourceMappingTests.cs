@@ -100,6 +100,32 @@ public class ResourceMappingTests
         Assert.Equal("memory", w.Single(x => x.File == "memory.high").Controller);
     }
 
+    /// <summary>runtime-spec's own examples: any file the kernel's cgroup has, one write per line.</summary>
+    [Fact]
+    public void V2_unified_takes_any_file_name_and_writes_a_multi_line_value_line_by_line()
+    {
+        var r = new LinuxResources
+        {
+            Unified = new() { ["hugetlb.1GB.max"] = "1073741824", ["io.max"] = "259:0 rbps=2097152 wiops=120\n253:0 rbps=2097152 wiops=120\n" },
+        };
+        ResourceValidator.Validate(r);
+        Assert.Equal(["hugetlb.1GB.max=1073741824", "io.max=259:0 rbps=2097152 wiops=120", "io.max=253:0 rbps=2097152 wiops=120"],
+            Lines(V2Resources.Map(r)));
+        Assert.All(V2Resources.Map(r).Where(w => w.File == "io.max"), w => Assert.Equal("io", w.Controller));
+    }
+
+    [Theory]
+    [InlineData("memory/../../x")]
+    [InlineData("..")]
+    [InlineData("nodot")]
+    [InlineData("cgroup.procs")]
+    [InlineData("Memory.max")]
+    public void V2_unified_keys_that_are_no_resource_file_are_refused(string key)
+    {
+        var r = new LinuxResources { Unified = new() { [key] = "1" } };
+        Assert.Equal($"linux.resources.unified[\"{key}\"]", Assert.Throws<PlanningException>(() => ResourceValidator.Validate(r)).Path);
+    }
+
     [Theory]
     [InlineData(-1L, null, "max")]
     [InlineData(50000L, null, "50000")]

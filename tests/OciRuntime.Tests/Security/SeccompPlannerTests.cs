@@ -8,12 +8,14 @@ namespace OciRuntime.Tests.Security;
 /// <summary>Where the filter is loaded relative to the executor's other steps.</summary>
 public class SeccompPlannerTests
 {
-    private static string Config(bool nnp, string seccomp) => $$"""
+    private const string KillOnly =
+        """, "capabilities": { "bounding": ["CAP_KILL"], "effective": ["CAP_KILL"], "permitted": ["CAP_KILL"] }""";
+
+    private static string Config(bool nnp, string seccomp, string caps = KillOnly) => $$"""
         {
           "ociVersion": "1.3.0",
           "root": { "path": "rootfs" },
-          "process": { "args": ["/bin/sh"], "cwd": "/", "noNewPrivileges": {{(nnp ? "true" : "false")}},
-                       "capabilities": { "bounding": ["CAP_KILL"], "effective": ["CAP_KILL"], "permitted": ["CAP_KILL"] } },
+          "process": { "args": ["/bin/sh"], "cwd": "/", "noNewPrivileges": {{(nnp ? "true" : "false")}}{{caps}} },
           "linux": { "namespaces": [ { "type": "pid" }, { "type": "mount" } ], "seccomp": {{seccomp}} }
         }
         """;
@@ -31,13 +33,43 @@ public class SeccompPlannerTests
     }
 
     [Fact]
-    public void Without_no_new_privs_the_filter_is_loaded_while_caps_are_still_held()
+    public void Without_no_new_privs_the_filter_is_loaded_by_exec_with_CAP_SYS_ADMIN_held_until_then()
     {
         var p = PlannerFixture.PlanOf(Config(false, Deny));
         var step = Assert.Single(p.StepsOf<SeccompStep>());
+        Assert.Equal(SeccompOpts.AtExec, step.Opts);
+        const ulong kill = 1UL << 5, sysAdmin = 1UL << 21;
+        var caps = Assert.Single(p.StepsOf<CapsStep>());
+        Assert.Equal(kill | sysAdmin, caps.Effective);
+        Assert.Equal(kill | sysAdmin, caps.Permitted);
+        Assert.Equal(0UL, caps.Inheritable & sysAdmin);
+        Assert.Equal(0UL, caps.Ambient & sysAdmin);
+        var atExec = Assert.Single(p.StepsOf<CapsAtExecStep>());
+        Assert.Equal(kill, atExec.Effective);
+        Assert.Equal(kill, atExec.Permitted);
+        Assert.Equal(caps.Inheritable, atExec.Inheritable);
+        // the bounding set is final before the filter: CAP_SYS_ADMIN is not kept there
+        Assert.Equal(kill, Assert.Single(p.StepsOf<CapsBoundingStep>()).Keep);
+        Assert.True(p.IndexOf<SeccompStep>() > p.IndexOf<SetUserStep>());
+        Assert.True(p.IndexOf<ResolveExecStep>() < p.Steps.ToList().FindIndex(s => s is ExecStep));
+    }
+
+    [Fact]
+    public void Without_capabilities_and_no_new_privs_the_filter_is_loaded_before_the_identity_changes()
+    {
+        var p = PlannerFixture.PlanOf(Config(false, Deny, caps: ""));
+        var step = Assert.Single(p.StepsOf<SeccompStep>());
         Assert.Equal(SeccompOpts.None, step.Opts);
-        Assert.True(p.IndexOf<SeccompStep>() < p.IndexOf<CapsBoundingStep>());
         Assert.True(p.IndexOf<SeccompStep>() < p.IndexOf<SetUserStep>());
+        Assert.Empty(p.StepsOf<CapsAtExecStep>());
+    }
+
+    [Fact]
+    public void With_no_new_privs_no_capability_is_held_for_the_filter()
+    {
+        var p = PlannerFixture.PlanOf(Config(true, Deny));
+        Assert.Equal(1UL << 5, Assert.Single(p.StepsOf<CapsStep>()).Effective);
+        Assert.Empty(p.StepsOf<CapsAtExecStep>());
     }
 
     [Fact]

@@ -108,11 +108,26 @@ public class SpecValidatorTests
     }
 
     [Fact]
+    public void AnnotationKeysMustNotBeEmpty()
+    {
+        AssertSingle("annotations: a key must not be an empty string", Errors(top: "\"annotations\": { \"\": \"x\", \"a\": \"b\" }"));
+        Assert.Empty(Errors(top: "\"annotations\": { \"a\": \"\" }"));
+    }
+
+    [Fact]
+    public void ListenerMetadataNeedsAListenerPath()
+    {
+        AssertSingle("linux.seccomp.listenerMetadata: must not be set without linux.seccomp.listenerPath",
+            Errors(linux: "\"seccomp\": { \"defaultAction\": \"SCMP_ACT_ALLOW\", \"listenerMetadata\": \"m\" }"));
+        Assert.Empty(Errors(linux: "\"seccomp\": { \"defaultAction\": \"SCMP_ACT_ALLOW\", \"listenerPath\": \"/run/l.sock\", \"listenerMetadata\": \"m\" }"));
+    }
+
+    [Fact]
     public void HostnameNeedsANewUtsNamespace()
     {
         AssertSingle("hostname: requires a new UTS namespace (add {\"type\": \"uts\"} to linux.namespaces)", Errors(top: "\"hostname\": \"h\""));
-        AssertSingle("domainname: cannot be set when joining an existing UTS namespace (linux.namespaces[1].path)",
-            Errors(top: "\"domainname\": \"d\"", linux: "\"namespaces\": [ { \"type\": \"mount\" }, { \"type\": \"uts\", \"path\": \"/proc/1/ns/uts\" } ]"));
+        // A joined UTS namespace gets the name, as with runc (runtime-tools linux_ns_path).
+        Assert.Empty(Errors(top: "\"domainname\": \"d\"", linux: "\"namespaces\": [ { \"type\": \"mount\" }, { \"type\": \"uts\", \"path\": \"/proc/1/ns/uts\" } ]"));
         Assert.Empty(Errors(top: "\"hostname\": \"h\"", linux: "\"namespaces\": [ { \"type\": \"mount\" }, { \"type\": \"uts\" } ]"));
         // An empty hostname asks for nothing.
         Assert.Empty(Errors(top: "\"hostname\": \"\""));

@@ -55,6 +55,8 @@ public sealed class HookTests : ConformanceTest
     }
 
     [Fact]
+    [Trait(Traits.KnownFailure, "runc-1.1.5")]
+    [Trait(Traits.Reason, "runc gives the create hooks status creating; crun and the runtime-tools suite (hooks_stdin) created (decisions §33)")]
     public void Each_hook_kind_gets_the_state_on_stdin_in_its_namespace_at_its_point()
     {
         string host = HostRecorder();
@@ -86,7 +88,8 @@ public sealed class HookTests : ConformanceTest
 
         var expected = new Dictionary<string, string>
         {
-            ["prestart"] = "creating", ["createRuntime"] = "creating", ["createContainer"] = "creating",
+            // As crun and the runtime-tools suite (hooks_stdin): decisions §33.
+            ["prestart"] = "created", ["createRuntime"] = "created", ["createContainer"] = "created",
             ["startContainer"] = "created", ["poststart"] = "running", ["poststop"] = "stopped",
         };
         foreach (var (kind, status) in expected)

@@ -40,7 +40,9 @@ internal static class V2Resources
         foreach (var (key, value) in (r.Unified ?? []).OrderBy(kv => kv.Key, StringComparer.Ordinal))
         {
             string controller = key[..key.IndexOf('.')];
-            w.Add(new(controller == "cgroup" ? "" : controller, key, value, $"{field}.unified[\"{key}\"]"));
+            // A cgroup file takes one line per write (io.max: one device a line).
+            foreach (string line in value.Split('\n', StringSplitOptions.RemoveEmptyEntries))
+                w.Add(new(controller == "cgroup" ? "" : controller, key, line, $"{field}.unified[\"{key}\"]"));
         }
         return w;
     }

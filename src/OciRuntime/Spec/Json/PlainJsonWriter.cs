@@ -94,6 +94,13 @@ internal sealed class PlainJsonWriter(int capacity = 512, bool indented = false)
         Ascii(value.ToString(CultureInfo.InvariantCulture));
     }
 
+    public void WriteBoolean(string name, bool value)
+    {
+        WritePropertyName(name);
+        BeforeValue();
+        Ascii(value ? "true" : "false");
+    }
+
     public void WriteNull(string name)
     {
         WritePropertyName(name);
