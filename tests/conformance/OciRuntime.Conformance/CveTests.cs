@@ -16,10 +16,8 @@ public sealed class CveTests : ConformanceTest
 
     [DllImport("libc", SetLastError = true)] private static extern int open(string path, int flags, int mode);
     [DllImport("libc", SetLastError = true)] private static extern int close(int fd);
-    [DllImport("libc", SetLastError = true)] private static extern int renameat2(int olddirfd, string oldpath, int newdirfd, string newpath, uint flags);
 
-    private const int O_WRONLY = 1, O_TRUNC = 0x200, O_PATH = 0x200000, O_CLOEXEC = 0x80000, AT_FDCWD = -100;
-    private const uint RENAME_EXCHANGE = 2;
+    private const int O_WRONLY = 1, O_TRUNC = 0x200, O_PATH = 0x200000, O_CLOEXEC = 0x80000;
     private const int EROFS = 30;
 
     private static void AssertEmptyAndUnmounted(string hostDir)
@@ -102,83 +100,100 @@ public sealed class CveTests : ConformanceTest
             Assert.Equal("1999\n", r.Stdout);
     }
 
+    /// <summary>The mounts of this tag in the container's own mount table (probe mountinfo).</summary>
+    private static List<MountEntry> MountsTagged(RuntimeResult r, string tag) =>
+        MountInfo.Parse(r.Stdout).Where(m => m.Source == tag).ToList();
+
     [Fact]
-    public void Cve_2021_30465_symlink_exchange_in_a_mount_target_never_reaches_the_host()
+    public void Cve_2021_30465_a_mount_target_swapped_for_a_symlink_never_mounts_outside_its_destination()
     {
-        // A racing helper swaps the mount destination between a directory and a symlink to a host
-        // dir (renameat2 RENAME_EXCHANGE) while containers start.
-        string victim = Scope.NewDir("victim");
-        var b = NewBundle().Probe("exit", "0");
+        // The attack: a second container sharing a volume with this one (here: a thread on the host
+        // working in the rootfs) keeps exchanging the mount destination /mnt/target with a symlink
+        // while containers start. A runtime that checks the path and then mounts by its string has the
+        // kernel follow the symlink from the host's root. The symlink names the rootfs's own /victim by
+        // its host path, so an escaped mount lands on /victim, where the container's mount table shows
+        // it after pivot_root; resolved inside the root, the same symlink names <rootfs><rootfs>/victim,
+        // a decoy made to exist so every start can succeed.
+        const int runs = 30;
+        string tag = "cve30465-" + Guid.NewGuid().ToString("N")[..8];
+        var b = NewBundle().Probe("mountinfo");
+        string victimInRootfs = b.HostPath("/victim");
+        Directory.CreateDirectory(victimInRootfs);
+        Directory.CreateDirectory(b.HostPath(victimInRootfs));
         Directory.CreateDirectory(b.HostPath("/mnt/target"));
-        File.CreateSymbolicLink(b.HostPath("/mnt/evil"), victim);
-        b.AddMount("/mnt/target", "tmpfs", "tmpfs", "size=1m");
-        using var stop = new CancellationTokenSource();
-        string a = b.HostPath("/mnt/target"), e = b.HostPath("/mnt/evil");
-        long swaps = 0;
-        var racer = new Thread(() =>
+        File.CreateSymbolicLink(b.HostPath("/mnt/evil"), victimInRootfs);
+        b.AddMount("/mnt/target", "tmpfs", tag, "size=1m");
+        var allowed = new[] { "/mnt/target", "/mnt/evil", victimInRootfs };
+        var escaped = new List<string>();
+        long swaps;
+        using (var racer = new ExchangeRacer(b.HostPath("/mnt/target"), b.HostPath("/mnt/evil")))
         {
-            while (!stop.IsCancellationRequested)
-                if (renameat2(AT_FDCWD, a, AT_FDCWD, e, RENAME_EXCHANGE) == 0)
-                    swaps++;
-        });
-        racer.Start();
-        try
-        {
-            for (int i = 0; i < 15; i++)
+            for (int i = 0; i < runs; i++)
             {
-                Rt.Run(b);
-                AssertEmptyAndUnmounted(victim);
+                racer.WaitSwapping();
+                var r = Rt.Run(b).AssertOk($"run {i} under the racer");
+                var mine = MountsTagged(r, tag);
+                Assert.True(mine.Count == 1, $"run {i}: expected the tmpfs {tag} once in the container's mount table:\n{r.Stdout}");
+                escaped.AddRange(mine.Where(m => !allowed.Contains(m.MountPoint)).Select(m => $"run {i}: {m.Line}"));
             }
+            swaps = racer.Swaps;
         }
-        finally
-        {
-            stop.Cancel();
-            racer.Join();
-        }
-        Assert.True(swaps > 0, "the racing helper never swapped");
-        AssertEmptyAndUnmounted(victim);
+        Scope.Log($"racer: {swaps} exchanges over {runs} runs");
+        Assert.True(swaps >= runs * 100, $"the racer made only {swaps} exchanges over {runs} runs");
+        Assert.True(escaped.Count == 0, "the mount followed the swapped-in symlink:\n" + string.Join("\n", escaped));
     }
 
     [Fact]
-    public void Cve_2024_45310_missing_mount_targets_are_created_inside_the_rootfs_despite_a_racing_symlink()
+    public void Cve_2024_45310_missing_mount_targets_are_never_created_on_the_host_despite_a_racing_symlink()
     {
-        // The runtime has to create /mnt/a/b/c; a helper keeps replacing /mnt/a with a symlink to a
-        // host dir, so a path-string mkdir would create directories on the host.
+        // The runtime has to create /mnt/a/b/c. A thread keeps exchanging /mnt/a (a directory) with
+        // /mnt/swap (a symlink to a host dir): a runtime that creates the missing directories by path
+        // string creates b (and c) in the host dir, and mounts there. Resolved inside the root, the
+        // symlink names <rootfs><victim>, a decoy made to exist. Before each start the racer pauses and
+        // what the previous start created is removed, so every start has to create b/c again. A start
+        // that meets the symlink between two steps may fail (cleanly); the host dir stays empty always.
+        const int runs = 30;
         string victim = Scope.NewDir("victim");
-        var b = NewBundle().Probe("exit", "0");
-        b.AddMount("/mnt/a/b/c", "tmpfs", "tmpfs", "size=1m");
-        string link = b.HostPath("/mnt/a"), tmpLink = b.HostPath("/mnt/a.link");
-        Directory.CreateDirectory(b.HostPath("/mnt"));
-        using var stop = new CancellationTokenSource();
-        var racer = new Thread(() =>
+        string tag = "cve45310-" + Guid.NewGuid().ToString("N")[..8];
+        var b = NewBundle().Probe("mountinfo");
+        b.AddMount("/mnt/a/b/c", "tmpfs", tag, "size=1m");
+        string decoy = b.HostPath(victim);
+        Directory.CreateDirectory(decoy);
+        Directory.CreateDirectory(b.HostPath("/mnt/a"));
+        File.CreateSymbolicLink(b.HostPath("/mnt/swap"), victim);
+        var allowed = new[] { "/mnt/a/b/c", "/mnt/swap/b/c", victim + "/b/c" };
+        int started = 0;
+        long swaps;
+        using (var racer = new ExchangeRacer(b.HostPath("/mnt/a"), b.HostPath("/mnt/swap")))
         {
-            while (!stop.IsCancellationRequested)
+            for (int i = 0; i < runs; i++)
             {
-                try
-                {
-                    if (Directory.Exists(link) && !File.Exists(link) && new DirectoryInfo(link).LinkTarget == null)
-                        Directory.Delete(link, recursive: false);
-                    File.CreateSymbolicLink(tmpLink, victim);
-                    File.Move(tmpLink, link, overwrite: true);
-                }
-                catch (IOException) { }
-                catch (UnauthorizedAccessException) { }
-            }
-        });
-        racer.Start();
-        try
-        {
-            for (int i = 0; i < 15; i++)
-            {
-                Rt.Run(b);
+                racer.Pause();
+                foreach (string made in new[] { b.HostPath("/mnt/a/b"), Path.Combine(decoy, "b") })
+                    if (Directory.Exists(made))
+                        Directory.Delete(made, recursive: true);
+                racer.Resume();
+                racer.WaitSwapping();
+                string id = Rt.NewId();
+                var r = Rt.Run(b, id);
                 AssertEmptyAndUnmounted(victim);
+                if (r.Ok)
+                {
+                    started++;
+                    var mine = MountsTagged(r, tag);
+                    Assert.True(mine.Count == 1 && allowed.Contains(mine[0].MountPoint),
+                        $"run {i}: expected the tmpfs {tag} once, at the mount target, in the container's mount table:\n{r.Stdout}");
+                }
+                else
+                {
+                    r.AssertFailed().AssertStderrMentions("mounts[");
+                    Scope.AssertNothingLeft([id]);
+                }
             }
+            swaps = racer.Swaps;
         }
-        finally
-        {
-            stop.Cancel();
-            racer.Join();
-        }
+        Scope.Log($"racer: {swaps} exchanges over {runs} runs, {started} started");
+        Assert.True(swaps >= runs * 100, $"the racer made only {swaps} exchanges over {runs} runs");
         AssertEmptyAndUnmounted(victim);
     }
 
