@@ -85,19 +85,69 @@ public sealed class CveTests : ConformanceTest
     }
 
     [Fact]
-    public void Cve_2019_19921_and_2025_52881_proc_as_a_symlink_in_the_image_stays_in_the_rootfs()
+    public void Cve_2023_27561_proc_as_a_symlink_out_of_the_rootfs_is_refused()
     {
-        // The image's /proc is a symlink out of the rootfs: proc must be mounted inside the rootfs
-        // and the procfs writes (sysctl) must reach a real procfs, never the host dir.
+        // The image's /proc is a symlink out of the rootfs. Resolved in the root it names
+        // <rootfs><victim>, which does not exist: proc (mounts[0]) is refused, nothing is mounted or
+        // written anywhere else.
         string victim = Scope.NewDir("victim");
         var b = NewBundle().Probe("cat", "/proc/sys/kernel/shmmni");
         Directory.Delete(b.HostPath("/proc"));
         File.CreateSymbolicLink(b.HostPath("/proc"), string.Concat(Enumerable.Repeat("../", 20)) + victim.TrimStart('/'));
         b.Linux["sysctl"] = new JsonObject { ["kernel.shmmni"] = "1999" };
-        var r = Rt.Run(b);
+        Assert.Equal("/proc", (string?)b.Mounts[0]!["destination"]);
+        string id = Rt.NewId();
+        Rt.Run(b, id).AssertFailed("/proc as a symlink out of the rootfs").AssertStderrMentions("mounts[0]");
+        Scope.AssertNothingLeft([id]);
         AssertEmptyAndUnmounted(victim);
-        if (r.Ok)
-            Assert.Equal("1999\n", r.Stdout);
+    }
+
+    [Fact]
+    public void Cve_2023_27561_a_proc_symlink_swapped_during_start_never_redirects_a_procfs_write()
+    {
+        // runc's regression of CVE-2019-19921: the image's /proc is a symlink that a second container
+        // sharing the volume (here: a thread on the host) keeps swapping between a real directory
+        // (where proc gets mounted) and a directory of fake files, so that the runtime's writes to
+        // /proc (here the sysctl kernel.shmmni) land in a regular file instead of procfs. Each start
+        // either writes the real procfs or is refused naming linux.sysctl; the fake file never changes.
+        // (maskedPaths/readonlyPaths are left out: they refuse any symlink on their way, so a start
+        // would never reach the write.)
+        const int runs = 30;
+        var b = NewBundle().Probe("exit", "0");
+        Directory.Delete(b.HostPath("/proc"));
+        Directory.CreateDirectory(b.HostPath("/realproc"));
+        string fake = b.HostPath("/fakeproc/sys/kernel/shmmni");
+        Directory.CreateDirectory(Path.GetDirectoryName(fake)!);
+        File.WriteAllText(fake, "fake\n");
+        File.CreateSymbolicLink(b.HostPath("/proc"), "/realproc");
+        File.CreateSymbolicLink(b.HostPath("/proc.swap"), "/fakeproc");
+        b.Linux["sysctl"] = new JsonObject { ["kernel.shmmni"] = "1999" };
+        b.Linux["maskedPaths"] = new JsonArray();
+        b.Linux["readonlyPaths"] = new JsonArray();
+        int written = 0, refused = 0;
+        long swaps;
+        using (var racer = new ExchangeRacer(b.HostPath("/proc"), b.HostPath("/proc.swap")))
+        {
+            for (int i = 0; i < runs; i++)
+            {
+                racer.WaitSwapping();
+                string id = Rt.NewId();
+                var r = Rt.Run(b, id);
+                Assert.Equal("fake\n", File.ReadAllText(fake));
+                if (r.Ok)
+                    written++;
+                else
+                {
+                    r.AssertFailed().AssertStderrMentions("linux.sysctl", "mounts[0]");
+                    Scope.AssertNothingLeft([id]);
+                    refused++;
+                }
+            }
+            swaps = racer.Swaps;
+        }
+        Scope.Log($"racer: {swaps} exchanges over {runs} runs; {written} started, {refused} refused");
+        Assert.True(swaps >= runs * 100, $"the racer made only {swaps} exchanges over {runs} runs");
+        Assert.Equal("fake\n", File.ReadAllText(fake));
     }
 
     /// <summary>The mounts of this tag in the container's own mount table (probe mountinfo).</summary>
@@ -218,15 +268,10 @@ public sealed class CveTests : ConformanceTest
         var b = NewBundle().Probe("cwd");
         b.Process["cwd"] = "/proc/self/fd/9";
         string id = Rt.NewId();
-        var r = Rt.Run(new InvokeOptions { LeakFd = true, StdinFile = victim }, b, id);
-        if (r.Ok)
-        {
-            string cwd = r.Probe.Get("cwd");
-            Assert.StartsWith("/", cwd); // not "(unreachable)/..."
-            Assert.NotEqual(victim, cwd);
-        }
-        else
-            r.AssertStderrMentions("process.cwd");
+        // fd 9 is not the container's: /proc/self/fd/9 leads outside the root, and chdir is refused
+        Rt.Run(new InvokeOptions { LeakFd = true, StdinFile = victim }, b, id)
+            .AssertFailed("run with cwd /proc/self/fd/9 and a leaked fd 9").AssertStderrMentions("process.cwd");
+        Scope.AssertNothingLeft([id]);
         AssertEmptyAndUnmounted(victim);
 
         var b2 = NewBundle().Probe("fds");
@@ -249,16 +294,13 @@ public sealed class CveTests : ConformanceTest
             b.Mounts.Remove(m);
         Directory.CreateDirectory(b.HostPath("/dev"));
         File.CreateSymbolicLink(b.HostPath("/dev/null"), hostFile);
-        var r = Rt.Run(b);
+        string id = Rt.NewId();
+        var r = Rt.Run(b, id);
         Assert.Equal("host\n", File.ReadAllText(hostFile));
         Assert.Empty(MountInfo.ReadSelf().Under(victim));
-        if (r.Ok)
-        {
-            Assert.Equal("char", r.Probe.Get("type"));
-            Assert.Equal("1:3", r.Probe.Get("rdev"));
-        }
-        else
-            r.AssertStderrMentions("linux.maskedPaths", "linux.devices", "/dev/null");
+        // masking opens /dev/null without following symlinks: refused naming the masked path
+        r.AssertFailed("masking with /dev/null a symlink to a host file").AssertStderrMentions("linux.maskedPaths");
+        Scope.AssertNothingLeft([id]);
     }
 
     [Fact]
@@ -288,10 +330,14 @@ public sealed class CveTests : ConformanceTest
         if (Directory.Exists(b.HostPath("/dev")))
             Directory.Delete(b.HostPath("/dev"), recursive: true);
         File.CreateSymbolicLink(b.HostPath("/dev"), absolute ? victim : string.Concat(Enumerable.Repeat("../", 20)) + victim.TrimStart('/'));
-        var r = Rt.Run(b);
+        string id = Rt.NewId();
+        var r = Rt.Run(b, id);
         AssertEmptyAndUnmounted(victim);
-        if (r.Ok)
-            Assert.Equal("1:3", r.Probe.Get("rdev"));
+        // resolved in the root, /dev names <rootfs><victim>, which does not exist: the /dev tmpfs
+        // (mounts[1] of the default spec) is refused rather than mounted anywhere else
+        Assert.Equal("/dev", (string?)b.Mounts[1]!["destination"]);
+        r.AssertFailed("/dev as a symlink out of the rootfs").AssertStderrMentions("mounts[1]");
+        Scope.AssertNothingLeft([id]);
     }
 
     [Fact]
