@@ -248,8 +248,10 @@ public sealed class CveTests : ConformanceTest
     }
 
     [Fact]
-    public void Cve_2023_25809_cgroupfs_is_not_writable_from_the_container()
+    public void Cve_2023_25809_root_cgroupfs_is_not_writable_from_the_container()
     {
+        // As root with the default config (a cgroup namespace): the cgroup tmpfs and every hierarchy
+        // in it are read-only.
         var b = NewBundle().Probe("write", "/sys/fs/cgroup/x", "/sys/fs/cgroup/pids/x", "/sys/fs/cgroup/unified/x");
         var p = Rt.Run(b).Probe;
         foreach (string path in new[] { "/sys/fs/cgroup/x", "/sys/fs/cgroup/pids/x", "/sys/fs/cgroup/unified/x" })
@@ -257,6 +259,36 @@ public sealed class CveTests : ConformanceTest
             Assert.False(p.For(path).Has("result"), "the container wrote " + path);
             Assert.Equal("EROFS", p.For(path).Get("error"));
         }
+    }
+
+    [Fact]
+    public void Cve_2023_25809_rootless_without_a_cgroup_namespace_cannot_write_its_delegated_cgroup()
+    {
+        // runc bound the user's delegated cgroup into a rootless container that has no cgroup
+        // namespace read-write, so the container could change the limits of the user's own cgroups.
+        // Here a uid with a delegated cgroup (v1 memory, or a v2 subtree in the VM group) runs a
+        // container in it without a cgroup namespace. The container's root is that uid and owns its
+        // cgroup's files: only the read-only bind keeps it from raising or lowering its own limit.
+        var d = RootlessDelegationTests.Delegate(Scope, Rt);
+        var namespaces = d.Config["linux"]!["namespaces"]!.AsArray();
+        foreach (var n in namespaces.Where(n => (string?)n!["type"] == "cgroup").ToList())
+            namespaces.Remove(n);
+        bool v2 = RootlessDelegationTests.HostIsCgroupV2;
+        string limit = v2 ? "/sys/fs/cgroup/memory.max" : "/sys/fs/cgroup/memory/memory.limit_in_bytes";
+        string procs = v2 ? "/sys/fs/cgroup/cgroup.procs" : "/sys/fs/cgroup/memory/cgroup.procs";
+        d.Config["process"]!["args"] = new JsonArray("/bin/sh", "-c",
+            $"echo 67108864 > {limit}; echo limit=$(cat {limit}); /probe write {limit} {procs}; exit 0");
+        d.Save();
+        string id = Rt.NewId();
+        Scope.OnCleanup("delete --force " + id, () => Rt.Invoke(RootlessDelegationTests.Delegation.AsUser, "delete", "--force", id));
+        var r = Rt.Invoke(RootlessDelegationTests.Delegation.AsUser, "run", "--bundle", d.Bundle.Dir, id)
+            .AssertOk("rootless run in a delegated cgroup without a cgroup namespace");
+        var p = r.Probe;
+        Assert.True(p.Has("limit"), r.ToString());
+        Assert.NotEqual("67108864", p.Get("limit"));
+        foreach (string path in new[] { limit, procs })
+            Assert.Equal("EROFS", p.For(path).Get("error"));
+        Scope.AssertNothingLeft([id]);
     }
 
     [Fact]
