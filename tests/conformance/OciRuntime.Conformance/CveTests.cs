@@ -335,21 +335,81 @@ public sealed class CveTests : ConformanceTest
         Scope.AssertNothingLeft([id]);
     }
 
-    [Fact]
-    public void Cve_2025_52565_dev_console_symlink_in_the_image_is_not_followed()
+    /// <summary>A bundle whose /dev is the image's own (no /dev tmpfs; devpts, shm and mqueue kept),
+    /// with a terminal; /etc/target is the file a redirected console bind would cover.</summary>
+    private Bundle ImageDevWithTerminal(params string[] args)
     {
-        // The terminal (which bind-mounts the pty over /dev/console) is another issue's work; what
-        // holds already: a /dev/console symlink in the image to a host file is neither followed nor
-        // written, with or without /dev from the image.
-        string victim = Scope.NewDir("victim");
-        string hostFile = Path.Combine(victim, "target");
-        File.WriteAllText(hostFile, "host\n");
-        var b = NewBundle().Probe("readlink", "/dev/console");
-        Directory.CreateDirectory(b.HostPath("/dev"));
-        File.CreateSymbolicLink(b.HostPath("/dev/console"), hostFile);
-        Rt.Run(b);
-        Assert.Equal("host\n", File.ReadAllText(hostFile));
-        Assert.Empty(MountInfo.ReadSelf().Under(victim));
+        var b = NewBundle().Args(args);
+        b.Process["terminal"] = true;
+        b.Mounts.Remove(b.Mounts.First(m => (string?)m!["destination"] == "/dev"));
+        File.WriteAllText(b.HostPath("/etc/target"), "image\n");
+        return b;
+    }
+
+    [Fact]
+    public void Cve_2025_52565_a_dev_console_symlink_in_the_image_is_refused_with_a_terminal()
+    {
+        // The image's /dev/console is a symlink to /etc/target: the pty must not be bind-mounted
+        // through it (runc bound the path it had checked, which the image or a race could redirect).
+        var b = ImageDevWithTerminal("/probe", "mountinfo");
+        File.CreateSymbolicLink(b.HostPath("/dev/console"), "/etc/target");
+        using var recv = new TerminalTests.Receiver(Scope.Dir, "x\n");
+        string id = Rt.NewId();
+        var r = Rt.Run(b, id, "--console-socket", recv.Socket);
+        string output = r.Ok ? recv.Output() : "";
+        Assert.DoesNotContain(" /etc/target ", output);
+        r.AssertFailed("a terminal with /dev/console a symlink in the image").AssertStderrMentions("console");
+        Scope.AssertNothingLeft([id]);
+        Assert.Equal("image\n", File.ReadAllText(b.HostPath("/etc/target")));
+    }
+
+    [Fact]
+    public void Cve_2025_52565_a_dev_console_swapped_for_a_symlink_during_start_never_redirects_the_console_bind()
+    {
+        // A thread keeps exchanging the image's /dev/console (a regular file) with a symlink to
+        // /etc/target while containers with a terminal start. The pty must be bound only onto the
+        // file it was checked to be (whatever name that file has by then), never onto /etc/target:
+        // the container's own mount table (printed through the pty) shows where it went. A start
+        // that meets the symlink is refused.
+        const int runs = 20;
+        var b = ImageDevWithTerminal("/probe", "mountinfo");
+        File.WriteAllText(b.HostPath("/dev/console"), "");
+        File.CreateSymbolicLink(b.HostPath("/dev/console.swap"), "/etc/target");
+        int bound = 0, refused = 0;
+        var escaped = new List<string>();
+        long swaps;
+        using (var racer = new ExchangeRacer(b.HostPath("/dev/console"), b.HostPath("/dev/console.swap")))
+        {
+            for (int i = 0; i < runs; i++)
+            {
+                racer.WaitSwapping();
+                using var recv = new TerminalTests.Receiver(Scope.Dir, "x\n");
+                string id = Rt.NewId();
+                var r = Rt.Run(b, id, "--console-socket", recv.Socket);
+                if (r.Ok)
+                {
+                    string output = recv.Output();
+                    Assert.Contains("output:", output);
+                    var mounts = MountInfo.Parse(output.Split("output:")[1]);
+                    var console = mounts.Where(m => m.FsType == "devpts" && m.Root != "/").ToList();
+                    Assert.True(console.Count == 1, $"run {i}: expected the pty bound once:\n{output}");
+                    if (console[0].MountPoint is not ("/dev/console" or "/dev/console.swap"))
+                        escaped.Add($"run {i}: {console[0].Line}");
+                    bound++;
+                }
+                else
+                {
+                    r.AssertFailed().AssertStderrMentions("console");
+                    Scope.AssertNothingLeft([id]);
+                    refused++;
+                }
+            }
+            swaps = racer.Swaps;
+        }
+        Scope.Log($"racer: {swaps} exchanges over {runs} runs; {bound} bound, {refused} refused");
+        Assert.True(swaps >= runs * 100, $"the racer made only {swaps} exchanges over {runs} runs");
+        Assert.True(escaped.Count == 0, "the console bind followed the swapped-in symlink:\n" + string.Join("\n", escaped));
+        Assert.Equal("image\n", File.ReadAllText(b.HostPath("/etc/target")));
     }
 
     [Theory]
