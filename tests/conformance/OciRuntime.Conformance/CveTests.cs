@@ -445,7 +445,29 @@ public sealed class CveTests : ConformanceTest
     }
 
     [Fact]
-    public void Cve_2021_43784_the_plan_decoder_survives_the_fuzz_loop()
+    public void Cve_2021_43784_strings_and_lists_past_64_KiB_cross_the_plan_encoder_intact()
+    {
+        // runc's bug was in the encoder: a length written into a 16-bit field, so a value past 64 KiB
+        // was cut and its tail read as more of the message. Here, through the real binary: one argument
+        // and one environment value of about 100 KB of mixed one- to four-byte UTF-8, and argument and
+        // environment lists of more than 64 KiB each, go through the C# plan encoder, the executor's
+        // decoder and execve; the probe prints what it got, which must be exactly what was asked.
+        var rnd = new Random(43784);
+        string big = Fuzz.Text(rnd, 40_000);
+        while (System.Text.Encoding.UTF8.GetByteCount(big) < 90_000)
+            big += Fuzz.Text(rnd, 1000);
+        Assert.InRange(System.Text.Encoding.UTF8.GetByteCount(big), 65_536, 131_071); // execve takes up to 128 KiB a string
+        var args = new List<string> { big };
+        for (int i = 0; args.Count < 2 || Fuzz.Utf8Bytes(args.Skip(1)) < 70_000; i++)
+            args.Add($"a{i}-" + Fuzz.Text(rnd, 20));
+        var env = new List<string> { "BIG=" + big };
+        for (int i = 0; Fuzz.Utf8Bytes(env.Skip(1)) < 70_000; i++)
+            env.Add($"V{i}=" + Fuzz.Text(rnd, 20));
+        Fuzz.AssertRoundTrip(Rt, NewBundle(), args, env, "CVE-2021-43784");
+    }
+
+    [Fact]
+    public void The_plan_decoder_survives_its_fuzz_loop()
     {
         // The executor's plan decoder under ASan/UBSan, fed truncated, overflowing and random plans.
         string native = Path.Combine(TestEnv.RepoRoot, "src/OciRuntime.Native");
