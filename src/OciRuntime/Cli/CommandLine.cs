@@ -50,12 +50,7 @@ internal static class CommandLine
             if (i >= args.Length || global.Flag("help") || args[i] == "help")
             {
                 Output.Out(Help());
-                // Without a command the help is the answer, but the status says it failed: say why.
-                if (i >= args.Length && !global.Flag("help"))
-                    throw new UsageError(global.Positionals.Count > 0
-                        ? "no command given (\"--\" ends the global options; the command comes before it)"
-                        : "no command given");
-                return 0;
+                return i >= args.Length && !global.Flag("help") ? 1 : 0;
             }
 
             cmd = Commands.FirstOrDefault(c => c.Name == args[i])

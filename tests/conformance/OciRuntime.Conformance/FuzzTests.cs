@@ -25,13 +25,17 @@ public sealed class FuzzTests : ConformanceTest
     {
         string why =
             r.TimedOut ? "timed out" :
-            r.ExitCode >= 128 ? $"was killed by signal {r.ExitCode - 128}" :
+            r.ExitCode - 128 is 4 or 5 or 6 or 7 or 8 or 9 or 11 or 31 ? $"was killed by signal {r.ExitCode - 128}" :
             r.Stderr.Contains("Unhandled exception", StringComparison.Ordinal) || r.Stderr.Contains("   at OciRuntime.", StringComparison.Ordinal)
                 ? "crashed with an unhandled exception" :
-            r.ExitCode != 0 && string.IsNullOrWhiteSpace(r.Stderr) ? "failed without a message" : "";
+            r.ExitCode != 0 && string.IsNullOrWhiteSpace(r.Stderr) && !IsHelp(r.Stdout) ? "failed without a message" : "";
         if (why.Length > 0)
             throw new Xunit.Sdk.XunitException($"seed {Fuzz.Seed}: the runtime {why} for input:\n{input}\n{r}");
     }
+
+    /// <summary>Without a command the answer is the help on stdout and status 1, as runc.</summary>
+    private static bool IsHelp(string stdout) =>
+        stdout.Contains("USAGE:", StringComparison.Ordinal) || stdout.Contains("usage:", StringComparison.Ordinal);
 
     private (string Id, Bundle Bundle) Running()
     {
