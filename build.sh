@@ -11,6 +11,10 @@
 #                         containerd, Docker and Podman; cri: a CRI client driving containerd's CRI
 #                         plugin with out/ociruntime and runc as runtime handlers, tests/cri/run.sh;
 #                         runtime-tools: the OCI validation suite from ../shared/runtime-tools)
+#   ./build.sh fuzz [ITERATIONS] [SEED]   the fuzz tests (config reader, exec's process.json,
+#                         update --resources, command line, plan encoder past 64 KiB) for longer:
+#                         ITERATIONS (default 300) per fuzzer, SEED random unless given (printed;
+#                         OCI_FUZZ_SEED=SEED replays). Not part of `test`, which runs them briefly.
 #   ./build.sh bench      ociruntime, runc and crun side by side; the table goes into README.md
 #   ./build.sh layout     trace which functions the commands run and rewrite
 #                         src/OciRuntime/Layout/*.order, the code layout of the binary
@@ -230,6 +234,26 @@ bench() {
     !skip { print }' README.md > "$BUILD/README.md.new" && mv "$BUILD/README.md.new" README.md
 }
 
+# The fuzzers of the unit and conformance suites, with a random (or given) seed and many iterations.
+fuzz() {
+  local iterations=${1:-300} seed=${2:-$RANDOM$RANDOM} out rc=0
+  [ "$(id -u)" = 0 ] || { echo "build.sh: the fuzz tests need root (they run containers)" >&2; return 1; }
+  say "fuzz: $iterations iterations per fuzzer, seed $seed (replay: ./build.sh fuzz $iterations $seed)"
+  export OCI_FUZZ_ITERATIONS=$iterations OCI_FUZZ_SEED=$seed
+  set +e
+  out=$(dotnet test tests/OciRuntime.Tests/OciRuntime.Tests.csproj -v q -nologo --filter "FullyQualifiedName~Fuzz" 2>&1) || rc=1
+  count <<< "$out"
+  out=$(OCI_RUNTIME="$OUT/ociruntime" OCI_CALL_TIMEOUT=30 tests/sandbox/run-in-sandbox.sh \
+    dotnet test tests/conformance/OciRuntime.Conformance/OciRuntime.Conformance.csproj -v q -nologo \
+    --filter "FullyQualifiedName~FuzzTests|FullyQualifiedName~Cve_2021_43784" 2>&1) || rc=1
+  count <<< "$out"
+  set -e
+  echo
+  echo "seed $seed"
+  echo "$PASSED passed, $FAILED failed"
+  return $rc
+}
+
 cmd=${1:-build}
 case "$cmd" in
   build)
@@ -264,6 +288,11 @@ case "$cmd" in
   layout)
     ensure_packages
     layout
+    ;;
+  fuzz)
+    ensure_packages
+    build_runtime
+    fuzz "${2:-}" "${3:-}"
     ;;
   clean)
     rm -rf "$BUILD" "$OUT"

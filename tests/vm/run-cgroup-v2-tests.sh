@@ -11,7 +11,7 @@
 # dotnet test's (or run-in-vm.sh's 124/125 on timeout / VM failure).
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
-FILTER=${1:-"FullyQualifiedName~ResourceTests|FullyQualifiedName~CgroupCommandConformanceTests|FullyQualifiedName~Device_cgroup|FullyQualifiedName~Cgroup_namespace|FullyQualifiedName~RootlessDelegationTests"}
+FILTER=${1:-"FullyQualifiedName~ResourceTests|FullyQualifiedName~CgroupCommandConformanceTests|FullyQualifiedName~Device_cgroup|FullyQualifiedName~Cgroup_namespace|FullyQualifiedName~RootlessDelegationTests|FullyQualifiedName~Cve_2023_25809"}
 export VM_RW=$ROOT VM_WORKDIR=$ROOT VM_SMP=${VM_SMP:-2} VM_MEM=${VM_MEM:-3072} VM_TIMEOUT=${VM_TIMEOUT:-900}
 export OCI_VM_FILTER=$FILTER OCI_VM_LOGGER=${OCI_VM_LOGGER:-} VM_ENV="OCI_VM_FILTER OCI_VM_LOGGER ${VM_ENV:-}"
 exec "$ROOT/tests/vm/run-in-vm.sh" '

@@ -1,3 +1,5 @@
+using System.Buffers.Binary;
+using System.Runtime.InteropServices;
 using Xunit;
 using Xunit.Abstractions;
 
@@ -87,6 +89,48 @@ public sealed class ExecTests : ConformanceTest
         Assert.Equal("0000000000000000", caps.Get("CapAmb"));
         ulong eff = Convert.ToUInt64(caps.Get("CapEff"), 16);
         Assert.NotEqual(0UL, eff & (1UL << 21)); // CAP_SYS_ADMIN
+    }
+
+    [DllImport("libc", SetLastError = true)]
+    private static extern int setxattr(string path, string name, byte[] value, nuint size, int flags);
+
+    /// <summary>Gives the file every capability as an inheritable file capability with the effective
+    /// bit (what `setcap all+ei FILE` writes: a VFS_CAP_REVISION_2 security.capability).</summary>
+    private static void SetInheritableFileCaps(string path)
+    {
+        var v = new byte[20];
+        BinaryPrimitives.WriteUInt32LittleEndian(v.AsSpan(0), 0x02000001); // revision 2 | effective
+        BinaryPrimitives.WriteUInt32LittleEndian(v.AsSpan(8), 0xFFFFFFFF);  // inheritable, caps 0-31
+        BinaryPrimitives.WriteUInt32LittleEndian(v.AsSpan(16), 0xFFFFFFFF); // inheritable, caps 32-63
+        if (setxattr(path, "security.capability", v, (nuint)v.Length, 0) != 0)
+            throw new IOException($"setxattr security.capability {path}: errno {Marshal.GetLastPInvokeError()}");
+    }
+
+    [Fact]
+    public void Cve_2022_29162_exec_cap_gives_a_file_capability_binary_nothing_through_the_inheritable_set()
+    {
+        // The attack: a non-root user in the container runs a binary with inheritable file
+        // capabilities (setcap all+ei); at execve the kernel grants it pI & fI. runc's `exec --cap`
+        // put the capability into the process's inheritable set as well, so such a binary gained it.
+        var (id, _, b) = Running();
+        string fcaps = b.HostPath("/probe-fcaps");
+        File.Copy(b.HostPath("/probe"), fcaps); // a copy: /probe is a hard link of the shared asset
+        SetInheritableFileCaps(fcaps);
+
+        // Control: with an inheritable set its config asks for, the binary does get it (file
+        // capabilities work here, so the check below can see a leak).
+        string file = Path.Combine(Scope.Dir, "inheritable.json");
+        File.WriteAllText(file, """
+            { "args": ["/probe-fcaps", "caps"], "cwd": "/", "env": ["PATH=/bin"], "user": { "uid": 1000, "gid": 1000 },
+              "capabilities": { "bounding": ["CAP_NET_ADMIN"], "permitted": ["CAP_NET_ADMIN"], "inheritable": ["CAP_NET_ADMIN"] } }
+            """);
+        var control = Exec("--process", file, id).AssertOk("exec with an inheritable capability").Probe;
+        Assert.Equal(1UL << 12, Convert.ToUInt64(control.Get("CapEff"), 16)); // CAP_NET_ADMIN = 12
+
+        var caps = Exec("--user", "1000:1000", "--cap", "CAP_NET_ADMIN", id, "/probe-fcaps", "caps").AssertOk().Probe;
+        Assert.Equal("0000000000000000", caps.Get("CapInh"));
+        Assert.Equal("0000000000000000", caps.Get("CapPrm"));
+        Assert.Equal("0000000000000000", caps.Get("CapEff"));
     }
 
     [Fact]

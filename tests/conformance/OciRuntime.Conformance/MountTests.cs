@@ -221,8 +221,8 @@ public sealed class MountTests : ConformanceTest
         Assert.Contains("noexec", opts);
         // a new instance: not the host's devpts superblock
         var host = MountInfo.ReadSelf().FirstOrDefault(m => m.FsType == "devpts");
-        if (host != null)
-            Assert.NotEqual(host.MajorMinor, p.Get("line").Split(' ')[2]);
+        Assert.True(host != null, "the sandbox shows the host's devpts (/dev/pts)");
+        Assert.NotEqual(host.MajorMinor, p.Get("line").Split(' ')[2]);
     }
 
     [Fact]

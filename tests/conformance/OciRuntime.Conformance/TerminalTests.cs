@@ -12,7 +12,7 @@ public sealed class TerminalTests : ConformanceTest
     public TerminalTests(ITestOutputHelper output) : base(output) { }
 
     /// <summary>The host side of --console-socket (tests/conformance/probe/console-recv.c).</summary>
-    private sealed class Receiver : IDisposable
+    internal sealed class Receiver : IDisposable
     {
         private readonly Process _p;
         public string Socket { get; }

@@ -36,6 +36,8 @@ public static class MountInfo
             if (line.Length == 0)
                 continue;
             string[] f = line.Split(' ');
+            if (f.Length < 10 || !int.TryParse(f[0], out _) || !int.TryParse(f[1], out _))
+                continue; // not a mountinfo line (e.g. other output around it)
             int dash = Array.IndexOf(f, "-", 6);
             if (f.Length < 10 || dash < 0 || dash + 2 >= f.Length)
                 continue;

@@ -100,6 +100,16 @@ public static class TestEnv
         return Directory.GetCurrentDirectory();
     }
 
+    /// <summary>Whether this process (the runtime's parent, as root here) has capability number
+    /// <paramref name="cap"/> in its effective set: the host fact some outcomes depend on.</summary>
+    public static bool HasCapability(int cap)
+    {
+        string hex = File.ReadLines("/proc/self/status").First(l => l.StartsWith("CapEff:")).Split(':')[1].Trim();
+        return (Convert.ToUInt64(hex, 16) >> cap & 1) != 0;
+    }
+
+    public const int CAP_SYS_RESOURCE = 24;
+
     /// <summary>Whether the runtime under test is ociruntime (by file name), for the few messages only it promises.</summary>
     public static bool IsOciRuntime => Path.GetFileName(RuntimeBinary).StartsWith("ociruntime", StringComparison.Ordinal);
 }
