@@ -76,7 +76,9 @@ public sealed class TerminalTests : ConformanceTest
     [Fact]
     public void Create_hands_over_the_master_before_start()
     {
-        var b = NewBundle().Args("/bin/sh", "-c", "read line; echo got:$line");
+        // The sleep keeps the pty open until the output is read: a master can see EIO before the last
+        // bytes of a slave that closes at once.
+        var b = NewBundle().Args("/bin/sh", "-c", "read line; echo got:$line; sleep 1");
         b.Process["terminal"] = true;
         using var recv = new Receiver(Scope.Dir, "after-start\n");
         string id = Rt.NewId();
