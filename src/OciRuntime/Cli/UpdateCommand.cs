@@ -16,7 +16,7 @@ internal sealed class UpdateCommand : Command
 
     public override IReadOnlyList<OptionSpec> Options =>
     [
-        new("resources", true, "r"), new("blkio-weight", true), new("cpu-period", true), new("cpu-quota", true),
+        new("resources", true, "r"), new("blkio-weight", true), new("cpu-period", true), new("cpu-quota", true), new("cpu-burst", true),
         new("cpu-share", true, "cpu-shares"), new("cpu-rt-period", true), new("cpu-rt-runtime", true),
         new("cpuset-cpus", true), new("cpuset-mems", true), new("kernel-memory", true), new("kernel-memory-tcp", true),
         new("memory", true), new("memory-reservation", true), new("memory-swap", true), new("pids-limit", true),
@@ -56,6 +56,8 @@ internal sealed class UpdateCommand : Command
             (r.Cpu ??= new()).Period = Unsigned("cpu-period", cp);
         if (a.Get("cpu-quota") is { } cq)
             (r.Cpu ??= new()).Quota = Signed("cpu-quota", cq);
+        if (a.Get("cpu-burst") is { } cb)
+            (r.Cpu ??= new()).Burst = Unsigned("cpu-burst", cb);
         if (a.Get("cpu-rt-period") is { } rp)
             (r.Cpu ??= new()).RealtimePeriod = Unsigned("cpu-rt-period", rp);
         if (a.Get("cpu-rt-runtime") is { } rr)

@@ -110,6 +110,35 @@ public sealed class CgroupCommandConformanceTests : ConformanceTest
     }
 
     /// <summary>The container's directory in the cgroup v1 devices hierarchy, if the host has one.</summary>
+    [Fact]
+    public void Update_cpu_burst_sets_the_burst_beside_the_quota()
+    {
+        // runc's --cpu-burst: cpu.cfs_burst_us (v1) or cpu.max.burst (v2), in microseconds.
+        string id = RunDetached(NewBundle().Probe("sleep", "600"));
+        Rt.Invoke("update", "--cpu-period", "100000", "--cpu-quota", "50000", "--cpu-burst", "20000", id).AssertOk();
+        string file = CgroupFileOf(Rt.Pid(id), "cpu", "cpu.cfs_burst_us", "cpu.max.burst");
+        Assert.Equal("20000", File.ReadAllText(file).Trim());
+        Rt.Invoke("update", "--cpu-burst", "x", id).AssertFailed().AssertStderrMentions("cpu-burst");
+        Remove(id);
+    }
+
+    /// <summary>A file of the process's cgroup: in the cgroup2 tree on a v2 host, else in the v1
+    /// hierarchy holding the controller.</summary>
+    private static string CgroupFileOf(int pid, string v1Controller, string v1File, string v2File)
+    {
+        var hierarchies = HostState.CgroupHierarchies();
+        bool v2 = hierarchies.Any(h => h.MountPoint == "/sys/fs/cgroup" && h.FsType == "cgroup2");
+        var h = v2 ? hierarchies.First(m => m.MountPoint == "/sys/fs/cgroup")
+            : hierarchies.First(m => m.FsType == "cgroup" && Path.GetFileName(m.MountPoint).Split(',').Contains(v1Controller));
+        foreach (string line in File.ReadLines($"/proc/{pid}/cgroup"))
+        {
+            var parts = line.Split(':', 3);
+            if (parts.Length == 3 && (v2 ? parts[0] == "0" : parts[1].Split(',').Contains(v1Controller)))
+                return Path.Combine(h.MountPoint + parts[2], v2 ? v2File : v1File);
+        }
+        throw new InvalidOperationException($"pid {pid} has no {(v2 ? "cgroup2" : v1Controller)} cgroup");
+    }
+
     private static string? DevicesCgroupOf(int pid)
     {
         var h = HostState.CgroupHierarchies().FirstOrDefault(m => m.FsType == "cgroup" && Path.GetFileName(m.MountPoint).Split(',').Contains("devices"));
