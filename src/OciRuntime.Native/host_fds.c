@@ -50,6 +50,15 @@ int oci_send_fd(int sock, int fd, uint32_t reply)
     return n == (ssize_t)sizeof reply ? 0 : n < 0 ? -errno : -EIO;
 }
 
+/* Sends fd with name as the message data (as runc's --pidfd-socket and --console-socket do); 0 or
+ * -errno. */
+int oci_send_named_fd(int sock, int fd, const char *name)
+{
+    size_t len = strlen(name);
+    ssize_t n = sendmsg_with_fd(sock, name, len, fd);
+    return n == (ssize_t)len ? 0 : n < 0 ? -errno : -EIO;
+}
+
 /* Receives one fd (SCM_RIGHTS, close-on-exec) from a stream socket; the fd or -errno. */
 int oci_recv_fd(int sock)
 {

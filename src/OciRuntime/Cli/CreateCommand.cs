@@ -6,12 +6,12 @@ internal sealed class CreateCommand : Command
 {
     public override string Name => "create";
     public override string Summary => "create a container: everything is set up, and the process waits for `start`";
-    public override string Usage => "[--bundle DIR] [--pid-file FILE] [--console-socket SOCK] [--no-pivot] [--preserve-fds N] <container-id>";
+    public override string Usage => "[--bundle DIR] [--pid-file FILE] [--console-socket SOCK] [--pidfd-socket SOCK] [--no-pivot] [--preserve-fds N] <container-id>";
 
     internal static readonly OptionSpec[] CreateOptions =
     [
         new("bundle", true, "b"), new("pid-file", true), new("console-socket", true), new("no-pivot", false),
-        new("no-new-keyring", false), new("preserve-fds", true),
+        new("no-new-keyring", false), new("preserve-fds", true), new("pidfd-socket", true),
     ];
 
     public override IReadOnlyList<OptionSpec> Options => CreateOptions;
@@ -26,6 +26,6 @@ internal sealed class CreateCommand : Command
     {
         // --no-new-keyring needs no action: ociruntime never creates a session keyring.
         return new Lifecycle.CreateOptions(Id(a), a.Get("bundle") ?? ".", a.Get("pid-file"),
-            a.Flag("no-pivot"), a.Int("preserve-fds", 0), a.Get("console-socket"), SystemdCgroup: a.Flag("systemd-cgroup"));
+            a.Flag("no-pivot"), a.Int("preserve-fds", 0), a.Get("console-socket"), SystemdCgroup: a.Flag("systemd-cgroup"), PidfdSocket: a.Get("pidfd-socket"));
     }
 }

@@ -11,7 +11,7 @@ internal sealed unsafe class ExecCommand : Command
     public override string Summary => "run a new process in a running container; wait for it and exit with its status unless --detach";
     public override string Usage =>
         "[--process FILE | --cwd DIR --env K=V --user UID[:GID] --additional-gids GID --cap CAP --no-new-privs --tty] " +
-        "[--detach] [--pid-file FILE] [--preserve-fds N] [--ignore-paused] [--cgroup [CTRL:]PATH] <container-id> [--] [command [args...]]";
+        "[--detach] [--pid-file FILE] [--pidfd-socket SOCK] [--preserve-fds N] [--ignore-paused] [--cgroup [CTRL:]PATH] <container-id> [--] [command [args...]]";
     public override int MaxArgs => int.MaxValue;
     public override bool OptionsEndAtFirstArgument => true;
     public override int FailureExitStatus => 255;
@@ -22,7 +22,7 @@ internal sealed unsafe class ExecCommand : Command
         new("user", true, "u"), new("additional-gids", true, "g"), new("cap", true, "c"), new("no-new-privs", false),
         new("apparmor", true), new("process-label", true), new("detach", false, "d"), new("pid-file", true),
         new("console-socket", true), new("preserve-fds", true), new("ignore-paused", false), new("cgroup", true),
-        new("no-subreaper", false),
+        new("no-subreaper", false), new("pidfd-socket", true),
     ];
 
     public override int Run(ParsedArgs a, GlobalContext ctx)
@@ -37,24 +37,24 @@ internal sealed unsafe class ExecCommand : Command
         var process = ProcessOf(a, args, record.Bundle);
         // A terminal without --console-socket: attach it to ours, as `run` does.
         using var terminal = CallerTerminal.ForRun(process.Terminal == true, a.Get("console-socket"), a.Flag("detach"));
+        using var pidfdSocket = PidfdSocket.Open(a.Get("pidfd-socket"));
         var launched = ContainerExec.Start(ctx.Store, new ExecOptions(id, process, a.Int("preserve-fds", 0),
             a.Flag("ignore-paused"), a.All("cgroup"), a.Get("console-socket"), terminal?.ConsoleFd ?? -1));
         InitLauncher.ReapSpawned(launched);
         int pid = launched.InitPid;
         Log.Debug($"exec in container {id}: pid {pid}");
 
-        if (a.Get("pid-file") is { } pidFile)
+        try
         {
-            try
-            {
+            if (a.Get("pid-file") is { } pidFile)
                 ContainerCreator.WritePidFile(pidFile, pid);
-            }
-            catch
-            {
-                // Detached or not, a process the caller cannot find must not stay behind.
-                InitLauncher.KillAndReap(pid, pid);
-                throw;
-            }
+            pidfdSocket?.Send(pid);
+        }
+        catch
+        {
+            // Detached or not, a process the caller cannot find must not stay behind.
+            InitLauncher.KillAndReap(pid, pid);
+            throw;
         }
         if (a.Flag("detach"))
             return 0;

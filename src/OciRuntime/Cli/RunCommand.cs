@@ -7,7 +7,7 @@ internal sealed class RunCommand : Command
 {
     public override string Name => "run";
     public override string Summary => "create and start a container; wait for it and exit with its status unless --detach";
-    public override string Usage => "[--bundle DIR] [--detach] [--keep] [--pid-file FILE] [--no-pivot] <container-id>";
+    public override string Usage => "[--bundle DIR] [--detach] [--keep] [--pid-file FILE] [--pidfd-socket SOCK] [--no-pivot] <container-id>";
     public override IReadOnlyList<OptionSpec> Options =>
         [.. CreateCommand.CreateOptions, new("detach", false, "d"), new("keep", false), new("no-subreaper", false)];
 

@@ -13,7 +13,7 @@ namespace OciRuntime.Lifecycle;
 /// the init waits for `start` on the sync socket, which the returned LaunchedInit holds</param>
 internal sealed record CreateOptions(string Id, string Bundle, string? PidFile, bool NoPivot, int PreserveFds,
     string? ConsoleSocket = null, int ConsoleFd = -1, bool SystemdCgroup = false, Rootless.RootlessMode? Rootless = null,
-    bool StartedByCaller = false);
+    bool StartedByCaller = false, string? PidfdSocket = null);
 
 /// <summary>
 /// `create`: config → plan → init waiting on the exec fifo → state.json. Anything that fails
@@ -70,6 +70,7 @@ internal static class ContainerCreator
             : CgroupManagers.ForNew(host, config.Linux?.CgroupsPath, o.Id, config.Linux?.Resources);
 
         using var console = o.ConsoleFd >= 0 ? null : ConsoleSocket.Open(o.ConsoleSocket, config.Process?.Terminal == true);
+        using var pidfdSocket = PidfdSocket.Open(o.PidfdSocket);
         int consoleFd = o.ConsoleFd >= 0 ? o.ConsoleFd : console?.Fd ?? -1;
         store.CreateDir(o.Id);
         bool cgroupCreated = false;
@@ -138,6 +139,7 @@ internal static class ContainerCreator
                     Cli.Log.Debug($"container {o.Id}: init pid {launched.InitPid} ready, cgroup {string.Join(", ", cgroup.Directories.Values.Distinct())}");
                 if (o.PidFile is not null)
                     WritePidFile(o.PidFile, launched.InitPid);
+                pidfdSocket?.Send(launched.InitPid);
                 InitLauncher.ReapSpawned(launched);
                 return (new Container(store, record), launched);
             }

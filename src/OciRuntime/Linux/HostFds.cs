@@ -12,6 +12,9 @@ internal static partial class HostFds
     /// <summary>Sends the u32 reply with fd attached (SCM_RIGHTS); 0 or -errno.</summary>
     [LibraryImport("libociexec")]
     public static partial int oci_send_fd(int sock, int fd, uint reply);
+
+    [LibraryImport("libociexec", StringMarshalling = StringMarshalling.Utf8)]
+    public static partial int oci_send_named_fd(int sock, int fd, string name);
 }
 
 /// <summary>Hook processes (src/OciRuntime.Native/host_hooks.c).</summary>

@@ -4,8 +4,13 @@
  * "name=<message data>" and "ptn=<pty number>" (TIOCGPTN: it is a pty master), writes INPUT to
  * the master, then copies everything the container writes to the terminal to stdout after an
  * "output:" line, until the container's side is closed (EIO) or 20 s pass.
+ * console-recv SOCKET --pidfd: the receiving end of --pidfd-socket: prints "name=", "pid=" (of
+ * the pidfd received), and when a line (or EOF) comes on stdin kills that process through the
+ * pidfd and prints "killed".
  */
 #include <errno.h>
+#include <signal.h>
+#include <sys/syscall.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -58,6 +63,26 @@ int main(int argc, char **argv)
     }
     int master;
     memcpy(&master, CMSG_DATA(cm), sizeof master);
+    if (strcmp(argv[2], "--pidfd") == 0) {
+        /* --pidfd-socket's receiving end: the pid the pidfd refers to (its fdinfo), then SIGKILL
+         * through the pidfd, as a manager would signal that very process. */
+        char path[64], line[256];
+        snprintf(path, sizeof path, "/proc/self/fdinfo/%d", master);
+        FILE *f = fopen(path, "r");
+        if (!f)
+            die("fdinfo");
+        printf("name=%s\n", name);
+        while (fgets(line, sizeof line, f))
+            if (strncmp(line, "Pid:", 4) == 0)
+                printf("pid=%s", line + 4 + strspn(line + 4, " \t"));
+        fclose(f);
+        fflush(stdout);
+        getchar(); /* the caller says when (a line or EOF on stdin) */
+        if (syscall(SYS_pidfd_send_signal, master, SIGKILL, NULL, 0) < 0)
+            die("pidfd_send_signal");
+        printf("killed\n");
+        return 0;
+    }
     unsigned ptn;
     if (ioctl(master, TIOCGPTN, &ptn) < 0)
         die("TIOCGPTN (not a pty master)");
