@@ -24,6 +24,8 @@ public sealed class NetDeviceTests : ConformanceTest
         File.WriteAllText(script,
             "#!/bin/sh\n" +
             "exec unshare --net /bin/sh -c 'ip link add ocitest0 type veth peer name ocipeer0 || exit 99; \"$@\"; rc=$?; " +
+            // the kernel tears a network namespace down asynchronously: give it up to 10 s
+            "i=0; while ip link show ocipeer0 >/dev/null 2>&1 && [ $i -lt 100 ]; do sleep 0.1; i=$((i+1)); done; " +
             $"ip -o link show > {after}; exit $rc' sh {Rt.Binary} \"$@\"\n");
         File.SetUnixFileMode(script, (UnixFileMode)Convert.ToInt32("755", 8));
         return script;
