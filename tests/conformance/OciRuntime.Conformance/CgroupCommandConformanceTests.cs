@@ -122,14 +122,17 @@ public sealed class CgroupCommandConformanceTests : ConformanceTest
         Remove(id);
     }
 
+    /// <summary>/sys/fs/cgroup itself when it is a cgroup2 mount (a v2 host), else null.</summary>
+    private static MountEntry? CgroupV2Root() =>
+        MountInfo.ReadSelf().LastOrDefault(m => m.MountPoint == "/sys/fs/cgroup") is { FsType: "cgroup2" } root ? root : null;
+
     /// <summary>A file of the process's cgroup: in the cgroup2 tree on a v2 host, else in the v1
     /// hierarchy holding the controller.</summary>
     private static string CgroupFileOf(int pid, string v1Controller, string v1File, string v2File)
     {
-        var hierarchies = HostState.CgroupHierarchies();
-        bool v2 = hierarchies.Any(h => h.MountPoint == "/sys/fs/cgroup" && h.FsType == "cgroup2");
-        var h = v2 ? hierarchies.First(m => m.MountPoint == "/sys/fs/cgroup")
-            : hierarchies.First(m => m.FsType == "cgroup" && Path.GetFileName(m.MountPoint).Split(',').Contains(v1Controller));
+        var v2Root = CgroupV2Root();
+        bool v2 = v2Root is not null;
+        var h = v2Root ?? HostState.CgroupHierarchies().First(m => m.FsType == "cgroup" && Path.GetFileName(m.MountPoint).Split(',').Contains(v1Controller));
         foreach (string line in File.ReadLines($"/proc/{pid}/cgroup"))
         {
             var parts = line.Split(':', 3);
@@ -220,9 +223,8 @@ public sealed class CgroupCommandConformanceTests : ConformanceTest
     /// tree on a v2 host, else in the v1 hierarchy holding the controller.</summary>
     private static string PremadeCgroup(string id, string v1Controller)
     {
-        var hierarchies = HostState.CgroupHierarchies();
-        var root = hierarchies.FirstOrDefault(h => h.MountPoint == "/sys/fs/cgroup" && h.FsType == "cgroup2")
-            ?? hierarchies.FirstOrDefault(h => h.FsType == "cgroup" && Path.GetFileName(h.MountPoint).Split(',').Contains(v1Controller))
+        var root = CgroupV2Root()
+            ?? HostState.CgroupHierarchies().FirstOrDefault(h => h.FsType == "cgroup" && Path.GetFileName(h.MountPoint).Split(',').Contains(v1Controller))
             ?? throw new InvalidOperationException($"this host has neither a cgroup2 /sys/fs/cgroup nor a {v1Controller} hierarchy");
         string dir = Path.Combine(root.MountPoint, id);
         Directory.CreateDirectory(dir);

@@ -251,10 +251,13 @@ public sealed class CveTests : ConformanceTest
     public void Cve_2023_25809_root_cgroupfs_is_not_writable_from_the_container()
     {
         // As root with the default config (a cgroup namespace): the cgroup tmpfs and every hierarchy
-        // in it are read-only.
-        var b = NewBundle().Probe("write", "/sys/fs/cgroup/x", "/sys/fs/cgroup/pids/x", "/sys/fs/cgroup/unified/x");
+        // in it are read-only (on a v2 host /sys/fs/cgroup is the one cgroup2 mount).
+        string[] paths = RootlessDelegationTests.HostIsCgroupV2
+            ? ["/sys/fs/cgroup/x"]
+            : ["/sys/fs/cgroup/x", "/sys/fs/cgroup/pids/x", "/sys/fs/cgroup/unified/x"];
+        var b = NewBundle().Probe(["write", .. paths]);
         var p = Rt.Run(b).Probe;
-        foreach (string path in new[] { "/sys/fs/cgroup/x", "/sys/fs/cgroup/pids/x", "/sys/fs/cgroup/unified/x" })
+        foreach (string path in paths)
         {
             Assert.False(p.For(path).Has("result"), "the container wrote " + path);
             Assert.Equal("EROFS", p.For(path).Get("error"));
