@@ -101,6 +101,8 @@ const char *plan_schema(uint32_t op)
     case OCI_OP_MOUNT_SETATTR: return "sQQu";
     case OCI_OP_MEMPOLICY: return "uU";
     case OCI_OP_CAPS_AT_EXEC: return "QQQ";
+    case OCI_OP_CLOSE_FDS: return "u";
+    case OCI_OP_OPEN_PROCFS: return "u";
     case OCI_OP_RECV_CONSOLE: return "u";
     case OCI_OP_CREATE_PTY: return "suu";
     case OCI_OP_BIND_CONSOLE: return "s";

@@ -14,7 +14,7 @@
 _Static_assert(sizeof(struct oci_msg) == 64, "struct oci_msg is 64 bytes on the C# side");
 
 struct exec_state g_exec = { .sync_fd = -1, .step = OCI_STEP_NONE, .root_fd = -1, .fifo_fd = -1,
-                             .console_sock = -1, .pty_peer = -1 };
+                             .console_sock = -1, .pty_peer = -1, .proc_fd = -1, .hook_state_fd = -1 };
 
 static int send_whole(const struct oci_msg *m)
 {

@@ -264,17 +264,33 @@ internal sealed record ExecStep(uint KeepFds, IReadOnlyList<string> Argv, IReadO
     public override PlanOp Op => PlanOp.Exec;
     public override void EncodePayload(PlanWriter w) { w.U32(KeepFds); w.StrList(Argv); w.StrList(Env); }
     public override string Describe() =>
-        $"execve [{string.Join(", ", Argv.Select(a => $"\"{a}\""))}] with {Env.Count} environment variables, fds 0-{KeepFds - 1} kept";
+        $"execve [{string.Join(", ", Argv.Select(a => $"\"{a}\""))}] with {Env.Count} environment variables, fds from {KeepFds} on closed";
     public bool Equals(ExecStep? o) => o is not null && KeepFds == o.KeepFds && Argv.SequenceEqual(o.Argv) &&
         Env.SequenceEqual(o.Env) && Origin == o.Origin;
     public override int GetHashCode() => HashCode.Combine(KeepFds, Argv.Count, Origin);
+}
+
+internal sealed record CloseFdsStep(uint KeepFds, string Origin) : Step(Origin)
+{
+    public override PlanOp Op => PlanOp.CloseFds;
+    public override void EncodePayload(PlanWriter w) => w.U32(KeepFds);
+    public override string Describe() => $"close every inherited fd from {KeepFds} on (fds 0-{KeepFds - 1} kept)";
+}
+
+internal sealed record OpenProcfsStep(ProcfsHow How, string Origin) : Step(Origin)
+{
+    public override PlanOp Op => PlanOp.OpenProcfs;
+    public override void EncodePayload(PlanWriter w) => w.U32((uint)How);
+    public override string Describe() => How == ProcfsHow.New
+        ? "mount a procfs of the runtime's own (detached) for the writes to /proc"
+        : "open the runtime's /proc for the writes to /proc";
 }
 
 internal sealed record WriteProcStep(string Path, string Value, string Origin) : Step(Origin)
 {
     public override PlanOp Op => PlanOp.WriteProc;
     public override void EncodePayload(PlanWriter w) { w.Str(Path); w.Str(Value); }
-    public override string Describe() => $"write \"{Value}\" to <root>{Path}";
+    public override string Describe() => $"write \"{Value}\" to <procfs>/{Path}";
 }
 
 internal sealed record RecvConsoleStep(SyncTag Tag, string Origin) : Step(Origin)

@@ -16,7 +16,7 @@ public class PlannerTests
         var ops = plan.Steps.Select(s => s.Op).ToList();
         Assert.Equal(new[]
         {
-            PlanOp.Unshare, PlanOp.Propagate, PlanOp.Mount, PlanOp.OpenRoot, PlanOp.Sync,
+            PlanOp.CloseFds, PlanOp.Unshare, PlanOp.Propagate, PlanOp.Mount, PlanOp.OpenRoot, PlanOp.Sync,
             PlanOp.Mknod, PlanOp.Mknod, PlanOp.Mknod, PlanOp.Mknod, PlanOp.Mknod, PlanOp.Mknod,
             PlanOp.Symlink, PlanOp.Symlink, PlanOp.Symlink, PlanOp.Symlink, PlanOp.Symlink,
             PlanOp.OpenFifo, PlanOp.PivotRoot, PlanOp.Propagate,
@@ -26,11 +26,12 @@ public class PlannerTests
         // The pid namespace by the host's clone of the executor (which is then the init, no fork);
         // the cgroup after the other namespaces and the rootfs mounts (the host makes it meanwhile).
         Assert.Equal(Namespaces.CLONE_NEWPID, plan.SpawnNamespaces);
-        Assert.Equal(new UnshareStep(Namespaces.CLONE_NEWNS, "linux.namespaces"), plan.Steps[0]);
-        Assert.Equal(new PropagateStep("/", MS_SLAVE | MS_REC, MountOpts.None, "linux.rootfsPropagation"), plan.Steps[1]);
-        Assert.Equal(new MountStep("/b/rootfs", "/b/rootfs", "", "", MS_BIND | MS_REC, MountOpts.None, "root.path"), plan.Steps[2]);
-        Assert.Equal(new SyncStep(SyncTag.PlaceInCgroup, "linux.cgroupsPath"), plan.Steps[4]);
-        Assert.Equal(new OpenFifoStep("/run/oci/x/exec.fifo", "exec fifo"), plan.Steps[16]);
+        Assert.Equal(new CloseFdsStep(3, "--preserve-fds"), plan.Steps[0]);
+        Assert.Equal(new UnshareStep(Namespaces.CLONE_NEWNS, "linux.namespaces"), plan.Steps[1]);
+        Assert.Equal(new PropagateStep("/", MS_SLAVE | MS_REC, MountOpts.None, "linux.rootfsPropagation"), plan.Steps[2]);
+        Assert.Equal(new MountStep("/b/rootfs", "/b/rootfs", "", "", MS_BIND | MS_REC, MountOpts.None, "root.path"), plan.Steps[3]);
+        Assert.Equal(new SyncStep(SyncTag.PlaceInCgroup, "linux.cgroupsPath"), plan.Steps[5]);
+        Assert.Equal(new OpenFifoStep("/run/oci/x/exec.fifo", "exec fifo"), plan.Steps[17]);
         Assert.Equal(new ExecStep(3, ["/bin/sh"], ["PATH=/bin:/usr/bin", "HOME=/"], "process.args"), plan.Steps[^1]);
     }
 

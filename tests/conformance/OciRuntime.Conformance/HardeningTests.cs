@@ -1,0 +1,128 @@
+using System.Diagnostics;
+using System.Text.Json.Nodes;
+using Xunit;
+using Xunit.Abstractions;
+
+namespace OciRuntime.Conformance;
+
+/// <summary>
+/// Attacks on the runtime itself that its hardening must stop (issue 17): each test reproduces the
+/// attack for real and looks where it would land.
+/// </summary>
+public sealed class HardeningTests : ConformanceTest
+{
+    public HardeningTests(ITestOutputHelper output) : base(output) { }
+
+    /// <summary>A host directory holding a binary the rootfs does not have, and the options that
+    /// start the runtime with that directory leaked as fd 9 (not close-on-exec).</summary>
+    private (string Dir, InvokeOptions Leak) LeakedHostDirectory()
+    {
+        string dir = Scope.NewDir("host-bin");
+        File.Copy(TestEnv.BusyboxPath, Path.Combine(dir, "busybox"));
+        return (dir, new InvokeOptions { LeakFd = true, StdinFile = dir });
+    }
+
+    /// <summary>busybox run as ".../busybox echo ESCAPED" runs the echo applet: the marker shows only
+    /// if the host's copy was executed.</summary>
+    private static readonly string[] ThroughFd9 = ["/proc/self/fd/9/busybox", "echo", "ESCAPED"];
+
+    [Fact]
+    public void Cve_2024_21626_run_cannot_exec_a_host_binary_through_a_leaked_directory_fd()
+    {
+        var (_, leak) = LeakedHostDirectory();
+        var b = NewBundle().Args(ThroughFd9);
+        var r = Rt.Run(leak, b);
+        Assert.DoesNotContain("ESCAPED", r.Stdout);
+        r.AssertFailed().AssertStderrMentions("process.args");
+    }
+
+    [Fact]
+    public void Cve_2024_21626_create_closes_leaked_fds_before_its_init_waits()
+    {
+        var (dir, leak) = LeakedHostDirectory();
+        // The program is looked up at create, once the leaked fds are gone: not found.
+        var bad = NewBundle().Args(ThroughFd9);
+        Rt.Create(leak, bad, Rt.NewId()).AssertFailed().AssertStderrMentions("process.args");
+
+        // A waiting init holds nothing of the host directory: a process of the container (an
+        // `exec`, which may open /proc/1/fd/N of the same user) finds no way to it.
+        var b = NewBundle().Probe("fds");
+        string id = Rt.NewId();
+        var created = Rt.Create(leak, b, id).AssertOk();
+        int pid = Rt.Pid(id);
+        var targets = Directory.GetFiles($"/proc/{pid}/fd").Select(f => new FileInfo(f).LinkTarget).ToList();
+        Scope.Log("waiting init's fds: " + string.Join(", ", targets));
+        Assert.NotEmpty(targets);
+        Assert.DoesNotContain(dir, targets);
+        Rt.StartContainer(id).AssertOk();
+        Rt.WaitForStatus(id, "stopped");
+        Assert.Equal("0,1,2", new ProbeOutput(created.ReadStdoutNow()).Get("fds"));
+    }
+
+    [Fact]
+    public void Cve_2024_21626_exec_cannot_exec_a_host_binary_through_a_leaked_directory_fd()
+    {
+        var (_, leak) = LeakedHostDirectory();
+        var b = NewBundle().Probe("sleep", "60");
+        string id = Rt.NewId();
+        Rt.CreateAndStart(b, id);
+        var r = Rt.Invoke(leak, ["exec", id, .. ThroughFd9]);
+        Assert.DoesNotContain("ESCAPED", r.Stdout);
+        r.AssertFailed().AssertStderrMentions("process.args");
+        // The container's own busybox still runs that way: the test's vector is sound.
+        Assert.Contains("ESCAPED", Rt.Invoke(leak, "exec", id, "/bin/busybox", "echo", "ESCAPED").AssertOk().Stdout);
+    }
+
+    /// <summary>
+    /// CVE-2025-52881 (and CVE-2019-19921's class): a procfs file bound over a sysctl's path must not
+    /// receive the sysctl's value. The stand-in for the host's core_pattern is the oom_score_adj of
+    /// a process this test owns (a global procfs file like core_pattern, whose change is harmless);
+    /// the bind reaches /proc through a symlink of the image, so no check of the destination's
+    /// string can see it: only writing through a procfs the runtime mounted itself stops it.
+    /// </summary>
+    [Fact]
+    public void Cve_2025_52881_a_procfs_file_bound_over_a_sysctl_does_not_receive_its_value()
+    {
+        using var victim = Process.Start(new ProcessStartInfo("sleep", "60") { UseShellExecute = false })!;
+        try
+        {
+            string adj = $"/proc/{victim.Id}/oom_score_adj";
+            int before = int.Parse(File.ReadAllText(adj).Trim());
+            Assert.True(before < 123, $"the victim's oom_score_adj is {before}: the test needs it below 123");
+            var b = NewBundle().Args("/bin/true");
+            File.CreateSymbolicLink(b.HostPath("/evil"), "/proc/sys/net/ipv4");
+            b.AddMount("/evil/ip_default_ttl", "bind", adj, "bind");
+            b.Linux["sysctl"] = new JsonObject { ["net.ipv4.ip_default_ttl"] = "123" };
+            var r = Rt.Run(b);
+            Assert.Equal(before, int.Parse(File.ReadAllText(adj).Trim()));
+            r.AssertOk();
+        }
+        finally
+        {
+            victim.Kill();
+            victim.WaitForExit();
+        }
+    }
+
+    [Theory]
+    [InlineData("/proc/sys/net/ipv4/ip_forward")]
+    [InlineData("/proc/sys/kernel/core_pattern")]
+    [InlineData("/proc/self/attr")]
+    public void A_mount_inside_proc_outside_the_allow_list_is_refused_naming_it(string destination)
+    {
+        var b = NewBundle().Args("/bin/true");
+        b.AddMount(destination, "bind", "/dev/null", "bind");
+        int index = b.Mounts.Count - 1;
+        Rt.Run(b).AssertFailed().AssertStderrMentions($"mounts[{index}].destination");
+    }
+
+    [Fact]
+    public void A_mount_over_an_lxcfs_file_in_proc_is_allowed()
+    {
+        string fake = Path.Combine(Scope.NewDir("lxcfs"), "uptime");
+        File.WriteAllText(fake, "12345.67 0.00\n");
+        var b = NewBundle().Args("/bin/cat", "/proc/uptime");
+        b.AddMount("/proc/uptime", "bind", fake, "bind");
+        Assert.Equal("12345.67 0.00\n", Rt.Run(b).AssertOk().Stdout);
+    }
+}
