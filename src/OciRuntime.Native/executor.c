@@ -390,6 +390,27 @@ static size_t append(char *buf, size_t len, size_t cap, const char *s)
     return len + n;
 }
 
+/* RUN_HOOK's lists go in the pointer array EXEC uses (sized for the largest of both). */
+static void run_hook(struct plan_cursor *c)
+{
+    const char *label = get_str(c), *path = get_str(c);
+    const char **argv = g_exec.ptrs, **envp;
+    uint32_t n = get_count(c);
+    if ((size_t)n + 1 > g_exec.nptrs)
+        fail_err(EBADMSG, "decode plan");
+    for (uint32_t i = 0; i < n; i++)
+        argv[i] = get_str(c);
+    argv[n] = NULL;
+    envp = argv + n + 1;
+    size_t room = g_exec.nptrs - n - 1;
+    if ((size_t)(n = get_count(c)) + 1 > room)
+        fail_err(EBADMSG, "decode plan");
+    for (uint32_t i = 0; i < n; i++)
+        envp[i] = get_str(c);
+    envp[n] = NULL;
+    op_run_hook(label, path, argv, envp, get_u32(c));
+}
+
 static _Noreturn void op_exec(struct plan_cursor *c)
 {
     uint32_t keep = get_u32(c);
@@ -699,8 +720,15 @@ static void run_step(uint32_t op, struct plan_cursor *c)
             fail("read exec fifo");
         /* Kept open (O_CLOEXEC): `start` waits for this last writer of the fifo to go, which is
          * the execve (or the end of the executor). */
+        g_exec.fifo_reports = 1; /* kept open: `start` learns from it how the rest went */
         break;
     }
+    case OCI_OP_RECV_HOOK_STATE:
+        op_recv_hook_state(get_u32(c));
+        break;
+    case OCI_OP_RUN_HOOK:
+        run_hook(c);
+        break;
     case OCI_OP_RESOLVE_EXEC:
         s1 = get_str(c);
         op_resolve_exec(s1, c);

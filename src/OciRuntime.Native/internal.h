@@ -29,6 +29,7 @@ struct exec_state {
     int release_code;        /* RELEASE_CODE: WAIT_FIFO lets go of the code while it waits */
     int proc_fd;             /* OPEN_PROCFS: the runtime's own procfs instance; -1 before */
     int hook_state_fd;       /* RECV_HOOK_STATE: the state JSON the hooks read on stdin; -1 before */
+    int fifo_reports;        /* WAIT_FIFO has read `start`'s byte: a failure is also written to the fifo */
 };
 
 /* the most fds close_fds_except keeps (the executor's own ones, id-mapped trees included) */
@@ -123,6 +124,10 @@ void op_recv_console(uint32_t tag);
 void op_create_pty(const char *ptmx, uint32_t rows, uint32_t cols);
 void op_bind_console(const char *path);
 void op_set_ctty(void);
+
+/* hooks.c */
+void op_recv_hook_state(uint32_t tag);
+void op_run_hook(const char *label, const char *path, const char *const *argv, const char *const *envp, uint32_t timeout);
 
 /* executor.c */
 /* one write(2) of value to fd after checking fd is on procfs; closes fd */

@@ -112,8 +112,10 @@ enum oci_plan_op {
     OCI_OP_CAPS = 25,
     /* str host_path: open the exec fifo O_RDWR|O_CLOEXEC (never blocks) and keep it. */
     OCI_OP_OPEN_FIFO = 26,
-    /* (none): read one byte from the fifo kept by OPEN_FIFO (blocks until `start` writes); the fd
-     * stays open until execve closes it (O_CLOEXEC), which `start` waits for. */
+    /* (none): read one byte from the fifo kept by OPEN_FIFO (blocks until `start` writes). The fifo
+     * stays open (close-on-exec; EXEC closes it right before execve): a failure from here on is
+     * also written to it as one struct oci_msg (ERROR) before the executor exits, and `start`,
+     * which holds a read end, sees the last writer go (POLLHUP) with or without that message. */
     OCI_OP_WAIT_FIFO = 27,
     /* str file, strlist search_dirs: resolve the program now (so a missing program fails
      * `create`, not `start`): a file containing '/' is used as is, otherwise the first
@@ -231,6 +233,16 @@ enum oci_plan_op {
      * it), of the executor's pid namespace; CURRENT: "/proc" as the executor's mount namespace
      * has it now (before it joins a container's, that is the runtime's own). */
     OCI_OP_OPEN_PROCFS = 71,
+    /* u32 tag: send MSG_SYNC(tag); the host's reply carries one fd (SCM_RIGHTS), kept as the
+     * stdin of every RUN_HOOK (the container's state JSON, read from offset 0 by each hook). */
+    OCI_OP_RECV_HOOK_STATE = 72,
+    /* str label, str path, strlist argv, strlist envp, u32 timeout (seconds, 0: none): run a hook
+     * as a child of the executor, with its current credentials, capabilities, no_new_privs,
+     * seccomp filter, cgroup, namespaces and root; the state of RECV_HOOK_STATE on stdin, the
+     * executor's stdout and stderr, no other fd. Waits for it (killed at the timeout); a hook
+     * that fails is an error whose what is "<label>: exited with status N" (ECHILD), "<label>:
+     * killed by signal N" (EINTR) or "<label>: timed out, killed after N s" (ETIMEDOUT). */
+    OCI_OP_RUN_HOOK = 73,
 };
 
 /* OCI_OP_USERNS_* / OCI_OP_IDMAP_TREE / OCI_OP_ATTACH_TREE slots are below this */

@@ -85,6 +85,7 @@ internal static class ContainerCreator
             // attach costs ~50 µs per hierarchy). The executor waits at PlaceInCgroup until then;
             // the pid there is the spawned one (the init, or the process that will fork it).
             int placed = 0;
+            var created = DateTime.UtcNow;
             void Place(int pid)
             {
                 cgroup.AddProcess(pid);
@@ -116,7 +117,12 @@ internal static class ContainerCreator
             }, onSeccompFd: (notifyFd, pid) => SeccompListener.Send(config.Linux!.Seccomp!.ListenerPath
                     ?? throw new RuntimeError("linux.seccomp.listenerPath: required when SCMP_ACT_NOTIFY is used"), notifyFd,
                 SeccompListener.StateFor(o.Id, pid, bundle, config.Linux.Seccomp.ListenerMetadata, config.Annotations)),
-                consoleSocket: consoleFd, keepSync: o.StartedByCaller);
+                consoleSocket: consoleFd, keepSync: o.StartedByCaller,
+                hookState: pid => StateOutputJson.Serialize(new StateOutput
+                {
+                    Id = o.Id, Pid = pid, Status = ContainerStatus.Created.Name(), Bundle = bundle, Rootfs = rootfs,
+                    Created = created.ToString("yyyy-MM-ddTHH:mm:ss.fffffffZ"), Annotations = config.Annotations,
+                }, indented: false));
             try
             {
                 var stat = ProcStat.Read(launched.InitPid)
@@ -128,7 +134,7 @@ internal static class ContainerCreator
                     InitStartTime = stat.StartTime,
                     Bundle = bundle,
                     Rootfs = rootfs,
-                    Created = DateTime.UtcNow,
+                    Created = created,
                     Annotations = config.Annotations,
                     NoProcess = config.Process is null,
                     CgroupDirectories = new Dictionary<string, string>(cgroup.Directories),

@@ -59,6 +59,8 @@ internal enum PlanOp : uint
     // hardening (70-79)
     CloseFds = 70,
     OpenProcfs = 71,
+    RecvHookState = 72,
+    RunHook = 73,
 }
 
 /// <summary>enum oci_procfs_how in plan.h.</summary>

@@ -286,6 +286,35 @@ internal sealed record OpenProcfsStep(ProcfsHow How, string Origin) : Step(Origi
         : "open the runtime's /proc for the writes to /proc";
 }
 
+internal sealed record RecvHookStateStep(SyncTag Tag, string Origin) : Step(Origin)
+{
+    public override PlanOp Op => PlanOp.RecvHookState;
+    public override void EncodePayload(PlanWriter w) => w.U32((uint)Tag);
+    public override string Describe() => "receive the container's state for the hooks";
+}
+
+/// <summary>A hook the init runs itself, with its own credentials, capabilities, seccomp filter,
+/// cgroup and namespaces (startContainer, as runc); Label names it in errors.</summary>
+internal sealed record RunHookStep(string Label, string Path, IReadOnlyList<string> Argv, IReadOnlyList<string> Env,
+    uint TimeoutSeconds, string Origin) : Step(Origin)
+{
+    public override PlanOp Op => PlanOp.RunHook;
+    public override void EncodePayload(PlanWriter w)
+    {
+        w.Str(Label);
+        w.Str(Path);
+        w.StrList(Argv);
+        w.StrList(Env);
+        w.U32(TimeoutSeconds);
+    }
+    public override string Describe() =>
+        $"run the hook {Path} [{string.Join(", ", Argv.Select(a => $"\"{a}\""))}]" +
+        (TimeoutSeconds > 0 ? $", killed after {TimeoutSeconds} s" : "");
+    public bool Equals(RunHookStep? o) => o is not null && Label == o.Label && Path == o.Path &&
+        Argv.SequenceEqual(o.Argv) && Env.SequenceEqual(o.Env) && TimeoutSeconds == o.TimeoutSeconds && Origin == o.Origin;
+    public override int GetHashCode() => HashCode.Combine(Label, Path, Origin);
+}
+
 internal sealed record WriteProcStep(string Path, string Value, string Origin) : Step(Origin)
 {
     public override PlanOp Op => PlanOp.WriteProc;

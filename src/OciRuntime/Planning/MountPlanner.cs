@@ -89,7 +89,8 @@ internal static class MountPlanner
         if (!dest.StartsWith("/proc/", StringComparison.Ordinal) || ProcMountAllowList.Contains(dest))
             return;
         throw new PlanningException($"{field}.destination",
-            $"\"{dest}\" is inside /proc, where only {string.Join(", ", ProcMountAllowList)} may be mounted over");
+            $"\"{dest}\" is inside /proc, where only {string.Join(", ", ProcMountAllowList)} may be mounted over " +
+            "(a mount there could redirect what is written to /proc: linux.sysctl, the process's labels)");
     }
 
     private static bool SysfsNeedsBind(Spec.Spec config) =>

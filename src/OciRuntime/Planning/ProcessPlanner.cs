@@ -31,6 +31,9 @@ internal static class ProcessPlanner
             return;
         }
         var env = PlanUpToExec(p, req.Config.Linux, req.Host, steps, warnings, req.SetgroupsDenied);
+        var startHooks = req.Config.Hooks?.StartContainer ?? [];
+        if (startHooks.Count > 0)
+            steps.Add(new RecvHookStateStep(SyncTag.HookState, "hooks.startContainer"));
         steps.Add(new NotifyStep(SyncTag.Ready, "create"));
         // `create` leaves the init waiting on the exec fifo for another process's `start`, for
         // as long as the caller likes: first it lets go of the executor's code pages, most of
@@ -42,6 +45,18 @@ internal static class ProcessPlanner
         {
             steps.Add(new ReleaseCodeStep("create"));
             steps.Add(new WaitFifoStep("start"));
+        }
+        // startContainer: run by the init itself, after `start`, right before the exec: with the
+        // process's user, capabilities, no_new_privs, seccomp filter (loaded by now unless
+        // noNewPrivileges defers it to the exec, as runc), cgroup and namespaces, and resolved in
+        // its root; never with the runtime's privileges.
+        for (int i = 0; i < startHooks.Count; i++)
+        {
+            var h = startHooks[i];
+            string field = $"hooks.startContainer[{i}]";
+            string path = h.Path ?? throw new PlanningException($"{field}.path", "required");
+            steps.Add(new RunHookStep(field, path, h.Args is { Count: > 0 } a ? a : [path], h.Env ?? [],
+                (uint)(h.Timeout ?? 0), field));
         }
         steps.Add(new ExecStep((uint)(3 + req.PreserveFds), p.Args!, WithHome(env, req.Home), "process.args"));
     }

@@ -366,5 +366,23 @@ public class PlannerTests
         Assert.True(sync > steps.FindLastIndex(s => s is UnshareStep or ForkStep), "the sync comes before the namespaces exist");
         Assert.True(sync < plan.IndexOf<ExecStep>());
         Assert.DoesNotContain(PlanOf(Minimal).Steps, s => s is SyncStep { Tag: SyncTag.NetDevices });
+
+    [Fact]
+    public void StartContainer_hooks_are_run_by_the_init_after_start_right_before_the_exec()
+    {
+        var json = Minimal.Replace("\"linux\":", """
+            "hooks": { "startContainer": [ { "path": "/bin/hook", "args": ["hook", "a"], "env": ["X=1"], "timeout": 5 },
+                                           { "path": "/bin/other" } ] },
+            "linux":
+            """);
+        var plan = PlanOf(json);
+        var steps = plan.Steps.ToList();
+        int state = plan.IndexOf<RecvHookStateStep>(), ready = steps.FindIndex(s => s is NotifyStep { Tag: SyncTag.Ready });
+        Assert.Equal(new RecvHookStateStep(SyncTag.HookState, "hooks.startContainer"), steps[state]);
+        Assert.True(state < ready);
+        Assert.Equal(new RunHookStep("hooks.startContainer[0]", "/bin/hook", ["hook", "a"], ["X=1"], 5, "hooks.startContainer[0]"), steps[^3]);
+        Assert.Equal(new RunHookStep("hooks.startContainer[1]", "/bin/other", ["/bin/other"], [], 0, "hooks.startContainer[1]"), steps[^2]);
+        Assert.IsType<WaitFifoStep>(steps[^4]);
+        Assert.IsType<ExecStep>(steps[^1]);
     }
 }

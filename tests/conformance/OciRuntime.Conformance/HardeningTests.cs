@@ -125,4 +125,79 @@ public sealed class HardeningTests : ConformanceTest
         b.AddMount("/proc/uptime", "bind", fake, "bind");
         Assert.Equal("12345.67 0.00\n", Rt.Run(b).AssertOk().Stdout);
     }
+
+    /// <summary>What a process shows of its privileges and place: the status lines the issue names,
+    /// its cgroup and its namespaces.</summary>
+    private const string ShowPrivileges =
+        "grep -E '^(Uid|Gid|CapEff|CapBnd|NoNewPrivs|Seccomp):' /proc/self/status; cat /proc/self/cgroup; " +
+        "for n in pid mnt net ipc uts cgroup user; do readlink /proc/self/ns/$n; done";
+
+    /// <summary>
+    /// A startContainer hook is a program of the image: it must run with the container process's
+    /// credentials, capabilities, no_new_privs, seccomp filter (without noNewPrivileges; with it the
+    /// filter is loaded at the exec, as runc), cgroup and namespaces, never with the runtime's.
+    /// </summary>
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void StartContainer_hooks_run_with_the_container_process_privileges(bool noNewPrivileges)
+    {
+        var b = NewBundle().Args("/bin/sh", "-c", "echo PROCESS; " + ShowPrivileges);
+        b.Process["user"] = new JsonObject { ["uid"] = 1000, ["gid"] = 1000 };
+        b.Process["noNewPrivileges"] = noNewPrivileges;
+        b.Linux["seccomp"] = new JsonObject
+        {
+            ["defaultAction"] = "SCMP_ACT_ALLOW",
+            ["syscalls"] = new JsonArray(new JsonObject
+            {
+                ["names"] = new JsonArray("kexec_load"), ["action"] = "SCMP_ACT_ERRNO",
+            }),
+        };
+        b.Config["hooks"] = new JsonObject
+        {
+            ["startContainer"] = new JsonArray(new JsonObject
+            {
+                ["path"] = "/bin/sh", ["args"] = new JsonArray("sh", "-c", "{ " + ShowPrivileges + "; } > /tmp/hook.out"),
+            }),
+        };
+        // Where the hook writes, whoever runs it: the rootfs' /tmp, writable by the container's user.
+        b.Config["root"]!["readonly"] = false;
+        Directory.CreateDirectory(b.HostPath("/tmp"));
+        File.SetUnixFileMode(b.HostPath("/tmp"), (UnixFileMode)0x3ff); // 1777 (C# has no octal literals)
+        string id = Rt.NewId();
+        // create + start: the hook runs after `start` released the init through the fifo.
+        var created = Rt.Create(b, id).AssertOk();
+        Rt.StartContainer(id).AssertOk();
+        Rt.WaitForStatus(id, "stopped");
+        string output = created.ReadStdoutNow();
+        Scope.Log(output);
+        var hook = File.ReadAllText(b.HostPath("/tmp/hook.out")).Split('\n').ToList();
+        Scope.Log("hook:\n" + string.Join('\n', hook));
+        var parts = output.Split("PROCESS\n");
+        Assert.Equal(2, parts.Length);
+        var process = parts[1].Split('\n').ToList();
+        Assert.Contains("CapEff:\t0000000000000000", process); // uid 1000 without ambient caps
+        Assert.Contains("Uid:\t1000\t1000\t1000\t1000", hook);
+        Assert.Contains($"NoNewPrivs:\t{(noNewPrivileges ? 1 : 0)}", hook);
+        Assert.Contains("Seccomp:\t2", process);
+        // With noNewPrivileges the filter waits for the exec (as runc): the hook runs before it.
+        Assert.Contains($"Seccomp:\t{(noNewPrivileges ? 0 : 2)}", hook);
+        Assert.Equal(process.Where(l => !l.StartsWith("Seccomp:")), hook.Where(l => !l.StartsWith("Seccomp:")));
+        Rt.Delete(id).AssertOk();
+    }
+
+    [Fact]
+    public void A_failing_startContainer_hook_run_by_the_init_fails_run_naming_it()
+    {
+        var b = NewBundle().Args("/bin/echo", "PROGRAM");
+        b.Config["hooks"] = new JsonObject
+        {
+            ["startContainer"] = new JsonArray(new JsonObject
+            {
+                ["path"] = "/bin/sh", ["args"] = new JsonArray("sh", "-c", "exit 3"),
+            }),
+        };
+        var r = Rt.Run(b).AssertFailed().AssertStderrMentions("hooks.startContainer[0]: exited with status 3");
+        Assert.DoesNotContain("PROGRAM", r.Stdout);
+    }
 }
