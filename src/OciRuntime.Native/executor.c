@@ -117,11 +117,28 @@ static void op_mknod(const char *path, uint32_t mode, uint32_t major, uint32_t m
             (is_dev && (major(st.st_rdev) != major || minor(st.st_rdev) != minor)))
             fail_err(EEXIST, "mknod: a different file exists at the path");
     } else {
-        /* Set explicitly: mknod's mode went through the umask. */
-        if (fchownat(dir, name, uid, gid, AT_SYMLINK_NOFOLLOW) < 0)
+        /* Set explicitly: mknod's mode went through the umask. Through an O_PATH fd of the node,
+         * checked to be the node just made: a name looked up again (fchmodat follows symlinks)
+         * could be a symlink swapped in meanwhile, and the chmod would land on its target. */
+        int node = openat(dir, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+        if (node < 0)
+            fail("open new node");
+        struct stat st;
+        if (fstat(node, &st) < 0)
+            fail("fstat new node");
+        if ((st.st_mode & S_IFMT) != (mode & S_IFMT) || ((S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode)) &&
+                                                         st.st_rdev != makedev(major, minor)))
+            fail_err(EEXIST, "new node replaced");
+        if (fchownat(node, "", uid, gid, AT_EMPTY_PATH) < 0)
             fail("fchownat");
-        if (fchmodat(dir, name, mode & 07777, 0) < 0)
-            fail("fchmodat");
+        /* fchmodat2(AT_EMPTY_PATH) where the kernel has it (6.6), else the fd's /proc link. */
+        if (syscall(452 /* fchmodat2 */, node, "", mode & 07777, AT_EMPTY_PATH) < 0) {
+            char link[32];
+            fd_path(link, node);
+            if (chmod(link, mode & 07777) < 0)
+                fail("fchmodat");
+        }
+        close(node);
     }
     close(dir);
 }

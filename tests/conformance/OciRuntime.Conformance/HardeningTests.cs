@@ -200,4 +200,49 @@ public sealed class HardeningTests : ConformanceTest
         var r = Rt.Run(b).AssertFailed().AssertStderrMentions("hooks.startContainer[0]: exited with status 3");
         Assert.DoesNotContain("PROGRAM", r.Stdout);
     }
+
+    private string Tool(params string[] args)
+    {
+        var psi = new ProcessStartInfo(args[0]) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var a in args.Skip(1))
+            psi.ArgumentList.Add(a);
+        using var p = Process.Start(psi)!;
+        string output = p.StandardOutput.ReadToEnd(), err = p.StandardError.ReadToEnd();
+        p.WaitForExit();
+        Scope.Log($"$ {string.Join(' ', args)}\nexit {p.ExitCode}\n{output}{err}");
+        Assert.True(p.ExitCode == 0, $"{args[0]} failed: {err}");
+        return output.Trim();
+    }
+
+    /// <summary>
+    /// The runtime reads the image's /etc/passwd (for HOME) as the host's root: an image must not
+    /// make it read a device instead. Here /etc/passwd is a block device node of a loop device
+    /// whose content is a passwd line: read, it would set HOME.
+    /// </summary>
+    [Fact]
+    public void The_images_etc_passwd_is_read_only_when_it_is_a_regular_file()
+    {
+        string backing = Path.Combine(Scope.Dir, "disk.img");
+        var bytes = new byte[4096];
+        System.Text.Encoding.ASCII.GetBytes("root:x:0:0:root:/FROM-A-DEVICE:/bin/sh\n").CopyTo(bytes, 0);
+        File.WriteAllBytes(backing, bytes);
+        string loop = Tool("losetup", "-f", "--show", backing);
+        try
+        {
+            string[] dev = File.ReadAllText($"/sys/class/block/{Path.GetFileName(loop)}/dev").Trim().Split(':');
+            var b = NewBundle().Probe("env");
+            Assert.DoesNotContain(b.Process["env"]!.AsArray(), e => ((string?)e)!.StartsWith("HOME="));
+            Directory.CreateDirectory(b.HostPath("/etc"));
+            File.Delete(b.HostPath("/etc/passwd"));
+            Tool("mknod", b.HostPath("/etc/passwd"), "b", dev[0], dev[1]);
+            // The vector is sound: the node reads as that passwd from here.
+            Assert.StartsWith("root:x:0:0:root:/FROM-A-DEVICE:", File.ReadAllText(b.HostPath("/etc/passwd")));
+            var r = Rt.Run(b).AssertOk();
+            Assert.Equal("/", r.Probe.Get("HOME"));
+        }
+        finally
+        {
+            Tool("losetup", "-d", loop);
+        }
+    }
 }
