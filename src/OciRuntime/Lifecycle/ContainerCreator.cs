@@ -62,6 +62,7 @@ internal static class ContainerCreator
         if (Cli.Log.DebugEnabled)
             Cli.Log.Debug($"container {o.Id}: bundle {bundle}, rootfs {rootfs}, a plan of {plan.Steps.Count} steps for the executor");
         IdMapWriter.CheckWritable(config);
+        CheckProcBindSources(config, bundle);
         IdmappedMountCheck.CheckWritable(config, bundle);
         if (o.Rootless is { Unprivileged: true } unprivileged)
             Rootless.RootlessIdMaps.Check(config, unprivileged);
@@ -170,6 +171,23 @@ internal static class ContainerCreator
                     Annotations = config.Annotations,
                 }, warnOnly: true);
             throw;
+        }
+    }
+
+    /// <summary>A bind onto /proc itself must bring a procfs (as runc's checkProcMount): anything
+    /// else would stand where the container's tools expect the kernel's files.</summary>
+    private static void CheckProcBindSources(Spec.Spec config, string bundle)
+    {
+        var mounts = config.Mounts ?? [];
+        for (int i = 0; i < mounts.Count; i++)
+        {
+            var m = mounts[i];
+            bool bind = m.Type == "bind" || (m.Options?.Any(o => o is "bind" or "rbind") ?? false);
+            if (!bind || string.IsNullOrEmpty(m.Source) || ContainerPath.Clean(m.Destination ?? "") != "/proc")
+                continue;
+            string source = Path.IsPathRooted(m.Source) ? m.Source : Path.GetFullPath(Path.Combine(bundle, m.Source));
+            if (!ProcFile.IsProcfs(source))
+                throw new RuntimeError($"mounts[{i}].source: {source} is not a proc filesystem: only a procfs may be bound onto /proc");
         }
     }
 

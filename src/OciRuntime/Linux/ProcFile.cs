@@ -11,6 +11,7 @@ namespace OciRuntime.Linux;
 internal static unsafe partial class ProcFile
 {
     private const long PROC_SUPER_MAGIC = 0x9fa0;
+    private const int O_PATH = 0x200000;
     private const int StatfsSize = 120; // sizeof(struct statfs) on x86-64; f_type comes first
 
     /// <summary>What <see cref="TryWrite"/> returns for a file that is not on procfs.</summary>
@@ -38,6 +39,18 @@ internal static unsafe partial class ProcFile
         {
             LibC.close(fd);
         }
+    }
+
+    /// <summary>Whether path (followed) is on a procfs; false when it cannot be opened.</summary>
+    public static bool IsProcfs(string path)
+    {
+        int fd = LibC.open(path, O_PATH | LibC.O_CLOEXEC, 0);
+        if (fd < 0)
+            return false;
+        byte* sf = stackalloc byte[StatfsSize];
+        bool proc = fstatfs(fd, sf) == 0 && *(long*)sf == PROC_SUPER_MAGIC;
+        LibC.close(fd);
+        return proc;
     }
 
     /// <summary>As <see cref="TryWrite"/>, failing with an error that names the config field.</summary>

@@ -117,6 +117,19 @@ public sealed class HardeningTests : ConformanceTest
     }
 
     [Fact]
+    public void A_bind_onto_proc_must_come_from_a_procfs()
+    {
+        var fake = NewBundle().Args("/bin/true");
+        int i = fake.Mounts.Count;
+        fake.AddMount("/proc", "bind", Scope.NewDir("fake-proc"), "rbind");
+        Rt.Run(fake).AssertFailed().AssertStderrMentions($"mounts[{i}].source");
+
+        var real = NewBundle().Args("/bin/cat", "/proc/sys/kernel/ostype");
+        real.AddMount("/proc", "bind", "/proc", "rbind");
+        Assert.Equal("Linux\n", Rt.Run(real).AssertOk().Stdout);
+    }
+
+    [Fact]
     public void A_mount_over_an_lxcfs_file_in_proc_is_allowed()
     {
         string fake = Path.Combine(Scope.NewDir("lxcfs"), "uptime");
