@@ -366,6 +366,7 @@ public class PlannerTests
         Assert.True(sync > steps.FindLastIndex(s => s is UnshareStep or ForkStep), "the sync comes before the namespaces exist");
         Assert.True(sync < plan.IndexOf<ExecStep>());
         Assert.DoesNotContain(PlanOf(Minimal).Steps, s => s is SyncStep { Tag: SyncTag.NetDevices });
+    }
 
     [Fact]
     public void StartContainer_hooks_are_run_by_the_init_after_start_right_before_the_exec()
