@@ -6,6 +6,8 @@
 #include <fcntl.h>
 #include <linux/capability.h>
 #include <linux/magic.h>
+#include <linux/mount.h>
+#include <linux/openat2.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -23,10 +25,6 @@
 #include "plan.h"
 
 _Static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__, "SET_USER passes the plan's u32 gids in place");
-
-#ifndef CLOSE_RANGE_CLOEXEC
-#define CLOSE_RANGE_CLOEXEC (1U << 2)
-#endif
 
 /* Field readers for a validated plan: a failure here means the plan changed after validation,
  * which the seals forbid, but it is still reported rather than trusted. */
@@ -119,11 +117,28 @@ static void op_mknod(const char *path, uint32_t mode, uint32_t major, uint32_t m
             (is_dev && (major(st.st_rdev) != major || minor(st.st_rdev) != minor)))
             fail_err(EEXIST, "mknod: a different file exists at the path");
     } else {
-        /* Set explicitly: mknod's mode went through the umask. */
-        if (fchownat(dir, name, uid, gid, AT_SYMLINK_NOFOLLOW) < 0)
+        /* Set explicitly: mknod's mode went through the umask. Through an O_PATH fd of the node,
+         * checked to be the node just made: a name looked up again (fchmodat follows symlinks)
+         * could be a symlink swapped in meanwhile, and the chmod would land on its target. */
+        int node = openat(dir, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+        if (node < 0)
+            fail("open new node");
+        struct stat st;
+        if (fstat(node, &st) < 0)
+            fail("fstat new node");
+        if ((st.st_mode & S_IFMT) != (mode & S_IFMT) || ((S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode)) &&
+                                                         st.st_rdev != makedev(major, minor)))
+            fail_err(EEXIST, "new node replaced");
+        if (fchownat(node, "", uid, gid, AT_EMPTY_PATH) < 0)
             fail("fchownat");
-        if (fchmodat(dir, name, mode & 07777, 0) < 0)
-            fail("fchmodat");
+        /* fchmodat2(AT_EMPTY_PATH) where the kernel has it (6.6), else the fd's /proc link. */
+        if (syscall(452 /* fchmodat2 */, node, "", mode & 07777, AT_EMPTY_PATH) < 0) {
+            char link[32];
+            fd_path(link, node);
+            if (chmod(link, mode & 07777) < 0)
+                fail("fchmodat");
+        }
+        close(node);
     }
     close(dir);
 }
@@ -331,6 +346,57 @@ void reset_ignored_signals(void)
             syscall(SYS_rt_sigaction, sig, dfl, NULL, _NSIG / 8);
 }
 
+static void close_range_or_loop(unsigned lo, unsigned hi)
+{
+    if (syscall(SYS_close_range, lo, hi, 0) == 0)
+        return;
+    struct rlimit rl;
+    rlim_t max = getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < (1u << 20) ? rl.rlim_cur : (1u << 20);
+    for (rlim_t fd = lo; fd < max && fd <= hi; fd++)
+        close((int)fd);
+}
+
+void close_fds_except(uint32_t from, const int *held, size_t n)
+{
+    /* held is tiny: sort a copy, then close the gaps between its fds. */
+    int k[OCI_HELD_FDS_MAX];
+    size_t m = 0;
+    for (size_t i = 0; i < n && m < OCI_HELD_FDS_MAX; i++)
+        if (held[i] >= 0 && (uint32_t)held[i] >= from)
+            k[m++] = held[i];
+    for (size_t i = 1; i < m; i++)
+        for (size_t j = i; j > 0 && k[j - 1] > k[j]; j--) {
+            int t = k[j];
+            k[j] = k[j - 1];
+            k[j - 1] = t;
+        }
+    unsigned lo = from;
+    for (size_t i = 0; i < m; i++) {
+        if ((unsigned)k[i] > lo)
+            close_range_or_loop(lo, (unsigned)k[i] - 1);
+        lo = (unsigned)k[i] + 1;
+    }
+    close_range_or_loop(lo, ~0U);
+}
+
+/* CLOSE_FDS: every inherited fd the container is not given goes at once, so that nothing of the
+ * host (a directory the caller leaked) stays reachable through /proc/<init>/fd while the init
+ * waits for `start`; the fds the executor holds by now are kept. */
+static void op_close_fds(uint32_t keep)
+{
+    int held[OCI_HELD_FDS_MAX];
+    size_t n = 0;
+    held[n++] = g_exec.sync_fd;
+    held[n++] = g_exec.root_fd;
+    held[n++] = g_exec.fifo_fd;
+    held[n++] = g_exec.console_sock;
+    held[n++] = g_exec.pty_peer;
+    held[n++] = g_exec.proc_fd;
+    held[n++] = g_exec.hook_state_fd;
+    n += idmap_held_fds(held + n, OCI_HELD_FDS_MAX - n);
+    close_fds_except(keep, held, n);
+}
+
 static size_t append(char *buf, size_t len, size_t cap, const char *s)
 {
     size_t n = strlen(s);
@@ -339,6 +405,27 @@ static size_t append(char *buf, size_t len, size_t cap, const char *s)
     memcpy(buf + len, s, n);
     buf[len + n] = 0;
     return len + n;
+}
+
+/* RUN_HOOK's lists go in the pointer array EXEC uses (sized for the largest of both). */
+static void run_hook(struct plan_cursor *c)
+{
+    const char *label = get_str(c), *path = get_str(c);
+    const char **argv = g_exec.ptrs, **envp;
+    uint32_t n = get_count(c);
+    if ((size_t)n + 1 > g_exec.nptrs)
+        fail_err(EBADMSG, "decode plan");
+    for (uint32_t i = 0; i < n; i++)
+        argv[i] = get_str(c);
+    argv[n] = NULL;
+    envp = argv + n + 1;
+    size_t room = g_exec.nptrs - n - 1;
+    if ((size_t)(n = get_count(c)) + 1 > room)
+        fail_err(EBADMSG, "decode plan");
+    for (uint32_t i = 0; i < n; i++)
+        envp[i] = get_str(c);
+    envp[n] = NULL;
+    op_run_hook(label, path, argv, envp, get_u32(c));
 }
 
 static _Noreturn void op_exec(struct plan_cursor *c)
@@ -361,13 +448,11 @@ static _Noreturn void op_exec(struct plan_cursor *c)
     envp[n] = NULL;
 
     /* Signals: executor_main left every disposition at SIG_DFL and the mask empty, and nothing
-     * in the executor changes either. */
-    if (syscall(SYS_close_range, keep, ~0U, CLOSE_RANGE_CLOEXEC) < 0) {
-        struct rlimit rl;
-        rlim_t max = getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < (1u << 20) ? rl.rlim_cur : (1u << 20);
-        for (rlim_t fd = keep; fd < max; fd++)
-            fcntl((int)fd, F_SETFD, FD_CLOEXEC);
-    }
+     * in the executor changes either. Every fd the program is not given is closed now, not only
+     * marked close-on-exec: execve resolves its path before it closes those, so a leaked
+     * directory fd would let "/proc/self/fd/N/..." run a host binary (CVE-2024-21626). Only the
+     * sync socket stays (close-on-exec since executor_main), to report a failed execve. */
+    close_fds_except(keep, &g_exec.sync_fd, 1);
     /* Last before execve: the container's filter then sees only capset and execve of the
      * executor's calls (and the report below if execve fails). */
     load_seccomp_at_exec();
@@ -408,9 +493,69 @@ void write_procfs(int fd, const char *value, const char *what_fstatfs, const cha
     close(fd);
 }
 
+/* OPEN_PROCFS: the procfs that WRITE_PROC writes through, one nothing of the container's config
+ * has been (or can be) mounted on. */
+static void op_open_procfs(uint32_t how)
+{
+    int fd;
+    if (how == OCI_PROCFS_NEW) {
+        int fs = (int)syscall(SYS_fsopen, "proc", FSOPEN_CLOEXEC);
+        if (fs < 0)
+            fail("fsopen proc");
+        if (syscall(SYS_fsconfig, fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0)
+            fail("fsconfig proc");
+        fd = (int)syscall(SYS_fsmount, fs, FSMOUNT_CLOEXEC, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC);
+        if (fd < 0)
+            fail("fsmount proc");
+        close(fs);
+    } else if (how == OCI_PROCFS_CURRENT) {
+        fd = open("/proc", O_PATH | O_DIRECTORY | O_CLOEXEC);
+        if (fd < 0)
+            fail("open /proc");
+    } else
+        fail_err(EINVAL, "procfs source");
+    struct statfs sf;
+    if (fstatfs(fd, &sf) < 0)
+        fail("fstatfs procfs");
+    if (sf.f_type != PROC_SUPER_MAGIC)
+        fail_err(EPERM, "verify procfs");
+    if (g_exec.proc_fd >= 0)
+        close(g_exec.proc_fd);
+    g_exec.proc_fd = fd;
+}
+
+/* WRITE_PROC: path is relative to the procfs of OPEN_PROCFS and is walked without crossing a mount
+ * or following any symlink, so no mount (a config's, or one a shared volume propagates) and no
+ * link can send the value to another file (CVE-2019-19921, CVE-2025-52881). Only a leading "self"
+ * or "thread-self", procfs' own links, is read and replaced by its target first. */
 static void op_write_proc(const char *path, const char *value)
 {
-    int fd = in_root_open(path, O_WRONLY | O_NOFOLLOW);
+    if (g_exec.proc_fd < 0)
+        fail_err(EBADF, "no procfs opened");
+    char buf[PATH_MAX];
+    const char *p = path;
+    size_t first = strcspn(path, "/");
+    if ((first == 4 && strncmp(path, "self", 4) == 0) || (first == 11 && strncmp(path, "thread-self", 11) == 0)) {
+        char link[12];
+        memcpy(link, path, first);
+        link[first] = 0;
+        ssize_t n = readlinkat(g_exec.proc_fd, link, buf, sizeof buf - 1);
+        if (n < 0)
+            fail("readlink procfs self");
+        size_t rest = strlen(path + first);
+        if ((size_t)n + rest >= sizeof buf)
+            fail_err(ENAMETOOLONG, "proc file path");
+        memcpy(buf + n, path + first, rest + 1);
+        p = buf;
+    }
+    struct open_how how = {
+        .flags = O_WRONLY | O_NOFOLLOW | O_CLOEXEC,
+        .resolve = RESOLVE_BENEATH | RESOLVE_NO_XDEV | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS,
+    };
+    int fd;
+    do
+        fd = (int)syscall(SYS_openat2, g_exec.proc_fd, p, &how, sizeof how);
+    while (fd < 0 && (errno == EAGAIN || errno == EINTR));
     if (fd < 0)
         fail("openat2 proc file");
     write_procfs(fd, value, "fstatfs proc file", "write proc file");
@@ -445,7 +590,8 @@ static void run_step(uint32_t op, struct plan_cursor *c)
         break;
     case OCI_OP_UNSHARE:
         /* What an early executor was told to unshare ahead (decisions §29) counts for the first
-         * UNSHARE step only; the host sent it only for a plan that starts with exactly that. */
+         * UNSHARE step only; the host sent it only for a plan that starts with exactly that
+         * (after CLOSE_FDS). */
         u1 = get_u32(c) & ~g_exec.unshared_ahead;
         g_exec.unshared_ahead = 0;
         if (u1 != 0 && unshare((int)u1) < 0)
@@ -558,6 +704,12 @@ static void run_step(uint32_t op, struct plan_cursor *c)
     case OCI_OP_MEMPOLICY:
         op_mempolicy(c);
         break;
+    case OCI_OP_OPEN_PROCFS:
+        op_open_procfs(get_u32(c));
+        break;
+    case OCI_OP_CLOSE_FDS:
+        op_close_fds(get_u32(c));
+        break;
     case OCI_OP_RELEASE_CODE:
         g_exec.release_code = 1; /* done by the wait that follows, which must stay mapped */
         break;
@@ -585,8 +737,15 @@ static void run_step(uint32_t op, struct plan_cursor *c)
             fail("read exec fifo");
         /* Kept open (O_CLOEXEC): `start` waits for this last writer of the fifo to go, which is
          * the execve (or the end of the executor). */
+        g_exec.fifo_reports = 1; /* kept open: `start` learns from it how the rest went */
         break;
     }
+    case OCI_OP_RECV_HOOK_STATE:
+        op_recv_hook_state(get_u32(c));
+        break;
+    case OCI_OP_RUN_HOOK:
+        run_hook(c);
+        break;
     case OCI_OP_RESOLVE_EXEC:
         s1 = get_str(c);
         op_resolve_exec(s1, c);

@@ -53,6 +53,18 @@ static int take_slot(int *table, uint32_t i, const char *what)
     return fd;
 }
 
+size_t idmap_held_fds(int *out, size_t max)
+{
+    size_t n = 0;
+    for (uint32_t i = 0; i < OCI_IDMAP_MAX_SLOTS; i++) {
+        if (userns_slots[i] && n < max)
+            out[n++] = userns_slots[i] - 1;
+        if (tree_slots[i] && n < max)
+            out[n++] = tree_slots[i] - 1;
+    }
+    return n;
+}
+
 static const char *str_field(struct plan_cursor *c)
 {
     const char *s;

@@ -27,7 +27,13 @@ struct exec_state {
     size_t nptrs;
     uint32_t unshared_ahead; /* OCI_REPLY_UNSHARE_AHEAD's flags, until the first UNSHARE step */
     int release_code;        /* RELEASE_CODE: WAIT_FIFO lets go of the code while it waits */
+    int proc_fd;             /* OPEN_PROCFS: the runtime's own procfs instance; -1 before */
+    int hook_state_fd;       /* RECV_HOOK_STATE: the state JSON the hooks read on stdin; -1 before */
+    int fifo_reports;        /* WAIT_FIFO has read `start`'s byte: a failure is also written to the fifo */
 };
+
+/* the most fds close_fds_except keeps (the executor's own ones, id-mapped trees included) */
+#define OCI_HELD_FDS_MAX (16 + 2 * 256)
 
 extern struct exec_state g_exec;
 
@@ -99,6 +105,7 @@ void op_userns_from_maps(uint32_t slot, const char *uid_map, const char *gid_map
 void op_userns_from_path(uint32_t slot, const char *path);
 void op_idmap_tree(struct plan_cursor *c);
 void op_attach_tree(struct plan_cursor *c);
+size_t idmap_held_fds(int *out, size_t max); /* the fds the slots hold, at most max of them */
 
 /* executor.c: field readers for a validated plan (EBADMSG "decode plan" if one does not fit) */
 uint32_t get_u32(struct plan_cursor *c);
@@ -118,9 +125,15 @@ void op_create_pty(const char *ptmx, uint32_t rows, uint32_t cols);
 void op_bind_console(const char *path);
 void op_set_ctty(void);
 
+/* hooks.c */
+void op_recv_hook_state(uint32_t tag);
+void op_run_hook(const char *label, const char *path, const char *const *argv, const char *const *envp, uint32_t timeout);
+
 /* executor.c */
 /* one write(2) of value to fd after checking fd is on procfs; closes fd */
 void write_procfs(int fd, const char *value, const char *what_fstatfs, const char *what_write);
+/* closes every fd >= from except the n in held (negative entries ignored) */
+void close_fds_except(uint32_t from, const int *held, size_t n);
 void reset_signal_handlers(void);
 void reset_ignored_signals(void); /* what is left to reset after an execve: the ignored ones */ /* every disposition to SIG_DFL; async-signal-safe */
 _Noreturn void run_plan(const struct plan_info *plan);

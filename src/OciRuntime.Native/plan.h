@@ -112,8 +112,10 @@ enum oci_plan_op {
     OCI_OP_CAPS = 25,
     /* str host_path: open the exec fifo O_RDWR|O_CLOEXEC (never blocks) and keep it. */
     OCI_OP_OPEN_FIFO = 26,
-    /* (none): read one byte from the fifo kept by OPEN_FIFO (blocks until `start` writes); the fd
-     * stays open until execve closes it (O_CLOEXEC), which `start` waits for. */
+    /* (none): read one byte from the fifo kept by OPEN_FIFO (blocks until `start` writes). The fifo
+     * stays open (close-on-exec; EXEC closes it right before execve): a failure from here on is
+     * also written to it as one struct oci_msg (ERROR) before the executor exits, and `start`,
+     * which holds a read end, sees the last writer go (POLLHUP) with or without that message. */
     OCI_OP_WAIT_FIFO = 27,
     /* str file, strlist search_dirs: resolve the program now (so a missing program fails
      * `create`, not `start`): a file containing '/' is used as is, otherwise the first
@@ -121,13 +123,20 @@ enum oci_plan_op {
      * access) are probes: EPERM or ENOSYS from them (a seccomp filter already in place, an old
      * kernel) means "unknown", and the candidate is taken; execve gives the real answer. */
     OCI_OP_RESOLVE_EXEC = 28,
-    /* u32 keep_fds, strlist argv, strlist envp: mark every fd >= keep_fds close-on-exec, load the
+    /* u32 keep_fds, strlist argv, strlist envp: close every fd >= keep_fds but the sync socket
+     * (close-on-exec, kept to report a failed execve): closed, not only marked close-on-exec,
+     * because execve resolves its path before close-on-exec applies, so a leaked directory fd
+     * would let "/proc/self/fd/N/..." run a host binary (CVE-2024-21626); then load the
      * filter SECCOMP kept (OCI_SECCOMP_AT_EXEC), set the sets CAPS_AT_EXEC kept, execve the
      * resolved program. Once the container's filter is in, the executor makes no system call but
      * capset, execve and, when execve fails, its report: the error record (send; write when the
      * filter refuses send), one line on stderr, _exit. */
     OCI_OP_EXEC = 29,
-    /* str path (in root), str value: write value to a file below /proc/sys (sysctl) */
+    /* str path, str value: write value (one write) to path, relative to the procfs of OPEN_PROCFS
+     * ("sys/net/ipv4/ip_forward"), opened with openat2 RESOLVE_BENEATH | RESOLVE_NO_XDEV |
+     * RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS and checked to be procfs: no mount over the
+     * file and no symlink can redirect the write. A first component "self" or "thread-self" (procfs'
+     * own links) is read with readlinkat and replaced by its target. */
     OCI_OP_WRITE_PROC = 30,
     /* u32 flags (SECCOMP_FILTER_FLAG_*), u32 opts (OCI_SECCOMP_*), u32list program: a classic BPF
      * program, two u32 per instruction (code | jt << 16 | jf << 24, then k), which is the memory
@@ -212,6 +221,28 @@ enum oci_plan_op {
      * kept by IDMAP_TREE on target as a bind MOUNT does (target resolved and created the same way;
      * with OCI_MNT_REMOUNT the flags are set on the still-detached tree first), then close it. */
     OCI_OP_ATTACH_TREE = 63,
+
+    /* ---- hardening (70-79) ---- */
+    /* u32 keep_fds: close every fd >= keep_fds except those the executor holds (the sync socket
+     * and what earlier steps kept: root, fifo, console socket, pty peer, procfs, hook state,
+     * id-mapped mount slots). The fds the runtime's caller leaked are gone from then on, not
+     * only at EXEC: nothing reaches them through /proc/<pid>/fd while the init waits. */
+    OCI_OP_CLOSE_FDS = 70,
+    /* u32 how (OCI_PROCFS_*): open the procfs WRITE_PROC writes through, checked with fstatfs.
+     * NEW: a procfs instance of its own (fsopen/fsmount, detached: nothing can be mounted on
+     * it), of the executor's pid namespace; CURRENT: "/proc" as the executor's mount namespace
+     * has it now (before it joins a container's, that is the runtime's own). */
+    OCI_OP_OPEN_PROCFS = 71,
+    /* u32 tag: send MSG_SYNC(tag); the host's reply carries one fd (SCM_RIGHTS), kept as the
+     * stdin of every RUN_HOOK (the container's state JSON, read from offset 0 by each hook). */
+    OCI_OP_RECV_HOOK_STATE = 72,
+    /* str label, str path, strlist argv, strlist envp, u32 timeout (seconds, 0: none): run a hook
+     * as a child of the executor, with its current credentials, capabilities, no_new_privs,
+     * seccomp filter, cgroup, namespaces and root; the state of RECV_HOOK_STATE on stdin, the
+     * executor's stdout and stderr, no other fd. Waits for it (killed at the timeout); a hook
+     * that fails is an error whose what is "<label>: exited with status N" (ECHILD), "<label>:
+     * killed by signal N" (EINTR) or "<label>: timed out, killed after N s" (ETIMEDOUT). */
+    OCI_OP_RUN_HOOK = 73,
 };
 
 /* OCI_OP_USERNS_* / OCI_OP_IDMAP_TREE / OCI_OP_ATTACH_TREE slots are below this */
@@ -222,6 +253,12 @@ enum oci_idmap_opts {
     OCI_IDMAP_CLONE_RECURSIVE = 1u << 0, /* clone the source's submounts too (rbind) */
     OCI_IDMAP_RECURSIVE = 1u << 1,       /* id-map the submounts too (ridmap) */
     OCI_IDMAP_CLOSE_USERNS = 1u << 2,    /* last use of the userns slot */
+};
+
+/* OCI_OP_OPEN_PROCFS how */
+enum oci_procfs_how {
+    OCI_PROCFS_NEW = 0,
+    OCI_PROCFS_CURRENT = 1,
 };
 
 /* OCI_OP_SECCOMP opts */

@@ -101,6 +101,10 @@ const char *plan_schema(uint32_t op)
     case OCI_OP_MOUNT_SETATTR: return "sQQu";
     case OCI_OP_MEMPOLICY: return "uU";
     case OCI_OP_CAPS_AT_EXEC: return "QQQ";
+    case OCI_OP_CLOSE_FDS: return "u";
+    case OCI_OP_OPEN_PROCFS: return "u";
+    case OCI_OP_RECV_HOOK_STATE: return "u";
+    case OCI_OP_RUN_HOOK: return "ssLLu";
     case OCI_OP_RECV_CONSOLE: return "u";
     case OCI_OP_CREATE_PTY: return "suu";
     case OCI_OP_BIND_CONSOLE: return "s";
@@ -196,7 +200,7 @@ int plan_validate(const void *buf, size_t size, struct plan_info *info, uint32_t
         if (plan_next(info, &off, &st) < 0 || (schema = plan_schema(st.op)) == NULL ||
             check_payload(schema, st.payload, &ptrs) < 0)
             return -EBADMSG;
-        if (st.op == OCI_OP_EXEC && ptrs > info->max_exec_ptrs)
+        if ((st.op == OCI_OP_EXEC || st.op == OCI_OP_RUN_HOOK) && ptrs > info->max_exec_ptrs)
             info->max_exec_ptrs = ptrs;
     }
     *bad_step = OCI_STEP_NONE;

@@ -14,7 +14,7 @@
 _Static_assert(sizeof(struct oci_msg) == 64, "struct oci_msg is 64 bytes on the C# side");
 
 struct exec_state g_exec = { .sync_fd = -1, .step = OCI_STEP_NONE, .root_fd = -1, .fifo_fd = -1,
-                             .console_sock = -1, .pty_peer = -1 };
+                             .console_sock = -1, .pty_peer = -1, .proc_fd = -1, .hook_state_fd = -1 };
 
 static int send_whole(const struct oci_msg *m)
 {
@@ -61,6 +61,18 @@ int send_notify(uint32_t tag)
 _Noreturn void fail_err(int err, const char *what)
 {
     send_msg(OCI_MSG_ERROR, g_exec.step, err, what);
+    if (g_exec.fifo_reports && g_exec.fifo_fd >= 0) {
+        /* `start` is past the fifo and no longer on the sync socket: tell it there (WAIT_FIFO). */
+        struct oci_msg m;
+        memset(&m, 0, sizeof m);
+        m.type = OCI_MSG_ERROR;
+        m.arg = g_exec.step;
+        m.err = err;
+        if (what)
+            strncpy(m.what, what, sizeof m.what - 1);
+        if (write(g_exec.fifo_fd, &m, sizeof m) < 0) {
+        }
+    }
     _exit(1);
 }
 

@@ -434,14 +434,19 @@ static void test_full_container(void)
         NULL,
     };
     container_start(&e, CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWUTS);
+    s_u32(&e, OCI_OP_OPEN_PROCFS, OCI_PROCFS_NEW);
     s_mount(&e, "tmpfs", "/dev", "tmpfs", "mode=755,size=65536k", MS_NOSUID, OCI_MNT_TARGET_IN_ROOT | OCI_MNT_MKDIR);
     s_mknod(&e, "/dev/null", S_IFCHR | 0666, 1, 3, 0, 0);
     s_2str(&e, OCI_OP_SYMLINK, "/proc/self/fd", "/dev/fd");
     s_mount(&e, "proc", "/proc", "proc", "", MS_NOSUID | MS_NODEV | MS_NOEXEC, OCI_MNT_TARGET_IN_ROOT | OCI_MNT_MKDIR);
+    /* CVE-2025-52881's redirection: another procfs file bound over the one WRITE_PROC writes. The
+     * write goes through the executor's own procfs, so it still sets the hostname. */
+    s_mount(&e, "/proc/sys/kernel/domainname", "/proc/sys/kernel/hostname", "", "", MS_BIND,
+            OCI_MNT_SOURCE_IN_ROOT | OCI_MNT_TARGET_IN_ROOT);
     s_propagate(&e, "/dev", MS_PRIVATE, OCI_MNT_TARGET_IN_ROOT);
     s_none(&e, OCI_OP_PIVOT_ROOT);
     s_propagate(&e, "/", MS_SHARED | MS_REC, OCI_MNT_TARGET_IN_ROOT);
-    s_2str(&e, OCI_OP_WRITE_PROC, "/proc/sys/kernel/hostname", "viaproc");
+    s_2str(&e, OCI_OP_WRITE_PROC, "sys/kernel/hostname", "viaproc");
     s_mount(&e, "/proc/sys", "/proc/sys", "", "", MS_BIND | MS_REC | MS_RDONLY,
             OCI_MNT_SOURCE_IN_ROOT | OCI_MNT_TARGET_IN_ROOT | OCI_MNT_REMOUNT | OCI_MNT_IGNORE_MISSING);
     s_mount(&e, "/nope", "/nope", "", "", MS_BIND | MS_REC | MS_RDONLY,
@@ -555,9 +560,16 @@ static void test_root_checks(void)
     expect_error("cwd outside root", &r, 6, ESTALE, "cwd outside root");
 
     container_start(&e, CLONE_NEWNS);
-    s_2str(&e, OCI_OP_WRITE_PROC, "/plainfile", "1");
+    s_2str(&e, OCI_OP_WRITE_PROC, "sys/kernel/hostname", "1");
     CHECK(run(&e, 1, OCI_REPLY_OK, &r) == 0, "write_proc: run");
-    expect_error("write_proc on a plain file", &r, 4, EPERM, "verify procfs");
+    expect_error("write_proc without a procfs", &r, 4, EBADF, "no procfs opened");
+
+    /* No symlink is followed, not even procfs' own (but a leading self/thread-self). */
+    container_start(&e, CLONE_NEWNS);
+    s_u32(&e, OCI_OP_OPEN_PROCFS, OCI_PROCFS_NEW);
+    s_2str(&e, OCI_OP_WRITE_PROC, "mounts", "1");
+    CHECK(run(&e, 1, OCI_REPLY_OK, &r) == 0, "write_proc: run");
+    expect_error("write_proc through a symlink", &r, 5, ELOOP, "openat2 proc file");
 
     container_start(&e, CLONE_NEWNS);
     s_mount(&e, "tmpfs", "/dev", "tmpfs", "", 0, OCI_MNT_TARGET_IN_ROOT | OCI_MNT_MKDIR);

@@ -72,7 +72,12 @@ internal sealed unsafe class Container(StateStore store, ContainerRecord record)
     {
         try
         {
-            StartWith(() => InitLauncher.ReleaseStart(syncFd, Id));
+            StartWith(() =>
+            {
+                InitLauncher.ReleaseStart(syncFd, Id);
+                if (HasStartContainerHooks)
+                    InitLauncher.AwaitExec(syncFd, Id);
+            });
         }
         finally
         {
@@ -80,20 +85,23 @@ internal sealed unsafe class Container(StateStore store, ContainerRecord record)
         }
     }
 
+    private bool HasStartContainerHooks => Record.Hooks?.StartContainer is { Count: > 0 };
+
     private void StartWith(Action release)
     {
-        // startContainer: in the container's namespaces, before the user's program runs. A
-        // failure stops the container (runtime-spec lifecycle).
+        // startContainer hooks are run by the init itself once released, with the container
+        // process's privileges (Planning/ProcessPlanner); when there are some, the release waits
+        // until the init has exec'd the program or failed, and a failure (the init has exited)
+        // fails `start` (runtime-spec lifecycle: the container is stopped).
         try
         {
-            HookRunner.Run("startContainer", Record.Hooks?.StartContainer, () => State(ContainerStatus.Created), nsOfPid: Record.Pid);
+            release();
         }
         catch (RuntimeError)
         {
             LibC.kill(Record.Pid, 9);
             throw;
         }
-        release();
         // poststart: after the user's program started, before `start` returns; a failure fails
         // `start` and stops the container (as runc: the caller is told the start did not work).
         try
@@ -123,7 +131,9 @@ internal sealed unsafe class Container(StateStore store, ContainerRecord record)
         }
         // A reader of our own, opened while the init's O_RDWR end is a writer: once every writer
         // is gone (ours closed below; the init's at its execve, O_CLOEXEC, or when it dies) poll
-        // reports POLLHUP. It never reads, so the init gets the byte.
+        // reports POLLHUP. It never reads, so the init gets the byte. With startContainer hooks
+        // (run by the init after it took the byte) the wait has no bound, and the init writes a
+        // failure into the fifo before it exits (WAIT_FIFO in plan.h), which is read back.
         int hup = LibC.open(fifo, LibC.O_RDONLY | LibC.O_NONBLOCK | LibC.O_CLOEXEC, 0);
         byte b = (byte)'0';
         nint n = LibC.write(fd, &b, 1);
@@ -138,29 +148,53 @@ internal sealed unsafe class Container(StateStore store, ContainerRecord record)
         File.Delete(fifo);
         if (hup >= 0)
         {
-            WaitForExec(hup);
-            LibC.close(hup);
+            try
+            {
+                WaitForExec(hup, HasStartContainerHooks ? -1 : 5000);
+                if (HasStartContainerHooks)
+                    ReadStartFailure(hup);
+            }
+            finally
+            {
+                LibC.close(hup);
+            }
         }
     }
 
     /// <summary>`start` returns once the user's program runs (the init's execve closed its end of
     /// the fifo), as runc's returns once its init has taken the fifo's byte and is on its way to
     /// execve: a signal sent right after `start` must reach the program, not the executor, which is
-    /// pid 1 of its namespace without handlers and would drop it. Bounded: a stopped init
-    /// does not hang `start`.</summary>
-    private static void WaitForExec(int hupFd)
+    /// pid 1 of its namespace without handlers and would drop it. Bounded (but with startContainer
+    /// hooks, which take what they take): a stopped init does not hang `start`.</summary>
+    private static void WaitForExec(int hupFd, int timeoutMs)
     {
         var pfd = new LibC.PollFd { Fd = hupFd, Events = 0 };
-        long deadline = Environment.TickCount64 + 5000;
+        long deadline = Environment.TickCount64 + timeoutMs;
         while (true)
         {
-            long left = deadline - Environment.TickCount64;
-            if (left <= 0)
+            long left = timeoutMs < 0 ? -1 : deadline - Environment.TickCount64;
+            if (timeoutMs >= 0 && left <= 0)
                 return;
             int r = LibC.poll(&pfd, 1, (int)left);
             if (r >= 0 || LibC.Errno != LibC.EINTR)
                 return;
         }
+    }
+
+    /// <summary>What the init left in the fifo once it let go of it: nothing (it exec'd), its
+    /// failure (a startContainer hook), or `start`'s own byte unread (it died before it took it).</summary>
+    private void ReadStartFailure(int rfd)
+    {
+        byte* buf = stackalloc byte[Plan.ExecutorMessage.Size];
+        nint n = LibC.read(rfd, buf, Plan.ExecutorMessage.Size);
+        if (n == Plan.ExecutorMessage.Size)
+        {
+            var msg = Plan.ExecutorMessage.Decode(new ReadOnlySpan<byte>(buf, (int)n));
+            if (msg.Type == Plan.ExecutorMessageType.Error)
+                throw InitLauncher.StartFailure(Id, msg);
+        }
+        if (n > 0)
+            throw new RuntimeError($"cannot start container \"{Id}\": its init process has exited");
     }
 
     public void Kill(int signal)

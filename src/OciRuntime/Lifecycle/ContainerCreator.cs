@@ -62,6 +62,7 @@ internal static class ContainerCreator
         if (Cli.Log.DebugEnabled)
             Cli.Log.Debug($"container {o.Id}: bundle {bundle}, rootfs {rootfs}, a plan of {plan.Steps.Count} steps for the executor");
         IdMapWriter.CheckWritable(config);
+        CheckProcBindSources(config, bundle);
         IdmappedMountCheck.CheckWritable(config, bundle);
         if (o.Rootless is { Unprivileged: true } unprivileged)
             Rootless.RootlessIdMaps.Check(config, unprivileged);
@@ -85,6 +86,7 @@ internal static class ContainerCreator
             // attach costs ~50 µs per hierarchy). The executor waits at PlaceInCgroup until then;
             // the pid there is the spawned one (the init, or the process that will fork it).
             int placed = 0;
+            var created = DateTime.UtcNow;
             void Place(int pid)
             {
                 cgroup.AddProcess(pid);
@@ -116,7 +118,12 @@ internal static class ContainerCreator
             }, onSeccompFd: (notifyFd, pid) => SeccompListener.Send(config.Linux!.Seccomp!.ListenerPath
                     ?? throw new RuntimeError("linux.seccomp.listenerPath: required when SCMP_ACT_NOTIFY is used"), notifyFd,
                 SeccompListener.StateFor(o.Id, pid, bundle, config.Linux.Seccomp.ListenerMetadata, config.Annotations)),
-                consoleSocket: consoleFd, keepSync: o.StartedByCaller);
+                consoleSocket: consoleFd, keepSync: o.StartedByCaller,
+                hookState: pid => StateOutputJson.Serialize(new StateOutput
+                {
+                    Id = o.Id, Pid = pid, Status = ContainerStatus.Created.Name(), Bundle = bundle, Rootfs = rootfs,
+                    Created = created.ToString("yyyy-MM-ddTHH:mm:ss.fffffffZ"), Annotations = config.Annotations,
+                }, indented: false));
             try
             {
                 var stat = ProcStat.Read(launched.InitPid)
@@ -128,7 +135,7 @@ internal static class ContainerCreator
                     InitStartTime = stat.StartTime,
                     Bundle = bundle,
                     Rootfs = rootfs,
-                    Created = DateTime.UtcNow,
+                    Created = created,
                     Annotations = config.Annotations,
                     NoProcess = config.Process is null,
                     CgroupDirectories = new Dictionary<string, string>(cgroup.Directories),
@@ -164,6 +171,23 @@ internal static class ContainerCreator
                     Annotations = config.Annotations,
                 }, warnOnly: true);
             throw;
+        }
+    }
+
+    /// <summary>A bind onto /proc itself must bring a procfs (as runc's checkProcMount): anything
+    /// else would stand where the container's tools expect the kernel's files.</summary>
+    private static void CheckProcBindSources(Spec.Spec config, string bundle)
+    {
+        var mounts = config.Mounts ?? [];
+        for (int i = 0; i < mounts.Count; i++)
+        {
+            var m = mounts[i];
+            bool bind = m.Type == "bind" || (m.Options?.Any(o => o is "bind" or "rbind") ?? false);
+            if (!bind || string.IsNullOrEmpty(m.Source) || ContainerPath.Clean(m.Destination ?? "") != "/proc")
+                continue;
+            string source = Path.IsPathRooted(m.Source) ? m.Source : Path.GetFullPath(Path.Combine(bundle, m.Source));
+            if (!ProcFile.IsProcfs(source))
+                throw new RuntimeError($"mounts[{i}].source: {source} is not a proc filesystem: only a procfs may be bound onto /proc");
         }
     }
 

@@ -38,7 +38,8 @@ internal static unsafe class EarlyExecutor
     /// <summary>A plan fits what the early executor was told ahead when it starts by unsharing
     /// exactly that (or nothing was told).</summary>
     private static bool FitsUnsharedAhead(ExecutionPlan plan) =>
-        _unsharedAhead == 0 || plan.Steps is [UnshareStep u, ..] && u.Flags == _unsharedAhead;
+        _unsharedAhead == 0 || plan.Steps is [UnshareStep u, ..] && u.Flags == _unsharedAhead
+                            || plan.Steps is [CloseFdsStep, UnshareStep v, ..] && v.Flags == _unsharedAhead;
 
     /// <summary>Hands <paramref name="planFd"/> (the sealed plan) to the early executor when it was
     /// started as <paramref name="plan"/> wants: its pid and the host's end of its sync socket.

@@ -69,7 +69,7 @@ internal static unsafe class HookRunner
     }
 
     /// <summary>The state in a memfd at offset 0: any size, and the hook may read it as it likes.</summary>
-    private static int StateFd(byte[] bytes)
+    internal static int StateFd(byte[] bytes)
     {
         int fd = LibC.memfd_create("ociruntime-hook-state", LibC.MFD_CLOEXEC);
         if (fd < 0)

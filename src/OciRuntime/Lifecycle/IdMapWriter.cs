@@ -30,21 +30,7 @@ internal static class IdMapWriter
 
     internal static void WriteOne(int pid, string file, IReadOnlyList<IdRange> ranges, string field)
     {
-        string path = $"/proc/{pid}/{file}";
-        try
-        {
-            // One write(2) of the whole map: the kernel accepts a map only once, and only whole.
-            using var fs = new FileStream(path, FileMode.Open, FileAccess.Write, FileShare.ReadWrite, 1);
-            var bytes = System.Text.Encoding.ASCII.GetBytes(IdMappings.Format(ranges));
-            fs.Write(bytes);
-        }
-        catch (IOException e)
-        {
-            throw new RuntimeError($"{field}: writing {path}: {e.Message}");
-        }
-        catch (UnauthorizedAccessException e)
-        {
-            throw new RuntimeError($"{field}: writing {path}: {e.Message}");
-        }
+        // One write(2) of the whole map: the kernel accepts a map only once, and only whole.
+        Linux.ProcFile.Write($"/proc/{pid}/{file}", IdMappings.Format(ranges), field);
     }
 }

@@ -27,15 +27,19 @@ internal static unsafe class InitLauncher
     /// ConsoleSocket sync; -1 without a terminal</param>
     /// <param name="keepSync">after Ready, keep the sync socket open and return it: the plan waits
     /// for `start` at a SYNC (SyncTag.Start) rather than on an exec fifo</param>
+    /// <param name="hookState">the state JSON for the hooks the init runs (pid of the init → bytes),
+    /// sent in a memfd at SyncTag.HookState</param>
     public static LaunchedInit Launch(ExecutionPlan plan, Action<SyncTag, int> onSync, Action<int, int>? onSeccompFd = null,
-        bool untilExec = false, int consoleSocket = -1, Action<int>? whileStarting = null, bool keepSync = false)
+        bool untilExec = false, int consoleSocket = -1, Action<int>? whileStarting = null, bool keepSync = false,
+        Func<int, byte[]>? hookState = null)
     {
+        var ctx = new FollowContext(onSync, onSeccompFd, untilExec, consoleSocket, hookState);
         int planFd = WritePlan(plan.Encode());
         if (EarlyExecutor.TryUse(plan, planFd, out int early, out int earlyFd))
         {
             LibC.close(planFd);
             Cli.StartupTrace.MarkExecutorStarted("plan to the early executor");
-            return FollowSpawned(plan, early, earlyFd, image: -1, onSync, onSeccompFd, untilExec, consoleSocket, whileStarting, keepSync);
+            return FollowSpawned(plan, early, earlyFd, image: -1, ctx, whileStarting, keepSync);
         }
         int* sv = stackalloc int[2];
         if (LibC.socketpair(LibC.AF_UNIX, LibC.SOCK_SEQPACKET | LibC.SOCK_CLOEXEC, 0, sv) != 0)
@@ -68,13 +72,13 @@ internal static unsafe class InitLauncher
             throw new SyscallException("start the container's init", -spawned);
         }
         Cli.StartupTrace.MarkExecutorStarted("spawn executor");
-        return FollowSpawned(plan, spawned, hostFd, image, onSync, onSeccompFd, untilExec, consoleSocket, whileStarting, keepSync);
+        return FollowSpawned(plan, spawned, hostFd, image, ctx, whileStarting, keepSync);
     }
 
     /// <summary>From the spawn on: the host's part while the executor starts, then its messages
     /// until Ready (or the exec). Owns <paramref name="hostFd"/> and <paramref name="image"/>.</summary>
-    private static LaunchedInit FollowSpawned(ExecutionPlan plan, int spawned, int hostFd, int image, Action<SyncTag, int> onSync,
-        Action<int, int>? onSeccompFd, bool untilExec, int consoleSocket, Action<int>? whileStarting, bool keepSync)
+    private static LaunchedInit FollowSpawned(ExecutionPlan plan, int spawned, int hostFd, int image, FollowContext ctx,
+        Action<int>? whileStarting, bool keepSync)
     {
         int initPid = spawned;
         try
@@ -85,7 +89,7 @@ internal static unsafe class InitLauncher
             if (image >= 0)
                 LibC.close(image);
             image = -1;
-            Follow(plan, hostFd, ref initPid, onSync, onSeccompFd, untilExec, consoleSocket);
+            Follow(plan, hostFd, ref initPid, ctx);
             var launched = new LaunchedInit(initPid, spawned, keepSync ? hostFd : -1);
             if (keepSync)
                 hostFd = -1;
@@ -127,9 +131,12 @@ internal static unsafe class InitLauncher
         Reply(syncFd, ExecutorReply.Ok);
     }
 
-    private static void Follow(ExecutionPlan plan, int fd, ref int initPid, Action<SyncTag, int> onSync,
-        Action<int, int>? onSeccompFd, bool untilExec, int consoleSocket)
+    private sealed record FollowContext(Action<SyncTag, int> OnSync, Action<int, int>? OnSeccompFd, bool UntilExec,
+        int ConsoleSocket, Func<int, byte[]>? HookState);
+
+    private static void Follow(ExecutionPlan plan, int fd, ref int initPid, FollowContext ctx)
     {
+        var (onSync, onSeccompFd, untilExec, consoleSocket, hookState) = ctx;
         byte* buf = stackalloc byte[ExecutorMessage.Size];
         bool ready = false;
         while (true)
@@ -187,6 +194,9 @@ internal static unsafe class InitLauncher
                     if (err < 0)
                         throw new SyscallException("send the console socket to the container's init", -err);
                     break;
+                case ExecutorMessageType.Sync when (SyncTag)msg.Arg == SyncTag.HookState:
+                    SendHookState(fd, (hookState ?? throw new RuntimeError("the plan asks for the hooks' state, and there is none"))(initPid));
+                    break;
                 case ExecutorMessageType.Sync:
                     onSync((SyncTag)msg.Arg, initPid);
                     Reply(fd, ExecutorReply.Ok);
@@ -198,6 +208,50 @@ internal static unsafe class InitLauncher
             }
         }
     }
+
+    private static void SendHookState(int sock, byte[] state)
+    {
+        int memfd = HookRunner.StateFd(state);
+        try
+        {
+            int err = HostFds.oci_send_fd(sock, memfd, (uint)ExecutorReply.Ok);
+            if (err < 0)
+                throw new SyscallException("send the hooks' state to the container's init", -err);
+        }
+        finally
+        {
+            LibC.close(memfd);
+        }
+    }
+
+    /// <summary>
+    /// After `start` released an init that runs startContainer hooks: waits until it has exec'd the
+    /// program (its sync socket, close-on-exec, closes) or failed (an ERROR comes first), and
+    /// throws the failure. <paramref name="syncFd"/> for `run`; `start` learns it from the fifo.
+    /// </summary>
+    public static void AwaitExec(int syncFd, string id)
+    {
+        byte* buf = stackalloc byte[ExecutorMessage.Size];
+        while (true)
+        {
+            nint n = SyncSocket.Receive(syncFd, buf, ExecutorMessage.Size, out int passedFd);
+            if (passedFd >= 0)
+                LibC.close(passedFd);
+            if (n < 0 && LibC.Errno == LibC.EINTR)
+                continue;
+            if (n <= 0)
+                return; // EOF: exec'd (or gone without a word, which `run` sees in its exit status)
+            var msg = ExecutorMessage.Decode(new ReadOnlySpan<byte>(buf, (int)n));
+            if (msg.Type == ExecutorMessageType.Error)
+                throw StartFailure(id, msg);
+        }
+    }
+
+    /// <summary>A failure of the init after `start` (a startContainer hook, the exec).</summary>
+    public static RuntimeError StartFailure(string id, ExecutorMessage msg) => new(
+        $"cannot start container \"{id}\": " + (msg.What.StartsWith("hooks.", StringComparison.Ordinal)
+            ? msg.What
+            : $"{msg.What}: {LibC.StrError(msg.Errno)}"));
 
     private static void Reply(int fd, ExecutorReply reply)
     {

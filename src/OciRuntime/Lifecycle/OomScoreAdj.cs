@@ -11,26 +11,9 @@ internal static unsafe class OomScoreAdj
 {
     private const int EACCES = 13;
 
-    public static void Apply(int pid, int value)
-    {
-        string path = $"/proc/{pid}/oom_score_adj";
-        int fd = LibC.open(path, LibC.O_WRONLY | LibC.O_CLOEXEC, 0);
-        if (fd < 0)
-            throw Error(path, LibC.Errno);
-        try
-        {
-            byte[] text = Encoding.ASCII.GetBytes(value.ToString(System.Globalization.CultureInfo.InvariantCulture));
-            fixed (byte* p = text)
-                if (LibC.write(fd, p, text.Length) != text.Length)
-                    throw Error(path, LibC.Errno);
-        }
-        finally
-        {
-            LibC.close(fd);
-        }
-    }
-
-    private static RuntimeError Error(string path, int errno) => new(
-        $"process.oomScoreAdj: write {path}: {LibC.StrError(errno)}" +
-        (errno == EACCES ? "; a value below the runtime's own minimum needs CAP_SYS_RESOURCE, which the runtime does not have here" : ""));
+    public static void Apply(int pid, int value) =>
+        ProcFile.Write($"/proc/{pid}/oom_score_adj", value.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            "process.oomScoreAdj", errno => errno == EACCES
+                ? "; a value below the runtime's own minimum needs CAP_SYS_RESOURCE, which the runtime does not have here"
+                : "");
 }

@@ -5,13 +5,14 @@ namespace OciRuntime.Linux;
 /// <summary>
 /// Reads a file of the container's root filesystem from the host side, resolved with
 /// openat2(RESOLVE_IN_ROOT): a symlink in the image (etc/passwd -> /etc/shadow) resolves inside
-/// the rootfs, never to the host's file.
+/// the rootfs, never to the host's file; only a regular file is read.
 /// </summary>
 internal static unsafe partial class InRootFile
 {
     private const long SYS_openat2 = 437;
     private const ulong RESOLVE_NO_MAGICLINKS = 0x02, RESOLVE_IN_ROOT = 0x10;
     private const int MaxBytes = 1 << 20;
+    private const uint S_IFREG = 0x8000;
 
     private struct OpenHow
     {
@@ -38,6 +39,11 @@ internal static unsafe partial class InRootFile
                 return null;
             try
             {
+                // Only a regular file: the image could make it a device (a block device of the
+                // host's disk, /dev/kmsg) or a fifo, whose reading the runtime must not do.
+                byte* st = stackalloc byte[LibC.StatSize];
+                if (LibC.fstat(fd, st) != 0 || (*(uint*)(st + LibC.StatModeOffset) & LibC.S_IFMT) != S_IFREG)
+                    return null;
                 return SysFile.ReadToEnd(fd, MaxBytes, out _);
             }
             finally

@@ -21,6 +21,8 @@ internal static unsafe partial class LibC
     public const int EINTR = 4, ESRCH = 3, ENOENT = 2, EEXIST = 17, ENXIO = 6, EAGAIN = 11, ECHILD = 10, EBUSY = 16, EINVAL = 22;
     public const int ENOTSOCK = 88;
     public const int POLLIN = 1;
+    public const int POLLERR = 8;
+    public const int POLLHUP = 16;
 
     [LibraryImport(Lib, SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     public static partial int open(string path, int flags, int mode);

@@ -56,6 +56,10 @@ internal enum SyncTag : uint
 
     /// <summary>The init is in its network namespace: the host moves linux.netDevices into it.</summary>
     NetDevices = 22,
+
+    /// <summary>The host answers with the container's state JSON in a memfd (SCM_RIGHTS), the
+    /// stdin of the hooks the init runs itself (startContainer).</summary>
+    HookState = 23,
 }
 
 /// <summary>One struct oci_msg from the sync socket.</summary>

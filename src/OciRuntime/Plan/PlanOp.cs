@@ -55,6 +55,19 @@ internal enum PlanOp : uint
     UsernsFromPath = 61,
     IdmapTree = 62,
     AttachTree = 63,
+
+    // hardening (70-79)
+    CloseFds = 70,
+    OpenProcfs = 71,
+    RecvHookState = 72,
+    RunHook = 73,
+}
+
+/// <summary>enum oci_procfs_how in plan.h.</summary>
+internal enum ProcfsHow : uint
+{
+    New = 0,
+    Current = 1,
 }
 
 /// <summary>enum oci_seccomp_opts in plan.h.</summary>

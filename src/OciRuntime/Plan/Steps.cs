@@ -264,17 +264,62 @@ internal sealed record ExecStep(uint KeepFds, IReadOnlyList<string> Argv, IReadO
     public override PlanOp Op => PlanOp.Exec;
     public override void EncodePayload(PlanWriter w) { w.U32(KeepFds); w.StrList(Argv); w.StrList(Env); }
     public override string Describe() =>
-        $"execve [{string.Join(", ", Argv.Select(a => $"\"{a}\""))}] with {Env.Count} environment variables, fds 0-{KeepFds - 1} kept";
+        $"execve [{string.Join(", ", Argv.Select(a => $"\"{a}\""))}] with {Env.Count} environment variables, fds from {KeepFds} on closed";
     public bool Equals(ExecStep? o) => o is not null && KeepFds == o.KeepFds && Argv.SequenceEqual(o.Argv) &&
         Env.SequenceEqual(o.Env) && Origin == o.Origin;
     public override int GetHashCode() => HashCode.Combine(KeepFds, Argv.Count, Origin);
+}
+
+internal sealed record CloseFdsStep(uint KeepFds, string Origin) : Step(Origin)
+{
+    public override PlanOp Op => PlanOp.CloseFds;
+    public override void EncodePayload(PlanWriter w) => w.U32(KeepFds);
+    public override string Describe() => $"close every inherited fd from {KeepFds} on (fds 0-{KeepFds - 1} kept)";
+}
+
+internal sealed record OpenProcfsStep(ProcfsHow How, string Origin) : Step(Origin)
+{
+    public override PlanOp Op => PlanOp.OpenProcfs;
+    public override void EncodePayload(PlanWriter w) => w.U32((uint)How);
+    public override string Describe() => How == ProcfsHow.New
+        ? "mount a procfs of the runtime's own (detached) for the writes to /proc"
+        : "open the runtime's /proc for the writes to /proc";
+}
+
+internal sealed record RecvHookStateStep(SyncTag Tag, string Origin) : Step(Origin)
+{
+    public override PlanOp Op => PlanOp.RecvHookState;
+    public override void EncodePayload(PlanWriter w) => w.U32((uint)Tag);
+    public override string Describe() => "receive the container's state for the hooks";
+}
+
+/// <summary>A hook the init runs itself, with its own credentials, capabilities, seccomp filter,
+/// cgroup and namespaces (startContainer, as runc); Label names it in errors.</summary>
+internal sealed record RunHookStep(string Label, string Path, IReadOnlyList<string> Argv, IReadOnlyList<string> Env,
+    uint TimeoutSeconds, string Origin) : Step(Origin)
+{
+    public override PlanOp Op => PlanOp.RunHook;
+    public override void EncodePayload(PlanWriter w)
+    {
+        w.Str(Label);
+        w.Str(Path);
+        w.StrList(Argv);
+        w.StrList(Env);
+        w.U32(TimeoutSeconds);
+    }
+    public override string Describe() =>
+        $"run the hook {Path} [{string.Join(", ", Argv.Select(a => $"\"{a}\""))}]" +
+        (TimeoutSeconds > 0 ? $", killed after {TimeoutSeconds} s" : "");
+    public bool Equals(RunHookStep? o) => o is not null && Label == o.Label && Path == o.Path &&
+        Argv.SequenceEqual(o.Argv) && Env.SequenceEqual(o.Env) && TimeoutSeconds == o.TimeoutSeconds && Origin == o.Origin;
+    public override int GetHashCode() => HashCode.Combine(Label, Path, Origin);
 }
 
 internal sealed record WriteProcStep(string Path, string Value, string Origin) : Step(Origin)
 {
     public override PlanOp Op => PlanOp.WriteProc;
     public override void EncodePayload(PlanWriter w) { w.Str(Path); w.Str(Value); }
-    public override string Describe() => $"write \"{Value}\" to <root>{Path}";
+    public override string Describe() => $"write \"{Value}\" to <procfs>/{Path}";
 }
 
 internal sealed record RecvConsoleStep(SyncTag Tag, string Origin) : Step(Origin)

@@ -40,6 +40,14 @@ internal static class ExecPlanner
         var steps = new List<Step>();
         var warnings = new List<string>();
 
+        // The caller's leaked fds go first, as for `create` (CVE-2024-21626).
+        steps.Add(new CloseFdsStep((uint)(3 + req.PreserveFds), "--preserve-fds"));
+
+        // The labels are written through the runtime's own /proc, opened before any of the
+        // container's namespaces is joined: a mount the container made cannot redirect them.
+        if (ProcessAttributesPlanner.NeedsProcfs(req.Process))
+            steps.Add(new OpenProcfsStep(ProcfsHow.Current, "process"));
+
         // Into the container's cgroup first, so the forked process starts there.
         steps.Add(new SyncStep(SyncTag.PlaceInCgroup, "the container's cgroup"));
 

@@ -18,6 +18,7 @@ internal static class MountPlanner
 
         var opts = MountOptions.Parse(m.Options, $"{field}.options");
         string type = m.Type ?? "";
+        CheckProcDestination(dest, type, opts.Bind || type == "bind", field);
 
         if (type == "cgroup")
         {
@@ -62,6 +63,34 @@ internal static class MountPlanner
 
         if (opts.Propagation != 0)
             propagation.Add(new PropagateStep(dest, opts.Propagation, MountOpts.TargetInRoot, $"{field}.options"));
+    }
+
+    /// <summary>The files below /proc a mount may cover (runc's list: what lxcfs emulates).</summary>
+    public static readonly string[] ProcMountAllowList =
+    [
+        "/proc/cpuinfo", "/proc/diskstats", "/proc/meminfo", "/proc/stat", "/proc/swaps", "/proc/uptime",
+        "/proc/loadavg", "/proc/slabinfo", "/proc/net/dev", "/proc/sys/kernel/ns_last_pid",
+    ];
+
+    /// <summary>
+    /// A mount inside /proc could put another file (a host's procfs file from a shared volume, say
+    /// /proc/sys/kernel/core_pattern) where the runtime or the container's tools expect a /proc
+    /// file: refused, but for the few files lxcfs emulates (as runc). /proc itself takes a proc
+    /// filesystem or a bind (whose source ContainerCreator checks to be procfs, as runc).
+    /// </summary>
+    internal static void CheckProcDestination(string dest, string type, bool bind, string field)
+    {
+        if (dest == "/proc")
+        {
+            if (type == "proc" || bind)
+                return;
+            throw new PlanningException($"{field}.destination", $"only a proc filesystem may be mounted on /proc, not \"{type}\"");
+        }
+        if (!dest.StartsWith("/proc/", StringComparison.Ordinal) || ProcMountAllowList.Contains(dest))
+            return;
+        throw new PlanningException($"{field}.destination",
+            $"\"{dest}\" is inside /proc, where only {string.Join(", ", ProcMountAllowList)} may be mounted over " +
+            "(a mount there could redirect what is written to /proc: linux.sysctl, the process's labels)");
     }
 
     private static bool SysfsNeedsBind(Spec.Spec config) =>

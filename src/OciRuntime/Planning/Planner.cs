@@ -16,6 +16,11 @@ internal static class Planner
         var steps = new List<Step>();
         var warnings = new List<string>();
 
+        // The fds the runtime's caller left open and the container is not given are closed
+        // before anything else (CVE-2024-21626): from here on no process that can see the init
+        // reaches a host directory through /proc/<pid>/fd while it waits for `start`.
+        steps.Add(new CloseFdsStep((uint)(3 + req.PreserveFds), "--preserve-fds"));
+
         // Id-mapped mount sources are cloned and mapped while the executor is still in the
         // runtime's user namespace: inside the container's it could not (IdmappedMountPlanner).
         IdmappedMountPlanner.PlanSources(req, steps);
@@ -75,7 +80,7 @@ internal static class Planner
         for (int i = from; i < steps.Count; i++)
         {
             var s = steps[i];
-            if (s is not (PropagateStep or MountStep or OpenRootStep) || cgroupMounts.Contains(s.Origin))
+            if (s is not (PropagateStep or MountStep or OpenRootStep or OpenProcfsStep) || cgroupMounts.Contains(s.Origin))
                 return i;
         }
         return steps.Count;

@@ -73,23 +73,28 @@ internal static class ProcessAttributesPlanner
         }
     }
 
-    /// <summary>The exec labels: written to /proc/self/attr of the container's own procfs, so the
-    /// next execve (the container's program) runs under them.</summary>
+    /// <summary>The exec labels: written to /proc/thread-self/attr through the runtime's own procfs
+    /// (OPEN_PROCFS, see <see cref="NeedsProcfs"/>), so the next execve (the container's program)
+    /// runs under them and no mount the container made can redirect the write.</summary>
     public static void PlanLabels(Spec.Process p, HostFacts host, List<Step> steps)
     {
         if (p.ApparmorProfile is { Length: > 0 } profile)
         {
             if (!host.AppArmor)
                 throw new PlanningException("process.apparmorProfile", $"AppArmor is not enabled on this host, so profile \"{profile}\" cannot be applied");
-            steps.Add(new WriteProcStep("/proc/self/attr/apparmor/exec", "exec " + profile, "process.apparmorProfile"));
+            steps.Add(new WriteProcStep("thread-self/attr/apparmor/exec", "exec " + profile, "process.apparmorProfile"));
         }
         if (p.SelinuxLabel is { Length: > 0 } label)
         {
             if (!host.Selinux)
                 throw new PlanningException("process.selinuxLabel", $"SELinux is not enabled on this host, so label \"{label}\" cannot be applied");
-            steps.Add(new WriteProcStep("/proc/self/attr/exec", label, "process.selinuxLabel"));
+            steps.Add(new WriteProcStep("thread-self/attr/exec", label, "process.selinuxLabel"));
         }
     }
+
+    /// <summary>The process's labels are written through procfs (an OPEN_PROCFS must come first).</summary>
+    public static bool NeedsProcfs(Spec.Process? p) =>
+        p is not null && (p.ApparmorProfile is { Length: > 0 } || p.SelinuxLabel is { Length: > 0 });
 
     public static void CheckMountLabel(PlanRequest req)
     {

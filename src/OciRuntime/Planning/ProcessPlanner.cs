@@ -30,7 +30,11 @@ internal static class ProcessPlanner
             steps.Add(new WaitFifoStep("start"));
             return;
         }
-        var env = PlanUpToExec(p, req.Config.Linux, req.Host, steps, warnings, req.SetgroupsDenied);
+        var startHooks = req.Config.Hooks?.StartContainer ?? [];
+        var env = PlanUpToExec(p, req.Config.Linux, req.Host, steps, warnings, req.SetgroupsDenied,
+            filterBeforeHooks: startHooks.Count > 0);
+        if (startHooks.Count > 0)
+            steps.Add(new RecvHookStateStep(SyncTag.HookState, "hooks.startContainer"));
         steps.Add(new NotifyStep(SyncTag.Ready, "create"));
         // `create` leaves the init waiting on the exec fifo for another process's `start`, for
         // as long as the caller likes: first it lets go of the executor's code pages, most of
@@ -42,6 +46,18 @@ internal static class ProcessPlanner
         {
             steps.Add(new ReleaseCodeStep("create"));
             steps.Add(new WaitFifoStep("start"));
+        }
+        // startContainer: run by the init itself, after `start`, right before the exec: with the
+        // process's user, capabilities, no_new_privs, seccomp filter (loaded by now unless
+        // noNewPrivileges defers it to the exec, as runc), cgroup and namespaces, and resolved in
+        // its root; never with the runtime's privileges.
+        for (int i = 0; i < startHooks.Count; i++)
+        {
+            var h = startHooks[i];
+            string field = $"hooks.startContainer[{i}]";
+            string path = h.Path ?? throw new PlanningException($"{field}.path", "required");
+            steps.Add(new RunHookStep(field, path, h.Args is { Count: > 0 } a ? a : [path], h.Env ?? [],
+                (uint)(h.Timeout ?? 0), field));
         }
         steps.Add(new ExecStep((uint)(3 + req.PreserveFds), p.Args!, WithHome(env, req.Home), "process.args"));
     }
@@ -55,8 +71,11 @@ internal static class ProcessPlanner
     /// </summary>
     /// <param name="setgroupsDenied">the user namespace's setgroups is "deny" (rootless, one gid
     /// mapped): setgroups(2) fails there, so it is left out and additionalGids are refused</param>
+    /// <param name="filterBeforeHooks">startContainer hooks run before the exec: without
+    /// no_new_privs the filter is then loaded before the capabilities drop (as runc), so that the
+    /// hooks run under it and never with CAP_SYS_ADMIN held for a filter loaded at the exec</param>
     public static List<string> PlanUpToExec(Spec.Process p, Spec.Linux? linux, HostFacts host, List<Step> steps,
-        List<string> warnings, bool setgroupsDenied = false)
+        List<string> warnings, bool setgroupsDenied = false, bool filterBeforeHooks = false)
     {
         if (p.Args is not { Count: > 0 })
             throw new PlanningException("process.args", "must name the program to run");
@@ -81,7 +100,7 @@ internal static class ProcessPlanner
         steps.Add(new UmaskStep(p.User?.Umask ?? DefaultUmask, "process.user.umask"));
 
         var caps = p.Capabilities is null ? null : CapabilitySets.From(p.Capabilities, host.RuntimeBoundingSet, warnings);
-        var seccomp = linux?.Seccomp is { } sc ? SeccompPlanner.Plan(sc, p.NoNewPrivileges == true, caps is not null, warnings) : default;
+        var seccomp = linux?.Seccomp is { } sc ? SeccompPlanner.Plan(sc, p.NoNewPrivileges == true, caps is not null && !filterBeforeHooks, warnings) : default;
         // Without no_new_privs the filter needs CAP_SYS_ADMIN when it is loaded, after the steps below.
         bool holdSysAdmin = seccomp.Step is not null && p.NoNewPrivileges != true &&
                             seccomp.When != SeccompPlanner.Moment.BeforeCapabilityDrop;

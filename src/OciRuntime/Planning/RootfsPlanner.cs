@@ -37,6 +37,12 @@ internal static class RootfsPlanner
         steps.Add(new MountStep(req.RootfsPath, req.RootfsPath, "", "", MS_BIND | MS_REC, MountOpts.None, "root.path"));
         steps.Add(new OpenRootStep(req.RootfsPath, "root.path"));
 
+        // The writes to /proc (sysctls, labels) go through a procfs of the runtime's own, made
+        // now, in the container's pid namespace and before any mount of the config: none of them
+        // can be mounted over the files written (CVE-2019-19921, CVE-2025-52881).
+        if (SysctlPlanner.Any(config) || ProcessAttributesPlanner.NeedsProcfs(config.Process))
+            steps.Add(new OpenProcfsStep(ProcfsHow.New, SysctlPlanner.Any(config) ? "linux.sysctl" : "process"));
+
         var mounts = config.Mounts ?? [];
         var propagation = new List<Step>();
         for (int i = 0; i < mounts.Count; i++)

@@ -6,8 +6,9 @@ namespace OciRuntime.Planning;
 /// linux.sysctl: only sysctls that belong to a namespace the container has of its own, so that a
 /// container can never change the host's kernel settings: the IPC ones (kernel.msg*, kernel.sem,
 /// kernel.shm*, fs.mqueue.*) need an ipc namespace, net.* a network namespace, kernel.hostname and
-/// kernel.domainname a uts namespace (as runc's list). Written through the container's own /proc
-/// after pivot_root, before /proc/sys is made read-only.
+/// kernel.domainname a uts namespace (as runc's list). Written after pivot_root, before /proc/sys
+/// is made read-only, through the runtime's own procfs instance (OPEN_PROCFS, mounted before any
+/// of the config's mounts): a mount over a sysctl's path cannot redirect the write.
 /// </summary>
 internal static class SysctlPlanner
 {
@@ -33,6 +34,8 @@ internal static class SysctlPlanner
         return null;
     }
 
+    public static bool Any(Spec.Spec config) => config.Linux?.Sysctl is { Count: > 0 };
+
     public static void Plan(Spec.Spec config, List<Step> steps)
     {
         var sysctl = config.Linux?.Sysctl;
@@ -51,7 +54,7 @@ internal static class SysctlPlanner
             // A key with dots may hold a '/' in a component (an interface name "eth0.100" written
             // as "net/ipv4/conf/eth0.100/forwarding"); with '/' separators the dots are kept.
             string path = key.Contains('/') ? key : key.Replace('.', '/');
-            steps.Add(new WriteProcStep("/proc/sys/" + path, value, field));
+            steps.Add(new WriteProcStep("sys/" + path, value, field));
         }
     }
 }

@@ -66,15 +66,7 @@ internal static class RootlessIdMaps
 
     private static void WriteSetgroupsDeny(int pid)
     {
-        string path = $"/proc/{pid}/setgroups";
-        try
-        {
-            File.WriteAllText(path, "deny");
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new RuntimeError($"linux.gidMappings: writing {path}: {e.Message}");
-        }
+        Linux.ProcFile.Write($"/proc/{pid}/setgroups", "deny", "linux.gidMappings");
     }
 
     private static string ReadOrEmpty(string path) => SysFile.TryRead(path, out _) ?? "";

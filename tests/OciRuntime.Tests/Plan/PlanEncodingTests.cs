@@ -103,6 +103,12 @@ public class PlanEncodingTests
         foreach (var o in Enum.GetValues<SeccompOpts>().Where(o => o != SeccompOpts.None))
             Assert.Equal(seccompOpts[o.ToString().ToUpperInvariant()], (uint)o);
 
+        var procfs = Regex.Matches(header, @"OCI_PROCFS_(\w+) = (\d+),")
+            .ToDictionary(m => m.Groups[1].Value.Replace("_", ""), m => uint.Parse(m.Groups[2].Value));
+        Assert.Equal(Enum.GetValues<ProcfsHow>().Length, procfs.Count);
+        foreach (var h in Enum.GetValues<ProcfsHow>())
+            Assert.Equal(procfs[h.ToString().ToUpperInvariant()], (uint)h);
+
         Assert.Matches($@"OCI_PLAN_MAGIC 0x{PlanFormat.Magic:X8}u", header);
         Assert.Contains($"#define OCI_EXECUTOR_ENV \"{PlanFormat.ExecutorEnv}\"", header);
         // struct oci_msg: three u32 and what[52] = 64 bytes.

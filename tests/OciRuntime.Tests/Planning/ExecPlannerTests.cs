@@ -20,7 +20,8 @@ public class ExecPlannerTests
     public void Joins_the_cgroup_then_every_namespace_user_first_mount_last_then_forks()
     {
         var plan = Plan(ProcessOf(Sh), "mount", "network", "pid", "uts", "ipc", "cgroup", "user");
-        Assert.Equal(new SyncStep(SyncTag.PlaceInCgroup, "the container's cgroup"), plan.Steps[0]);
+        Assert.Equal(new CloseFdsStep(3, "--preserve-fds"), plan.Steps[0]);
+        Assert.Equal(new SyncStep(SyncTag.PlaceInCgroup, "the container's cgroup"), plan.Steps[1]);
         var joins = plan.StepsOf<SetnsStep>();
         Assert.Equal(new[] { "user", "ipc", "uts", "net", "pid", "cgroup", "mnt" }.Select(n => $"/proc/4242/ns/{n}"),
             joins.Select(s => s.Path));
@@ -39,7 +40,7 @@ public class ExecPlannerTests
         var ops = plan.Steps.Select(s => s.Op).ToList();
         Assert.Equal(new[]
         {
-            PlanOp.Sync, PlanOp.Setns, PlanOp.Setns, PlanOp.Fork,
+            PlanOp.CloseFds, PlanOp.Sync, PlanOp.Setns, PlanOp.Setns, PlanOp.Fork,
             PlanOp.Setsid, PlanOp.Chdir, PlanOp.Umask, PlanOp.SetUser, PlanOp.ResolveExec, PlanOp.Notify, PlanOp.Exec,
         }, ops);
         Assert.DoesNotContain(plan.Steps, s => s is WaitFifoStep or OpenFifoStep or UnshareStep or MountStep);
@@ -53,7 +54,8 @@ public class ExecPlannerTests
     {
         var p = ProcessOf("""{ "args": ["/bin/true"], "cwd": "/", "execCPUAffinity": { "initial": "0", "final": "0-1" } }""");
         var plan = Plan(p);
-        Assert.Equal(new SyncStep(SyncTag.PlaceInCgroup, "the container's cgroup"), plan.Steps[0]);
+        Assert.Equal(new CloseFdsStep(3, "--preserve-fds"), plan.Steps[0]);
+        Assert.Equal(new SyncStep(SyncTag.PlaceInCgroup, "the container's cgroup"), plan.Steps[1]);
     }
 
     [Fact]

@@ -42,12 +42,12 @@ public class IdmappedMountPlannerTests
             { "destination": "/data", "type": "bind", "source": "/srv/data", "options": ["rbind", "ro"], {{Maps}} }
             """));
         var s = plan.Steps;
-        Assert.Equal(new UsernsFromMapsStep(0, "0 1000 10\n", "0 2000 10\n", "mounts[0].uidMappings"), s[0]);
+        Assert.Equal(new UsernsFromMapsStep(0, "0 1000 10\n", "0 2000 10\n", "mounts[0].uidMappings"), s[1]);
         Assert.Equal(new IdmapTreeStep(0, 0, "/srv/data", MS_SLAVE | MS_REC,
-            IdmapOpts.CloneRecursive | IdmapOpts.CloseUserns, "mounts[0]"), s[1]);
+            IdmapOpts.CloneRecursive | IdmapOpts.CloseUserns, "mounts[0]"), s[2]);
         // Both before any namespace is made. The executor reaches its helper through the host's
         // /proc by pid, so it must not be cloned into the new pid namespace: it forks the init.
-        Assert.True(1 < plan.IndexOf<UnshareStep>());
+        Assert.True(2 < plan.IndexOf<UnshareStep>());
         Assert.Equal(0u, plan.SpawnNamespaces);
         Assert.Single(plan.StepsOf<ForkStep>());
         var attach = plan.StepsOf<AttachTreeStep>().Single();

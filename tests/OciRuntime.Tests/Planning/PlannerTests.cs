@@ -16,7 +16,7 @@ public class PlannerTests
         var ops = plan.Steps.Select(s => s.Op).ToList();
         Assert.Equal(new[]
         {
-            PlanOp.Unshare, PlanOp.Propagate, PlanOp.Mount, PlanOp.OpenRoot, PlanOp.Sync,
+            PlanOp.CloseFds, PlanOp.Unshare, PlanOp.Propagate, PlanOp.Mount, PlanOp.OpenRoot, PlanOp.Sync,
             PlanOp.Mknod, PlanOp.Mknod, PlanOp.Mknod, PlanOp.Mknod, PlanOp.Mknod, PlanOp.Mknod,
             PlanOp.Symlink, PlanOp.Symlink, PlanOp.Symlink, PlanOp.Symlink, PlanOp.Symlink,
             PlanOp.OpenFifo, PlanOp.PivotRoot, PlanOp.Propagate,
@@ -26,11 +26,12 @@ public class PlannerTests
         // The pid namespace by the host's clone of the executor (which is then the init, no fork);
         // the cgroup after the other namespaces and the rootfs mounts (the host makes it meanwhile).
         Assert.Equal(Namespaces.CLONE_NEWPID, plan.SpawnNamespaces);
-        Assert.Equal(new UnshareStep(Namespaces.CLONE_NEWNS, "linux.namespaces"), plan.Steps[0]);
-        Assert.Equal(new PropagateStep("/", MS_SLAVE | MS_REC, MountOpts.None, "linux.rootfsPropagation"), plan.Steps[1]);
-        Assert.Equal(new MountStep("/b/rootfs", "/b/rootfs", "", "", MS_BIND | MS_REC, MountOpts.None, "root.path"), plan.Steps[2]);
-        Assert.Equal(new SyncStep(SyncTag.PlaceInCgroup, "linux.cgroupsPath"), plan.Steps[4]);
-        Assert.Equal(new OpenFifoStep("/run/oci/x/exec.fifo", "exec fifo"), plan.Steps[16]);
+        Assert.Equal(new CloseFdsStep(3, "--preserve-fds"), plan.Steps[0]);
+        Assert.Equal(new UnshareStep(Namespaces.CLONE_NEWNS, "linux.namespaces"), plan.Steps[1]);
+        Assert.Equal(new PropagateStep("/", MS_SLAVE | MS_REC, MountOpts.None, "linux.rootfsPropagation"), plan.Steps[2]);
+        Assert.Equal(new MountStep("/b/rootfs", "/b/rootfs", "", "", MS_BIND | MS_REC, MountOpts.None, "root.path"), plan.Steps[3]);
+        Assert.Equal(new SyncStep(SyncTag.PlaceInCgroup, "linux.cgroupsPath"), plan.Steps[5]);
+        Assert.Equal(new OpenFifoStep("/run/oci/x/exec.fifo", "exec fifo"), plan.Steps[17]);
         Assert.Equal(new ExecStep(3, ["/bin/sh"], ["PATH=/bin:/usr/bin", "HOME=/"], "process.args"), plan.Steps[^1]);
     }
 
@@ -365,5 +366,24 @@ public class PlannerTests
         Assert.True(sync > steps.FindLastIndex(s => s is UnshareStep or ForkStep), "the sync comes before the namespaces exist");
         Assert.True(sync < plan.IndexOf<ExecStep>());
         Assert.DoesNotContain(PlanOf(Minimal).Steps, s => s is SyncStep { Tag: SyncTag.NetDevices });
+    }
+
+    [Fact]
+    public void StartContainer_hooks_are_run_by_the_init_after_start_right_before_the_exec()
+    {
+        var json = Minimal.Replace("\"linux\":", """
+            "hooks": { "startContainer": [ { "path": "/bin/hook", "args": ["hook", "a"], "env": ["X=1"], "timeout": 5 },
+                                           { "path": "/bin/other" } ] },
+            "linux":
+            """);
+        var plan = PlanOf(json);
+        var steps = plan.Steps.ToList();
+        int state = plan.IndexOf<RecvHookStateStep>(), ready = steps.FindIndex(s => s is NotifyStep { Tag: SyncTag.Ready });
+        Assert.Equal(new RecvHookStateStep(SyncTag.HookState, "hooks.startContainer"), steps[state]);
+        Assert.True(state < ready);
+        Assert.Equal(new RunHookStep("hooks.startContainer[0]", "/bin/hook", ["hook", "a"], ["X=1"], 5, "hooks.startContainer[0]"), steps[^3]);
+        Assert.Equal(new RunHookStep("hooks.startContainer[1]", "/bin/other", ["/bin/other"], [], 0, "hooks.startContainer[1]"), steps[^2]);
+        Assert.IsType<WaitFifoStep>(steps[^4]);
+        Assert.IsType<ExecStep>(steps[^1]);
     }
 }

@@ -27,7 +27,8 @@ public class UserNamespacePlannerTests
     public void New_user_namespace_is_unshared_alone_first_then_the_maps_then_root_then_the_rest()
     {
         var plan = PlanOf(WithUserNs());
-        var s = plan.Steps;
+        var s = plan.Steps.Skip(1).ToList();
+        Assert.Equal(new CloseFdsStep(3, "--preserve-fds"), plan.Steps[0]);
         Assert.Equal(new OpenFifoStep("/run/oci/x/exec.fifo", "exec fifo"), s[0]);
         Assert.Equal(new UnshareStep(Namespaces.CLONE_NEWUSER, "linux.namespaces[2]"), s[1]);
         Assert.Equal(new SyncStep(SyncTag.WriteIdMaps, "linux.uidMappings"), s[2]);

@@ -37,11 +37,16 @@ public class ProcessSecurityPlanningTests
         Assert.Equal(ns, SysctlPlanner.NamespaceOf(key));
 
     [Fact]
-    public void Sysctls_are_written_through_the_containers_proc_before_proc_sys_is_readonly()
+    public void Sysctls_are_written_through_the_runtimes_own_procfs_before_proc_sys_is_readonly()
     {
         var p = PlannerFixture.PlanOf(Config(AllNs, """ "sysctl": { "net.ipv4.ip_forward": "1", "kernel.shmmax": "4096" }, """));
         var writes = p.StepsOf<WriteProcStep>();
-        Assert.Equal(["/proc/sys/kernel/shmmax", "/proc/sys/net/ipv4/ip_forward"], writes.Select(w => w.Path));
+        Assert.Equal(["sys/kernel/shmmax", "sys/net/ipv4/ip_forward"], writes.Select(w => w.Path));
+        // Through a procfs of the runtime's own, made before the first mount of the config.
+        int procfs = p.IndexOf<OpenProcfsStep>();
+        Assert.Equal(new OpenProcfsStep(ProcfsHow.New, "linux.sysctl"), p.Steps[procfs]);
+        Assert.True(procfs < p.IndexOf<PivotRootStep>());
+        Assert.IsType<OpenRootStep>(p.Steps[procfs - 1]);
         Assert.Equal("linux.sysctl[\"net.ipv4.ip_forward\"]", writes[1].Origin);
         int readonlyProcSys = p.Steps.ToList().FindIndex(s => s is MountStep { Target: "/proc/sys" });
         int pivot = p.IndexOf<PivotRootStep>();
@@ -107,8 +112,9 @@ public class ProcessSecurityPlanningTests
         var host = PlannerFixture.HybridHost with { AppArmor = true, Selinux = true };
         var p = PlannerFixture.PlanOf(Config(AllNs, "", "\"apparmorProfile\": \"p1\", \"selinuxLabel\": \"l1\","), host: host);
         var w = p.StepsOf<WriteProcStep>();
-        Assert.Contains(w, s => s.Path == "/proc/self/attr/apparmor/exec" && s.Value == "exec p1");
-        Assert.Contains(w, s => s.Path == "/proc/self/attr/exec" && s.Value == "l1");
+        Assert.Contains(w, s => s.Path == "thread-self/attr/apparmor/exec" && s.Value == "exec p1");
+        Assert.Contains(w, s => s.Path == "thread-self/attr/exec" && s.Value == "l1");
+        Assert.True(p.IndexOf<OpenProcfsStep>() < p.IndexOf<WriteProcStep>());
     }
 
     [Fact]
