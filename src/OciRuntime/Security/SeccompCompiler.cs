@@ -75,6 +75,7 @@ internal static unsafe class SeccompCompiler
             Check(LibSeccomp.seccomp_attr_set(ctx, LibSeccomp.AttrCtlNnp, 0), F, "set the no_new_privs attribute");
 
             var arches = s.Architectures ?? [];
+            var archTokens = new List<uint>();
             for (int i = 0; i < arches.Count; i++)
             {
                 string field = SpecPath.Item(F + ".architectures", i);
@@ -82,6 +83,8 @@ internal static unsafe class SeccompCompiler
                 uint token = name.Length == 0 ? 0 : LibSeccomp.seccomp_arch_resolve_name(name);
                 if (token == 0)
                     throw new PlanningException(field, $"unknown seccomp architecture \"{arches[i]}\" (or one libseccomp {LibraryVersion()} does not support)");
+                if (!archTokens.Contains(token))
+                    archTokens.Add(token);
                 int rc = LibSeccomp.seccomp_arch_add(ctx, token);
                 if (rc < 0 && rc != -LibC.EEXIST)
                     Check(rc, field, $"add architecture {arches[i]}");
@@ -144,12 +147,50 @@ internal static unsafe class SeccompCompiler
 
             pfcText = pfc ? Export(ctx, pfc: true, out _) : "";
             Export(ctx, pfc: false, out byte[] bpf);
-            return new SeccompFilter(ToProgram(bpf), flags, notify, warnings);
+            uint[] program = ToProgram(bpf);
+            if (NeedsEnosysStub(s.DefaultAction!, defAction))
+            {
+                if (archTokens.Count == 0)
+                    archTokens.Add(LibSeccomp.seccomp_arch_native());
+                program = [.. SeccompEnosysStub.Build(NewestSyscalls(archTokens, syscalls)), .. program];
+                if (program.Length / 2 > SeccompEnosysStub.MaxInstructions)
+                    throw new PlanningException(F, $"the filter has {program.Length / 2} BPF instructions, more than the kernel's {SeccompEnosysStub.MaxInstructions}");
+            }
+            return new SeccompFilter(program, flags, notify, warnings);
         }
         finally
         {
             LibSeccomp.seccomp_release(ctx);
         }
+    }
+
+    /// <summary>As runc (libcontainer/seccomp/patchbpf): a system call newer than every one the
+    /// profile names gets ENOSYS rather than the default action, so that a libc falls back to the
+    /// older call (clone3 → clone, faccessat2 → faccessat, ...). Not when the default lets calls
+    /// through (ALLOW, LOG, TRACE: a tracer handles new calls itself), nor when the default already
+    /// is ERRNO(ENOSYS).</summary>
+    private static bool NeedsEnosysStub(string defaultAction, uint defAction) =>
+        defaultAction is not ("SCMP_ACT_ALLOW" or "SCMP_ACT_LOG" or "SCMP_ACT_TRACE")
+        && defAction != (SeccompNumbers.RetErrno | SeccompEnosysStub.Enosys);
+
+    /// <summary>Per architecture of the filter, the largest number among the names the profile
+    /// lists (any action, even the default's; names an architecture lacks and libseccomp's
+    /// negative pseudo-numbers are left out). An architecture none of whose names resolves gets no
+    /// stub (runc: the same).</summary>
+    private static List<(uint Arch, int Newest)> NewestSyscalls(List<uint> archTokens, List<LinuxSyscall> syscalls)
+    {
+        var result = new List<(uint, int)>();
+        foreach (uint arch in archTokens)
+        {
+            int newest = -1;
+            foreach (var sc in syscalls)
+                foreach (string? name in sc.Names ?? [])
+                    if (!string.IsNullOrEmpty(name))
+                        newest = Math.Max(newest, LibSeccomp.seccomp_syscall_resolve_name_arch(arch, name));
+            if (newest > 0)
+                result.Add((arch, newest));
+        }
+        return result;
     }
 
     private static List<LibSeccomp.ArgCmp> Conditions(List<LinuxSeccompArg> args, string field)

@@ -145,6 +145,32 @@ public sealed class SeccompTests : ConformanceTest
         Assert.Equal("ENOSYS", Rt.Run(b).Probe.Get("error"));
     }
 
+    /// <summary>As runc: under a deny-by-default profile, a system call newer than every one the
+    /// profile names gets ENOSYS (a libc then falls back to the older call: clone3 → clone,
+    /// faccessat2 → faccessat), an older one it does not name gets the default errno. The newest
+    /// name here is rseq (334); clone3 is 435, faccessat2 439, getppid 110.</summary>
+    [Theory]
+    [InlineData("435", "ENOSYS")]
+    [InlineData("439", "ENOSYS")]
+    [InlineData(Getppid, "EPERM")]
+    public void Syscalls_newer_than_the_profile_get_ENOSYS_older_ones_the_default(string nr, string expected)
+    {
+        string[] allow =
+        [
+            "execve", "brk", "arch_prctl", "set_tid_address", "set_robust_list", "rseq", "prlimit64", "mprotect",
+            "readlink", "readlinkat", "getrandom", "write", "exit_group", "exit", "newfstatat", "fstat", "mmap", "munmap",
+            "uname", "getpid",
+        ];
+        var b = NewBundle().Probe("syscall", nr);
+        b.Linux["seccomp"] = new JsonObject
+        {
+            ["defaultAction"] = "SCMP_ACT_ERRNO",
+            ["architectures"] = new JsonArray("SCMP_ARCH_X86_64", "SCMP_ARCH_X86", "SCMP_ARCH_X32"),
+            ["syscalls"] = new JsonArray(new JsonObject { ["names"] = new JsonArray(allow.Select(a => (JsonNode)a).ToArray()), ["action"] = "SCMP_ACT_ALLOW" }),
+        };
+        Assert.Equal(expected, Rt.Run(b).Probe.Get("error"));
+    }
+
     [Fact]
     public void Flags_are_accepted_by_the_kernel()
     {
