@@ -407,10 +407,10 @@ static size_t append(char *buf, size_t len, size_t cap, const char *s)
     return len + n;
 }
 
-/* RUN_HOOK's lists go in the pointer array EXEC uses (sized for the largest of both). */
-static void run_hook(struct plan_cursor *c)
+/* An argv and an envp list from the plan, NULL-terminated, into the pointer array EXEC and
+ * RUN_HOOK share (sized from the plan's largest counts; checked again rather than trusted). */
+static void get_argv_envp(struct plan_cursor *c, const char ***argv_out, const char ***envp_out)
 {
-    const char *label = get_str(c), *path = get_str(c);
     const char **argv = g_exec.ptrs, **envp;
     uint32_t n = get_count(c);
     if ((size_t)n + 1 > g_exec.nptrs)
@@ -425,27 +425,23 @@ static void run_hook(struct plan_cursor *c)
     for (uint32_t i = 0; i < n; i++)
         envp[i] = get_str(c);
     envp[n] = NULL;
+    *argv_out = argv;
+    *envp_out = envp;
+}
+
+static void run_hook(struct plan_cursor *c)
+{
+    const char *label = get_str(c), *path = get_str(c);
+    const char **argv, **envp;
+    get_argv_envp(c, &argv, &envp);
     op_run_hook(label, path, argv, envp, get_u32(c));
 }
 
 static _Noreturn void op_exec(struct plan_cursor *c)
 {
     uint32_t keep = get_u32(c);
-    const char **argv = g_exec.ptrs, **envp;
-    uint32_t n = get_count(c);
-    /* The array was sized from these very counts; checked again rather than trusted. */
-    if ((size_t)n + 1 > g_exec.nptrs)
-        fail_err(EBADMSG, "decode plan");
-    for (uint32_t i = 0; i < n; i++)
-        argv[i] = get_str(c);
-    argv[n] = NULL;
-    envp = argv + n + 1;
-    size_t room = g_exec.nptrs - n - 1;
-    if ((size_t)(n = get_count(c)) + 1 > room)
-        fail_err(EBADMSG, "decode plan");
-    for (uint32_t i = 0; i < n; i++)
-        envp[i] = get_str(c);
-    envp[n] = NULL;
+    const char **argv, **envp;
+    get_argv_envp(c, &argv, &envp);
 
     /* Signals: executor_main left every disposition at SIG_DFL and the mask empty, and nothing
      * in the executor changes either. Every fd the program is not given is closed now, not only

@@ -23,13 +23,7 @@
 
 void op_recv_hook_state(uint32_t tag)
 {
-    if (send_msg(OCI_MSG_SYNC, tag, 0, NULL) < 0)
-        _exit(1);
-    int fd = recv_reply_fd(g_exec.sync_fd);
-    if (fd == -1)
-        _exit(1); /* as SYNC: the host knows why */
-    if (fd < 0)
-        fail_err(EBADMSG, "receive hook state");
+    int fd = sync_recv_fd(tag, "receive hook state");
     if (g_exec.hook_state_fd >= 0)
         close(g_exec.hook_state_fd);
     g_exec.hook_state_fd = fd;

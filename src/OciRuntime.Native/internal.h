@@ -43,6 +43,9 @@ int send_notify(uint32_t tag); /* NOTIFY, with the time it was sent (--trace) */
 _Noreturn void fail_err(int err, const char *what);
 _Noreturn void fail(const char *what); /* with errno */
 void sync_with_host(uint32_t tag);      /* SYNC: returns only on REPLY_OK */
+/* SYNC answered with an fd (close-on-exec): returns it; exits when the host refuses (it knows
+ * why) and fails naming what when no fd came */
+int sync_recv_fd(uint32_t tag, const char *what);
 int send_fd_msg(uint32_t type, uint32_t arg, int fd); /* a message carrying fd (SCM_RIGHTS) */
 
 /* vfork_spawn.c: run child(arg) in a vfork-style clone of the caller on a private stack, all signals

@@ -44,6 +44,18 @@ int send_msg(uint32_t type, uint32_t arg, int err, const char *what)
     return send_whole(&m);
 }
 
+int sync_recv_fd(uint32_t tag, const char *what)
+{
+    if (send_msg(OCI_MSG_SYNC, tag, 0, NULL) < 0)
+        _exit(1);
+    int fd = recv_reply_fd(g_exec.sync_fd);
+    if (fd == -1)
+        _exit(1); /* as SYNC: the host knows why */
+    if (fd < 0)
+        fail_err(EBADMSG, what);
+    return fd;
+}
+
 int send_notify(uint32_t tag)
 {
     struct oci_msg m;

@@ -35,13 +35,7 @@ static int is_devpts_pty(int fd)
 
 void op_recv_console(uint32_t tag)
 {
-    if (send_msg(OCI_MSG_SYNC, tag, 0, NULL) < 0)
-        _exit(1);
-    int fd = recv_reply_fd(g_exec.sync_fd);
-    if (fd == -1)
-        _exit(1); /* as SYNC: the host knows why */
-    if (fd < 0)
-        fail_err(EBADMSG, "receive console socket");
+    int fd = sync_recv_fd(tag, "receive console socket");
     if (g_exec.console_sock >= 0)
         close(g_exec.console_sock);
     g_exec.console_sock = fd;

@@ -14,8 +14,21 @@ internal static class CpuSet
     /// a reversed range, or a CPU above <see cref="MaxCpu"/></exception>
     public static ulong[] Parse(string list, string field)
     {
-        var cpus = new List<(int From, int To)>();
-        int highest = -1;
+        var cpus = Ranges(list, field, "CPU", MaxCpu);
+        var mask = new ulong[cpus.Max(r => r.To) / 64 + 1];
+        foreach (var (from, to) in cpus)
+            for (int cpu = from; cpu <= to; cpu++)
+                mask[cpu / 64] |= 1UL << (cpu % 64);
+        return mask;
+    }
+
+    /// <summary>A list as the kernel writes CPU and node lists ("0-3,7") → its ranges;
+    /// <paramref name="what"/> names an item in the errors ("CPU", "node").</summary>
+    /// <exception cref="PlanningException">naming <paramref name="field"/>: empty, malformed, a
+    /// reversed range, or an item above <paramref name="max"/></exception>
+    public static List<(int From, int To)> Ranges(string list, string field, string what, int max)
+    {
+        var ranges = new List<(int From, int To)>();
         foreach (var raw in list.Split(','))
         {
             string part = raw.Trim();
@@ -23,18 +36,13 @@ internal static class CpuSet
             string a = dash < 0 ? part : part[..dash], b = dash < 0 ? part : part[(dash + 1)..];
             if (!int.TryParse(a, System.Globalization.NumberStyles.None, null, out int from) ||
                 !int.TryParse(b, System.Globalization.NumberStyles.None, null, out int to))
-                throw new PlanningException(field, $"expected a CPU list such as \"0-3,7\", got \"{list}\"");
+                throw new PlanningException(field, $"expected a {what} list such as \"0-3,7\", got \"{list}\"");
             if (from > to)
                 throw new PlanningException(field, $"the range {part} runs backwards");
-            if (to > MaxCpu)
-                throw new PlanningException(field, $"CPU {to} is above the highest possible ({MaxCpu})");
-            cpus.Add((from, to));
-            highest = Math.Max(highest, to);
+            if (to > max)
+                throw new PlanningException(field, $"{what} {to} is above the highest possible ({max})");
+            ranges.Add((from, to));
         }
-        var mask = new ulong[highest / 64 + 1];
-        foreach (var (from, to) in cpus)
-            for (int cpu = from; cpu <= to; cpu++)
-                mask[cpu / 64] |= 1UL << (cpu % 64);
-        return mask;
+        return ranges;
     }
 }

@@ -65,24 +65,8 @@ internal static class MemoryPolicyPlanner
     /// <summary>"0-3,7" → the node mask, 32 nodes per word.</summary>
     public static uint[] ParseNodes(string list, string field)
     {
-        var ranges = new List<(int From, int To)>();
-        int highest = -1;
-        foreach (var raw in list.Split(','))
-        {
-            string part = raw.Trim();
-            int dash = part.IndexOf('-');
-            string a = dash < 0 ? part : part[..dash], b = dash < 0 ? part : part[(dash + 1)..];
-            if (!int.TryParse(a, System.Globalization.NumberStyles.None, null, out int from) ||
-                !int.TryParse(b, System.Globalization.NumberStyles.None, null, out int to))
-                throw new PlanningException(field, $"expected a node list such as \"0-3,7\", got \"{list}\"");
-            if (from > to)
-                throw new PlanningException(field, $"the range {part} runs backwards");
-            if (to > MaxNode)
-                throw new PlanningException(field, $"node {to} is above the highest possible ({MaxNode})");
-            ranges.Add((from, to));
-            highest = Math.Max(highest, to);
-        }
-        var mask = new uint[highest / 32 + 1];
+        var ranges = CpuSet.Ranges(list, field, "node", MaxNode);
+        var mask = new uint[ranges.Max(r => r.To) / 32 + 1];
         foreach (var (from, to) in ranges)
             for (int n = from; n <= to; n++)
                 mask[n / 32] |= 1u << (n % 32);

@@ -18,18 +18,7 @@ public sealed class PidfdSocketTests : ConformanceTest
 
         public PidfdReceiver(string dir)
         {
-            Socket = Path.Combine(dir, "pidfd-" + Guid.NewGuid().ToString("N")[..6] + ".sock");
-            var psi = new ProcessStartInfo(Path.Combine(AppContext.BaseDirectory, "console-recv"))
-            {
-                RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
-            };
-            psi.ArgumentList.Add(Socket);
-            psi.ArgumentList.Add("--pidfd");
-            _p = Process.Start(psi)!;
-            var deadline = DateTime.UtcNow.AddSeconds(5);
-            while (!File.Exists(Socket) && DateTime.UtcNow < deadline)
-                Thread.Sleep(10);
-            Assert.True(File.Exists(Socket), "console-recv did not listen");
+            (_p, Socket) = TerminalTests.Receiver.Listen(dir, "pidfd", "--pidfd", stdin: true);
         }
 
         /// <summary>The pid of the pidfd it received.</summary>

@@ -19,20 +19,29 @@ public sealed class TerminalTests : ConformanceTest
 
         public Receiver(string dir, string input)
         {
-            Socket = Path.Combine(dir, "console-" + Guid.NewGuid().ToString("N")[..6] + ".sock");
+            (_p, Socket) = Listen(dir, "console", input, stdin: false);
+        }
+
+        /// <summary>Starts tests/conformance/probe/console-recv on a new socket in dir and waits
+        /// until it listens.</summary>
+        internal static (Process, string Socket) Listen(string dir, string prefix, string input, bool stdin)
+        {
+            string socket = Path.Combine(dir, prefix + "-" + Guid.NewGuid().ToString("N")[..6] + ".sock");
             var psi = new ProcessStartInfo(Path.Combine(AppContext.BaseDirectory, "console-recv"))
             {
+                RedirectStandardInput = stdin,
                 RedirectStandardOutput = true,
                 RedirectStandardError = true,
                 UseShellExecute = false,
             };
-            psi.ArgumentList.Add(Socket);
+            psi.ArgumentList.Add(socket);
             psi.ArgumentList.Add(input);
-            _p = Process.Start(psi)!;
+            var p = Process.Start(psi)!;
             var deadline = DateTime.UtcNow.AddSeconds(5);
-            while (!File.Exists(Socket) && DateTime.UtcNow < deadline)
+            while (!File.Exists(socket) && DateTime.UtcNow < deadline)
                 Thread.Sleep(10);
-            Assert.True(File.Exists(Socket), "console-recv did not listen");
+            Assert.True(File.Exists(socket), "console-recv did not listen");
+            return (p, socket);
         }
 
         /// <summary>Everything it printed, once the container side of the pty is closed.</summary>
