@@ -86,27 +86,15 @@ cleanup() {
             kill -KILL "$CTRD_PID" 2>/dev/null
             wait "$CTRD_PID" 2>/dev/null
         fi
-        # shims and containers: everything in this pid namespace but us and our ancestors
-        for p in /proc/[0-9]*; do
-            pid=${p#/proc/}
-            [[ $pid == 1 || $pid == $$ || $pid == "$BASHPID" ]] && continue
-            grep -qx "PPid:[[:space:]]*0" "$p/status" 2>/dev/null && continue
-            echo "leftover process $pid: $(tr '\0' ' ' <"$p/cmdline" 2>/dev/null)"
-            kill -KILL "$pid" 2>/dev/null
-        done
-        sleep 0.3
-        # mounts (rootfs, shm, netns, ...), deepest first, then our /run and /var/lib
-        awk -v t="$T" '$5 == "/run" || $5 == "/var/lib" || index($5, t "/") == 1 || index($5, "/run/") == 1 { print $5 }' /proc/self/mountinfo |
-            awk '{ print length($0) " " $0 }' | sort -rn | cut -d' ' -f2- |
-            while read -r d; do umount -l "$(printf '%b' "$d")" 2>/dev/null; done
-        find /sys/fs/cgroup -mindepth 2 -depth -type d \( -path "*/$CGPARENT" -o -path "*/$CGPARENT/*" \) 2>/dev/null |
-            while read -r d; do rmdir "$d" 2>/dev/null || echo "cannot remove cgroup $d"; done
+        # shims and containers, mounts, cgroups
+        sweep_leftovers "$T" "$CGPARENT"
     } >>"$T/cleanup.log" 2>&1
     # the tests clean up after themselves: anything here is worth a look
     grep -v '^leftover container \|^leftover task ' "$T/cleanup.log" >/dev/null 2>&1 && { echo "== cleanup log"; cat "$T/cleanup.log"; }
     rm -rf "$LOGS"; mkdir -p "$LOGS" && cp "$T"/*.log "$LOGS"/ 2>/dev/null
     rm -rf --one-file-system "$T" 2>/dev/null
 }
+source "$ROOT/tests/integration/sweep.sh"
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 

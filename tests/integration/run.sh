@@ -119,6 +119,7 @@ memory_limit_of() {
 # The busybox image: one layer with busybox-static, as an OCI layout plus docker's manifest.json
 # ---------------------------------------------------------------------------------------------
 source "$HERE/images.sh"
+source "$HERE/sweep.sh"
 build_image() { busybox_image "$IMAGE" "$T/busybox.tar"; }
 
 # ---------------------------------------------------------------------------------------------
@@ -136,22 +137,9 @@ cleanup() {
         kill -KILL "$pid" 2>/dev/null
         wait "$pid" 2>/dev/null
     done
-    # shims, conmon and containers the daemons left: everything but us and our ancestors is ours
-    for p in /proc/[0-9]*; do
-        pid=${p#/proc/}
-        [[ $pid == 1 || $pid == $$ || $pid == "$BASHPID" ]] && continue
-        grep -qx "PPid:[[:space:]]*0" "$p/status" 2>/dev/null && continue
-        echo "leftover process $pid: $(tr '\0' ' ' <"$p/cmdline" 2>/dev/null)" >>"$T/cleanup.log"
-        kill -KILL "$pid" 2>/dev/null
-    done
-    sleep 0.3
-    # mounts the managers made (rootfs, shm, netns, ...), deepest first, then our /run and /var/lib
-    awk -v t="$T" '$5 == "/run" || $5 == "/var/lib" || index($5, t "/") == 1 || index($5, "/run/") == 1 { print $5 }' /proc/self/mountinfo |
-        awk '{ print length($0) " " $0 }' | sort -rn | cut -d' ' -f2- |
-        while read -r d; do umount -l "$(printf '%b' "$d")" 2>/dev/null; done
-    # container cgroups: all below CGPARENT; the daemons' own cgroups named after RUNID
-    find /sys/fs/cgroup -mindepth 2 -depth -type d \( -path "*/$CGPARENT" -o -path "*/$CGPARENT/*" \) 2>/dev/null |
-        while read -r d; do rmdir "$d" 2>/dev/null || echo "cannot remove cgroup $d" >>"$T/cleanup.log"; done
+    # shims, conmon and containers the daemons left, their mounts, the container cgroups (all
+    # below CGPARENT; the daemons' own cgroups are named after RUNID)
+    sweep_leftovers "$T" "$CGPARENT" >>"$T/cleanup.log" 2>&1
     [[ -s "$T/cleanup.log" ]] && { echo "== cleanup log"; cat "$T/cleanup.log"; }
     # the step log and the daemons' logs stay for a look afterwards
     rm -rf "$LOGS"; mkdir -p "$LOGS" && cp "$T"/*.log "$LOGS"/ 2>/dev/null
