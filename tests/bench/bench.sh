@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # bench.sh OUT.md — ociruntime, runc and crun side by side on one read-only busybox bundle (the
-# default config of `ociruntime spec`: pid, network, ipc, uts, mount and cgroup namespaces),
+# default config of `ociruntime spec`: pid, network, ipc, uts, mount namespaces, and cgroup on v2),
 # in one run, inside the test sandbox. Writes a markdown table to OUT.md.
 #
 # Measured: `run` of /bin/true to exit (hyperfine), create/start/delete separately, peak RSS of
@@ -28,6 +28,8 @@ for a in sh true sleep; do ln -s busybox "$BUNDLE/rootfs/bin/$a"; done
 # crun 1.8 knows no ociVersion newer than 1.0.x; the config uses nothing newer.
 sed -i -e 's/"terminal": true/"terminal": false/' -e 's/^\(\t*\)"sh"$/\1"\/bin\/true"/' -e 's/"ociVersion": "1.3.0"/"ociVersion": "1.0.2"/' "$BUNDLE/config.json"
 grep -q '"/bin/true"' "$BUNDLE/config.json" || { echo "bench.sh: could not set args" >&2; exit 1; }
+# The namespaces `spec` chose (a cgroup namespace only on a cgroup v2 host, as runc).
+NAMESPACES=$(sed -n '/"namespaces"/,/\]/s/.*"type": "\([a-z]*\)".*/\1/p' "$BUNDLE/config.json" | paste -sd, - | sed 's/,/, /g')
 
 declare -A BIN=([ociruntime]=$OCI [crun]=$(command -v crun) [runc]=$(command -v runc))
 NAMES=(ociruntime crun runc)
@@ -76,7 +78,7 @@ waiting_mem() { # "RSS PSS" in KiB of the created-but-not-started container's pr
 mean() { awk -F, -v row="$2" 'NR == row + 2 { printf "%.1f %.1f %.1f %.1f\n", $2*1000, $3*1000, $7*1000, $8*1000 }' "$1"; }
 
 {
-  echo "Measured $(date -u +%Y-%m-%d) on this project's CI machine kind (2 cores, kernel $(uname -r)), one run, inside the test sandbox, state directories on a tmpfs; bundle: busybox-static, read-only root, \`ociruntime spec\` defaults (pid, network, ipc, uts, mount, cgroup namespaces), process \`/bin/true\`. crun $(crun --version | sed -n 's/crun version //p'), $(runc --version | head -1)."
+  echo "Measured $(date -u +%Y-%m-%d) on this project's CI machine kind (2 cores, kernel $(uname -r)), one run, inside the test sandbox, state directories on a tmpfs; bundle: busybox-static, read-only root, \`ociruntime spec\` defaults ($NAMESPACES namespaces), process \`/bin/true\`. crun $(crun --version | sed -n 's/crun version //p'), $(runc --version | head -1)."
   echo
   echo "| \`run /bin/true\` ($RUNS runs) | mean ms | stddev | min | max |"
   echo "| --- | --- | --- | --- | --- |"
