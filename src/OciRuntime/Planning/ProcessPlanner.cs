@@ -56,7 +56,8 @@ internal static class ProcessPlanner
             var h = startHooks[i];
             string field = $"hooks.startContainer[{i}]";
             string path = h.Path ?? throw new PlanningException($"{field}.path", "required");
-            steps.Add(new RunHookStep(field, path, h.Args is { Count: > 0 } a ? a : [path], h.Env ?? [],
+            // Without env of its own it gets the process's, as runc's init passes its environment on.
+            steps.Add(new RunHookStep(field, path, h.Args is { Count: > 0 } a ? a : [path], h.Env ?? WithHome(env, req.Home),
                 (uint)(h.Timeout ?? 0), field));
         }
         steps.Add(new ExecStep((uint)(3 + req.PreserveFds), p.Args!, WithHome(env, req.Home), "process.args"));

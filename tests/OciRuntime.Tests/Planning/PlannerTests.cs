@@ -382,7 +382,8 @@ public class PlannerTests
         Assert.Equal(new RecvHookStateStep(SyncTag.HookState, "hooks.startContainer"), steps[state]);
         Assert.True(state < ready);
         Assert.Equal(new RunHookStep("hooks.startContainer[0]", "/bin/hook", ["hook", "a"], ["X=1"], 5, "hooks.startContainer[0]"), steps[^3]);
-        Assert.Equal(new RunHookStep("hooks.startContainer[1]", "/bin/other", ["/bin/other"], [], 0, "hooks.startContainer[1]"), steps[^2]);
+        // Without env of its own a hook gets the process's (runc's init passes its environment on).
+        Assert.Equal(new RunHookStep("hooks.startContainer[1]", "/bin/other", ["/bin/other"], ((ExecStep)steps[^1]).Env, 0, "hooks.startContainer[1]"), steps[^2]);
         Assert.IsType<WaitFifoStep>(steps[^4]);
         Assert.IsType<ExecStep>(steps[^1]);
     }

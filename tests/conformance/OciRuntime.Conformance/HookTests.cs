@@ -55,6 +55,19 @@ public sealed class HookTests : ConformanceTest
     }
 
     [Fact]
+    public void A_startContainer_hook_without_env_gets_the_processs_environment()
+    {
+        // runc's de-facto rule: its init runs the hook with the environment it has, the process's.
+        var b = NewBundle().Args("/bin/true").Env("HOOK_SEES=process-env");
+        b.Config["root"]!["readonly"] = false;
+        File.WriteAllText(b.HostPath("/envhook.sh"), "#!/bin/sh\nenv > /tmp/hook.env\n");
+        File.SetUnixFileMode(b.HostPath("/envhook.sh"), (UnixFileMode)Convert.ToInt32("755", 8));
+        b.Config["hooks"] = new JsonObject { ["startContainer"] = new JsonArray(new JsonObject { ["path"] = "/envhook.sh" }) };
+        Rt.Run(b).AssertOk();
+        Assert.Contains("HOOK_SEES=process-env", File.ReadAllLines(b.HostPath("/tmp/hook.env")));
+    }
+
+    [Fact]
     [Trait(Traits.KnownFailure, "runc-1.1.5")]
     [Trait(Traits.Reason, "runc gives the create hooks status creating; crun and the runtime-tools suite (hooks_stdin) created (decisions §33)")]
     public void Each_hook_kind_gets_the_state_on_stdin_in_its_namespace_at_its_point()
