@@ -30,10 +30,8 @@ PROJECT=$HERE/OciRuntime.Cri.Tests/OciRuntime.Cri.Tests.csproj
 
 if [[ "${__OCI_CRI_INNER:-}" != 1 ]]; then
     [[ "$(id -u)" == 0 ]] || { echo "cri/run.sh: the CRI tests need root" >&2; exit 1; }
-    runtime=${OCI_RUNTIME:-$ROOT/out/ociruntime}
-    [[ "$runtime" == */* ]] || runtime=$(command -v "$runtime") || { echo "cri/run.sh: no runtime ${OCI_RUNTIME}" >&2; exit 1; }
-    runtime=$(readlink -f -- "$runtime")
-    [[ -x "$runtime" ]] || { echo "cri/run.sh: $runtime is not an executable (build it: ./build.sh)" >&2; exit 1; }
+    source "$ROOT/tests/integration/runtime.sh"
+    resolve_runtime cri/run.sh "$ROOT"
     need=()
     for p in containerd containernetworking-plugins runc busybox-static iproute2; do
         dpkg -s "$p" >/dev/null 2>&1 || need+=("$p")

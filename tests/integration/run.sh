@@ -33,10 +33,8 @@ ROOT=$(cd "$HERE/../.." && pwd)
 
 if [[ "${__OCI_INTEG_INNER:-}" != 1 ]]; then
     [[ "$(id -u)" == 0 ]] || { echo "run.sh: integration tests need root" >&2; exit 1; }
-    runtime=${OCI_RUNTIME:-$ROOT/out/ociruntime}
-    [[ "$runtime" == */* ]] || runtime=$(command -v "$runtime") || { echo "run.sh: no runtime ${OCI_RUNTIME}" >&2; exit 1; }
-    runtime=$(readlink -f -- "$runtime")
-    [[ -x "$runtime" ]] || { echo "run.sh: $runtime is not an executable (build it: ./build.sh)" >&2; exit 1; }
+    source "$HERE/runtime.sh"
+    resolve_runtime run.sh "$ROOT"
     need=()
     for p in containerd docker.io podman conmon busybox-static bsdutils; do
         dpkg -s "$p" >/dev/null 2>&1 || need+=("$p")
