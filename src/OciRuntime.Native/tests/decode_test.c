@@ -5,7 +5,7 @@
 #include <errno.h>
 #include <stdio.h>
 
-#include "plan_decode.h"
+#include "executor/plan_decode.h"
 #include "plan_enc.h"
 
 static int passed, failed;

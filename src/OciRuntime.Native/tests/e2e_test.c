@@ -20,7 +20,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "executor.h"
+#include "host/host.h"
 #include "plan_enc.h"
 
 static int passed, failed;

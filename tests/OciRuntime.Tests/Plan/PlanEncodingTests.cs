@@ -83,11 +83,18 @@ public class PlanEncodingTests
     public void Plan_h_and_the_csharp_mirror_agree()
     {
         string header = File.ReadAllText(Path.Combine(RepoRoot(), "src/OciRuntime.Native/plan.h"));
-        var ops = Regex.Matches(header, @"OCI_OP_(\w+) = (\d+),")
+        // The one opcode list, OCI_PLAN_OPS: X(NAME, number, "schema", handler) per op. Both ways:
+        // every entry has a PlanOp of the same name (underscores dropped, case ignored) and
+        // number, and every PlanOp an entry.
+        var ops = Regex.Matches(header, @"^\s*X\((\w+), (\d+), ""[uQsLU]*"", (\w+)\)", RegexOptions.Multiline)
             .ToDictionary(m => m.Groups[1].Value.Replace("_", ""), m => uint.Parse(m.Groups[2].Value));
-        Assert.Equal(Enum.GetValues<PlanOp>().Length, ops.Count);
+        Assert.True(ops.Count > 40, $"OCI_PLAN_OPS not found in plan.h ({ops.Count} entries)");
+        Assert.Equal(ops.Count, Enum.GetValues<PlanOp>().Length);
         foreach (var op in Enum.GetValues<PlanOp>())
-            Assert.Equal(ops[op.ToString().ToUpperInvariant()], (uint)op);
+        {
+            Assert.True(ops.TryGetValue(op.ToString().ToUpperInvariant(), out uint number), $"PlanOp.{op} is not in plan.h's OCI_PLAN_OPS");
+            Assert.True(number == (uint)op, $"PlanOp.{op} = {(uint)op}, plan.h says {number}");
+        }
 
         var mnt = Regex.Matches(header, @"OCI_MNT_(\w+) = 1u << (\d+),")
             .ToDictionary(m => m.Groups[1].Value.Replace("_", ""), m => 1u << int.Parse(m.Groups[2].Value));

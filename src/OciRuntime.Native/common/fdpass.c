@@ -9,8 +9,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "internal.h"
-#include "plan.h"
+#include "common.h"
 
 ssize_t sendmsg_with_fd(int sock, const void *data, size_t len, int fd)
 {
@@ -52,17 +51,4 @@ ssize_t recvmsg_with_fd(int sock, void *data, size_t len, int *fd)
         !(m.msg_flags & MSG_CTRUNC))
         memcpy(fd, CMSG_DATA(c), sizeof *fd);
     return n;
-}
-
-int recv_reply_fd(int sock)
-{
-    uint32_t reply = OCI_REPLY_ABORT;
-    int fd;
-    ssize_t n = recvmsg_with_fd(sock, &reply, sizeof reply, &fd);
-    if (n != (ssize_t)sizeof reply || reply != OCI_REPLY_OK) {
-        if (fd >= 0)
-            close(fd);
-        return -1;
-    }
-    return fd >= 0 ? fd : -2;
 }

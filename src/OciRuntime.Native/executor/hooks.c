@@ -21,9 +21,9 @@
 #define CLONE_PIDFD 0x00001000
 #endif
 
-void op_recv_hook_state(uint32_t tag)
+void op_recv_hook_state(struct plan_cursor *c)
 {
-    int fd = sync_recv_fd(tag, "receive hook state");
+    int fd = sync_recv_fd(get_u32(c), "receive hook state");
     if (g_exec.hook_state_fd >= 0)
         close(g_exec.hook_state_fd);
     g_exec.hook_state_fd = fd;
@@ -53,8 +53,12 @@ static void hook_what(char *out, size_t cap, const char *label, const char *text
     out[n] = 0;
 }
 
-void op_run_hook(const char *label, const char *path, const char *const *argv, const char *const *envp, uint32_t timeout)
+void op_run_hook(struct plan_cursor *c)
 {
+    const char *label = get_str(c), *path = get_str(c);
+    const char **argv, **envp;
+    get_argv_envp(c, &argv, &envp);
+    uint32_t timeout = get_u32(c);
     char what[sizeof ((struct oci_msg *)0)->what];
     int state = g_exec.hook_state_fd;
     if (state < 0)

@@ -11,6 +11,8 @@
 #include <signal.h>
 #include <string.h>
 
+#include "host.h"
+
 #define OCI_FORWARD_MAX 16
 
 static volatile sig_atomic_t g_target;

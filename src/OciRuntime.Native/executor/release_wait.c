@@ -16,7 +16,7 @@
 #include <sys/syscall.h>
 
 #include "internal.h"
-#include "raw_syscall.h"
+#include "common/raw_syscall.h"
 
 #define ISLAND_PAGE 4096u
 #define MAX_RANGES 8

@@ -21,6 +21,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "common/common.h"
 #include "internal.h"
 #include "plan.h"
 
@@ -65,19 +66,6 @@ size_t idmap_held_fds(int *out, size_t max)
     return n;
 }
 
-static const char *str_field(struct plan_cursor *c)
-{
-    const char *s;
-    if (cur_str(c, &s) < 0)
-        fail_err(EBADMSG, "decode plan");
-    return s;
-}
-
-static int sys_mount_setattr(int fd, unsigned flags, struct mount_attr *attr)
-{
-    return (int)syscall(SYS_mount_setattr, fd, "", AT_EMPTY_PATH | flags, attr, sizeof *attr);
-}
-
 /* Ends the helper (it waits for EOF on its pipe) and reaps it. */
 static void end_helper(int pipe_w, long pid)
 {
@@ -86,8 +74,10 @@ static void end_helper(int pipe_w, long pid)
     }
 }
 
-void op_userns_from_maps(uint32_t slot, const char *uid_map, const char *gid_map)
+void op_userns_from_maps(struct plan_cursor *c)
 {
+    uint32_t slot = get_u32(c);
+    const char *uid_map = get_str(c), *gid_map = get_str(c);
     if (*slot_of(userns_slots, slot))
         fail_err(EBUSY, "idmap slot in use");
     int p[2];
@@ -136,8 +126,10 @@ void op_userns_from_maps(uint32_t slot, const char *uid_map, const char *gid_map
     put_slot(userns_slots, slot, fd);
 }
 
-void op_userns_from_path(uint32_t slot, const char *path)
+void op_userns_from_path(struct plan_cursor *c)
 {
+    uint32_t slot = get_u32(c);
+    const char *path = get_str(c);
     int fd = open(path, O_RDONLY | O_CLOEXEC);
     if (fd < 0)
         fail("open user namespace");
@@ -152,7 +144,7 @@ void op_userns_from_path(uint32_t slot, const char *path)
 void op_idmap_tree(struct plan_cursor *c)
 {
     uint32_t tree_slot = get_u32(c), ns_slot = get_u32(c);
-    const char *source = str_field(c);
+    const char *source = get_str(c);
     uint64_t propagation = get_u64(c);
     uint32_t opts = get_u32(c);
 
@@ -161,8 +153,8 @@ void op_idmap_tree(struct plan_cursor *c)
     int *ns = slot_of(userns_slots, ns_slot);
     if (!*ns)
         fail_err(EBADF, "idmap userns slot empty");
-    int tree = (int)syscall(SYS_open_tree, AT_FDCWD, source, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC |
-                                ((opts & OCI_IDMAP_CLONE_RECURSIVE) ? AT_RECURSIVE : 0));
+    int tree = sys_open_tree(AT_FDCWD, source, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC |
+                                                   ((opts & OCI_IDMAP_CLONE_RECURSIVE) ? AT_RECURSIVE : 0));
     if (tree < 0)
         fail("open_tree");
     struct mount_attr a;
@@ -185,7 +177,7 @@ void op_idmap_tree(struct plan_cursor *c)
 void op_attach_tree(struct plan_cursor *c)
 {
     uint32_t tree_slot = get_u32(c);
-    const char *target = str_field(c);
+    const char *target = get_str(c);
     uint64_t flags = get_u64(c);
     uint32_t opts = get_u32(c);
 
@@ -197,7 +189,7 @@ void op_attach_tree(struct plan_cursor *c)
     /* On the detached tree, so that it never appears without its flags (as bind MOUNT). */
     if ((opts & OCI_MNT_REMOUNT) && (a.attr_set | a.attr_clr) && sys_mount_setattr(tree, 0, &a) < 0)
         fail("mount_setattr");
-    if (syscall(SYS_move_mount, tree, "", tgt, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
+    if (sys_move_mount(tree, tgt) < 0)
         fail("move_mount");
     close(tree);
     close(tgt);

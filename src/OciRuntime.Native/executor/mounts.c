@@ -7,7 +7,7 @@
  * New filesystems (proc, tmpfs, ...) still use mount(2) on "/proc/self/fd/<fd>": their data string
  * is filesystem-specific and mount(2) already parses it; the planner puts them all before
  * PIVOT_ROOT, while /proc is still the host's.
- * The new mount API has glibc wrappers only since 2.36, so the syscalls are made directly.
+ * The new mount API's calls are common/mount_api.c's.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -19,23 +19,9 @@
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
+#include "common/common.h"
 #include "internal.h"
 #include "plan.h"
-
-static int sys_open_tree(int dfd, const char *path, unsigned flags)
-{
-    return (int)syscall(SYS_open_tree, dfd, path, flags);
-}
-
-static int sys_move_mount(int from, int to)
-{
-    return (int)syscall(SYS_move_mount, from, "", to, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH);
-}
-
-static int sys_mount_setattr(int fd, unsigned flags, struct mount_attr *attr)
-{
-    return (int)syscall(SYS_mount_setattr, fd, "", AT_EMPTY_PATH | flags, attr, sizeof *attr);
-}
 
 /* The per-mount MS_* flags as mount_setattr attributes. The others (sync, dirsync, mand,
  * lazytime, iversion, silent) belong to the superblock, which a bind remount never changes
@@ -112,9 +98,11 @@ int open_target(const char *tgt, uint32_t opts, int src)
     return in_root_open(tgt, O_PATH);
 }
 
-void op_mount(const char *src, const char *tgt, const char *fstype, const char *data, uint64_t flags,
-              uint32_t opts)
+void op_mount(struct plan_cursor *c)
 {
+    const char *src = get_str(c), *tgt = get_str(c), *fstype = get_str(c), *data = get_str(c);
+    uint64_t flags = get_u64(c);
+    uint32_t opts = get_u32(c);
     int bind = (flags & MS_BIND) != 0, missing_ok = (opts & OCI_MNT_IGNORE_MISSING) != 0;
     int srcfd = -1;
     if (bind && (srcfd = open_source(src, opts)) < 0) {
@@ -167,8 +155,11 @@ static void copy_up(int lower, const char *tgt)
     close(upper);
 }
 
-void op_mount_setattr(const char *path, uint64_t attr_set, uint64_t attr_clr, uint32_t opts)
+void op_mount_setattr(struct plan_cursor *c)
 {
+    const char *path = get_str(c);
+    uint64_t attr_set = get_u64(c), attr_clr = get_u64(c);
+    uint32_t opts = get_u32(c);
     int fd = in_root_open(path, O_PATH);
     if (fd < 0) {
         if ((opts & OCI_MNT_IGNORE_MISSING) && errno == ENOENT)
@@ -184,8 +175,11 @@ void op_mount_setattr(const char *path, uint64_t attr_set, uint64_t attr_clr, ui
     close(fd);
 }
 
-void op_propagate(const char *tgt, uint64_t flags, uint32_t opts)
+void op_propagate(struct plan_cursor *c)
 {
+    const char *tgt = get_str(c);
+    uint64_t flags = get_u64(c);
+    uint32_t opts = get_u32(c);
     if (!(opts & OCI_MNT_TARGET_IN_ROOT)) {
         if (mount(NULL, tgt, NULL, (unsigned long)flags, NULL) < 0)
             fail("mount propagation");
@@ -203,8 +197,11 @@ void op_propagate(const char *tgt, uint64_t flags, uint32_t opts)
     close(fd);
 }
 
-void op_remount(const char *path, uint64_t flags, uint32_t opts)
+void op_remount(struct plan_cursor *c)
 {
+    const char *path = get_str(c);
+    uint64_t flags = get_u64(c);
+    uint32_t opts = get_u32(c);
     /* Opened again: the path now shows the mount that was just put on top of it. */
     int fd = in_root_open(path, O_PATH);
     if (fd < 0) {
@@ -247,8 +244,9 @@ static int open_no_symlinks(const char *path)
     return fd;
 }
 
-void op_mask(const char *path, const char *null_device)
+void op_mask(struct plan_cursor *c)
 {
+    const char *path = get_str(c), *null_device = get_str(c);
     int fd = open_no_symlinks(path);
     if (fd < 0) {
         if (errno == ENOENT)
@@ -279,8 +277,9 @@ void op_mask(const char *path, const char *null_device)
     close(fd);
 }
 
-void op_pivot_root(void)
+void op_pivot_root(struct plan_cursor *c)
 {
+    (void)c;
     /* pivot_root(".", ".") stacks the old root on top of the new one; it is then made a slave
      * (so the detach below does not propagate to the host) and detached from under us. The
      * kernel does not promise what "." is right after pivot_root, so we step into the old root
@@ -305,8 +304,9 @@ void op_pivot_root(void)
     reopen_root();
 }
 
-void op_move_root(void)
+void op_move_root(struct plan_cursor *c)
 {
+    (void)c;
     if (fchdir(g_exec.root_fd) < 0)
         fail("fchdir root");
     if (mount(".", "/", NULL, MS_MOVE, NULL) < 0)

@@ -60,62 +60,17 @@ int cur_count(struct plan_cursor *c, uint32_t *n)
     return 0;
 }
 
+/* Generated from plan.h's one opcode list: "+" and the schema per opcode, "" for a number that
+ * is none (characters, not pointers: nothing to relocate at start-up). */
+static const char g_schemas[][10] = {
+#define OCI_OP_SCHEMA(name, number, schema, handler) [number] = "+" schema,
+    OCI_PLAN_OPS(OCI_OP_SCHEMA)
+#undef OCI_OP_SCHEMA
+};
+
 const char *plan_schema(uint32_t op)
 {
-    switch (op) {
-    case OCI_OP_SETNS: return "us";
-    case OCI_OP_UNSHARE: return "u";
-    case OCI_OP_FORK: return "";
-    case OCI_OP_SYNC: return "u";
-    case OCI_OP_NOTIFY: return "u";
-    case OCI_OP_SETHOSTNAME: return "s";
-    case OCI_OP_SETDOMAINNAME: return "s";
-    case OCI_OP_OPEN_ROOT: return "s";
-    case OCI_OP_MOUNT: return "ssssQu";
-    case OCI_OP_PROPAGATE: return "sQu";
-    case OCI_OP_MKNOD: return "suuuuu";
-    case OCI_OP_SYMLINK: return "ss";
-    case OCI_OP_MKDIR: return "su";
-    case OCI_OP_PIVOT_ROOT: return "";
-    case OCI_OP_MOVE_ROOT: return "";
-    case OCI_OP_REMOUNT: return "sQu";
-    case OCI_OP_MASK: return "ss";
-    case OCI_OP_CHDIR: return "s";
-    case OCI_OP_UMASK: return "u";
-    case OCI_OP_RLIMIT: return "uQQ";
-    case OCI_OP_SETSID: return "";
-    case OCI_OP_NO_NEW_PRIVS: return "";
-    case OCI_OP_CAPS_BOUNDING: return "Q";
-    case OCI_OP_SET_USER: return "uuuU";
-    case OCI_OP_CAPS: return "QQQQ";
-    case OCI_OP_OPEN_FIFO: return "s";
-    case OCI_OP_WAIT_FIFO: return "";
-    case OCI_OP_RESOLVE_EXEC: return "sL";
-    case OCI_OP_EXEC: return "uLL";
-    case OCI_OP_WRITE_PROC: return "ss";
-    case OCI_OP_SECCOMP: return "uuU";
-    case OCI_OP_PERSONALITY: return "u";
-    case OCI_OP_IOPRIO: return "u";
-    case OCI_OP_SCHED: return "uQuuQQQ";
-    case OCI_OP_RELEASE_CODE: return "";
-    case OCI_OP_MOUNT_SETATTR: return "sQQu";
-    case OCI_OP_MEMPOLICY: return "uU";
-    case OCI_OP_CAPS_AT_EXEC: return "QQQ";
-    case OCI_OP_CLOSE_FDS: return "u";
-    case OCI_OP_OPEN_PROCFS: return "u";
-    case OCI_OP_RECV_HOOK_STATE: return "u";
-    case OCI_OP_RUN_HOOK: return "ssLLu";
-    case OCI_OP_RECV_CONSOLE: return "u";
-    case OCI_OP_CREATE_PTY: return "suu";
-    case OCI_OP_BIND_CONSOLE: return "s";
-    case OCI_OP_SET_CTTY: return "";
-    case OCI_OP_TIMENS_OFFSETS: return "s";
-    case OCI_OP_USERNS_FROM_MAPS: return "uss";
-    case OCI_OP_USERNS_FROM_PATH: return "us";
-    case OCI_OP_IDMAP_TREE: return "uusQu";
-    case OCI_OP_ATTACH_TREE: return "usQu";
-    default: return NULL;
-    }
+    return op < sizeof g_schemas / sizeof *g_schemas && g_schemas[op][0] ? g_schemas[op] + 1 : NULL;
 }
 
 int plan_next(const struct plan_info *info, size_t *off, struct plan_step *st)

@@ -1,5 +1,6 @@
 /*
- * attrs.c - process attributes the plan sets before exec: personality, I/O priority, scheduler.
+ * attrs.c - process attributes the plan sets before exec: personality, I/O priority, scheduler,
+ * memory policy.
  * Each is one syscall with the values the host computed.
  */
 #include <errno.h>
@@ -9,6 +10,7 @@
 #include <unistd.h>
 
 #include "internal.h"
+#include "plan.h"
 
 #define IOPRIO_WHO_PROCESS 1
 
@@ -50,3 +52,18 @@ void op_sched(struct plan_cursor *c)
     if (syscall(SYS_sched_setattr, 0, &a, 0) < 0)
         fail("sched_setattr");
 }
+
+void op_mempolicy(struct plan_cursor *c)
+{
+    uint32_t mode = get_u32(c), n = get_count(c);
+    _Static_assert(sizeof(unsigned long) == 8, "two plan words per unsigned long");
+    unsigned long mask[16]; /* 1024 nodes, the kernel's largest MAX_NUMNODES on x86-64 */
+    if (n > 32)
+        fail_err(EINVAL, "memory policy: node mask too long");
+    memset(mask, 0, sizeof mask);
+    for (uint32_t i = 0; i < n; i++)
+        mask[i / 2] |= (unsigned long)get_u32(c) << (32 * (i % 2));
+    if (syscall(SYS_set_mempolicy, (int)mode, n ? mask : NULL, n ? 32 * (unsigned long)n + 1 : 0) < 0)
+        fail("set_mempolicy");
+}
+

@@ -14,7 +14,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "internal.h"
+#include "common/common.h"
+#include "host.h"
 
 struct hook_args {
     const char *path;

@@ -21,7 +21,7 @@ static struct {
 static int load(const void *prog, uint32_t insns, uint32_t flags)
 {
     /* The plan's u32 pairs are struct sock_filter in memory (little-endian, asserted in
-     * executor.c); the kernel copies the array byte-wise, so an unaligned start is fine. */
+     * creds.c); the kernel copies the array byte-wise, so an unaligned start is fine. */
     struct sock_fprog fp = { .len = (unsigned short)insns, .filter = (struct sock_filter *)(uintptr_t)prog };
     return (int)syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, flags, &fp);
 }

@@ -8,6 +8,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "common/common.h"
 #include "internal.h"
 #include "plan.h"
 
@@ -42,6 +43,21 @@ int send_msg(uint32_t type, uint32_t arg, int err, const char *what)
     if (what)
         strncpy(m.what, what, sizeof m.what - 1);
     return send_whole(&m);
+}
+
+/* recvmsg of the host's u32 reply with one fd attached (SCM_RIGHTS, close-on-exec): the fd; -1 at
+ * EOF or when the reply is not OK (the host knows why); -2 when no single fd came. */
+static int recv_reply_fd(int sock)
+{
+    uint32_t reply = OCI_REPLY_ABORT;
+    int fd;
+    ssize_t n = recvmsg_with_fd(sock, &reply, sizeof reply, &fd);
+    if (n != (ssize_t)sizeof reply || reply != OCI_REPLY_OK) {
+        if (fd >= 0)
+            close(fd);
+        return -1;
+    }
+    return fd >= 0 ? fd : -2;
 }
 
 int sync_recv_fd(uint32_t tag, const char *what)

@@ -16,6 +16,7 @@
 #include <termios.h>
 #include <unistd.h>
 
+#include "common/common.h"
 #include "internal.h"
 #include "plan.h"
 
@@ -33,9 +34,9 @@ static int is_devpts_pty(int fd)
     return sf.f_type == DEVPTS_SUPER_MAGIC && S_ISCHR(st.st_mode) && major(st.st_rdev) >= 136 && major(st.st_rdev) <= 143;
 }
 
-void op_recv_console(uint32_t tag)
+void op_recv_console(struct plan_cursor *c)
 {
-    int fd = sync_recv_fd(tag, "receive console socket");
+    int fd = sync_recv_fd(get_u32(c), "receive console socket");
     if (g_exec.console_sock >= 0)
         close(g_exec.console_sock);
     g_exec.console_sock = fd;
@@ -48,8 +49,10 @@ static void send_master(int master)
         fail("send pty master to the console socket");
 }
 
-void op_create_pty(const char *ptmx, uint32_t rows, uint32_t cols)
+void op_create_pty(struct plan_cursor *c)
 {
+    const char *ptmx = get_str(c);
+    uint32_t rows = get_u32(c), cols = get_u32(c);
     if (g_exec.console_sock < 0)
         fail_err(EBADF, "no console socket");
     int master = in_root_open(ptmx, O_RDWR | O_NOCTTY);
@@ -81,8 +84,9 @@ void op_create_pty(const char *ptmx, uint32_t rows, uint32_t cols)
     g_exec.pty_peer = peer;
 }
 
-void op_bind_console(const char *path)
+void op_bind_console(struct plan_cursor *c)
 {
+    const char *path = get_str(c);
     /* CVE-2025-52565: what is mounted is checked to be the devpts pty, and it is mounted from its
      * fd, so nothing in the image can substitute another node for it. */
     if (g_exec.pty_peer < 0 || !is_devpts_pty(g_exec.pty_peer))
@@ -96,17 +100,18 @@ void op_bind_console(const char *path)
         fail("fstat console");
     if (S_ISDIR(st.st_mode) || S_ISLNK(st.st_mode))
         fail_err(EINVAL, "console target is not a file");
-    int tree = (int)syscall(SYS_open_tree, g_exec.pty_peer, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH);
+    int tree = sys_open_tree(g_exec.pty_peer, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH);
     if (tree < 0)
         fail("open_tree pty");
-    if (syscall(SYS_move_mount, tree, "", target, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
+    if (sys_move_mount(tree, target) < 0)
         fail("move_mount console");
     close(tree);
     close(target);
 }
 
-void op_set_ctty(void)
+void op_set_ctty(struct plan_cursor *c)
 {
+    (void)c;
     int peer = g_exec.pty_peer;
     if (peer < 0)
         fail_err(EBADF, "no pty");

@@ -3,7 +3,7 @@
  * executor before .NET starts, so that the executor's exec and C start-up (~1.7 ms in this VM,
  * most of it page faults) run on the other core while .NET starts and the C# side plans. The
  * executor waits on its sync socket for the plan (a sealed memfd passed with SCM_RIGHTS, see
- * executor_main); C# takes it with oci_early_executor_take, or discards it (closes the socket:
+ * executor/main.c); C# takes it with oci_early_executor_take, or discards it (closes the socket:
  * the executor sees EOF and exits) when its plan wants another start (decisions §24).
  *
  * It is cloned as oci_spawn_executor_fd would clone it for such a plan: into a new pid namespace
@@ -25,10 +25,10 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#include "executor.h"
-#include "internal.h"
+#include "common/raw_syscall.h"
+#include "host/host.h"
 #include "plan.h"
-#include "raw_syscall.h"
+#include "startup.h"
 
 static int g_pid = -1, g_sock = -1;
 

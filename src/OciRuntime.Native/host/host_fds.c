@@ -14,7 +14,8 @@
 #include <termios.h>
 #include <unistd.h>
 
-#include "internal.h"
+#include "common/common.h"
+#include "host.h"
 
 /* A connected SOCK_STREAM unix socket (O_CLOEXEC), or -errno; -ENOTSOCK when path is not a socket. */
 int oci_connect_unix(const char *path)

@@ -9,7 +9,7 @@
 #include <sys/mman.h>
 #include <sys/wait.h>
 
-#include "internal.h"
+#include "host.h"
 
 #define SPAWN_STACK_SIZE (64 * 1024)
 
