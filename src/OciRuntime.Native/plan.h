@@ -2,8 +2,9 @@
  * plan.h - the binary contract between the C# planner (src/OciRuntime/Plan) and the C executor.
  *
  * specs/plan-format.md explains the format in prose; this header is the single source of the
- * numbers. The C# side mirrors them in Plan/PlanOp.cs and Plan/ExecutorMessage.cs; a unit test
- * parses this file and checks that both agree, so change them together.
+ * numbers, and OCI_PLAN_OPS below the single list of opcodes. The C# side mirrors them in
+ * Plan/PlanOp.cs and Plan/ExecutorMessage.cs; a unit test (PlanEncodingTests) parses this file
+ * and checks that both agree, so change them together.
  *
  * Everything is little-endian. A plan is:
  *   header:  u32 magic, u32 version, u32 total_size (bytes, header included), u32 step_count
