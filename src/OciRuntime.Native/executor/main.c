@@ -79,7 +79,7 @@ _Noreturn void executor_main(const char *spec)
     sigemptyset(&none);
     sigprocmask(SIG_SETMASK, &none, NULL);
 
-    /* "<plan fd>,<sync fd>", or "@,<sync fd>" for an early executor (early.c), whose plan comes
+    /* "<plan fd>,<sync fd>", or "@,<sync fd>" for an early executor (startup/early.c), whose plan comes
      * later over the sync socket. */
     int plan_fd = -1, sync_fd;
     const char *p = spec;

@@ -5,7 +5,7 @@ namespace OciRuntime.Cli;
 
 /// <summary>While a foreground command waits for a container process: the signals a user sends to
 /// the runtime (SIGTERM, SIGINT, SIGHUP, SIGQUIT) go to that process instead.</summary>
-/// <remarks>A native handler (src/OciRuntime.Native/signal_forward.c), not
+/// <remarks>A native handler (src/OciRuntime.Native/host/signal_forward.c), not
 /// PosixSignalRegistration, whose first use costs over a millisecond of every `run`.</remarks>
 internal sealed unsafe partial class SignalForwarding : IDisposable
 {

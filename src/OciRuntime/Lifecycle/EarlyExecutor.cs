@@ -5,7 +5,7 @@ namespace OciRuntime.Lifecycle;
 
 /// <summary>
 /// The executor that the binary's C constructor started before .NET did, for `run` and `create`
-/// (src/OciRuntime.Native/early.c): cloned into a new pid namespace from the read-only image, it
+/// (src/OciRuntime.Native/startup/early.c): cloned into a new pid namespace from the read-only image, it
 /// has gone through its exec and C start-up on the other core while .NET started and planned, and
 /// waits on its sync socket for the plan. Used when the plan wants exactly that start (a new pid
 /// namespace made by the spawn, decisions §23); otherwise discarded and a fresh one spawned.

@@ -2,7 +2,7 @@ using System.Runtime.InteropServices;
 
 namespace OciRuntime.Linux;
 
-/// <summary>The host-side fd helpers of the native library (src/OciRuntime.Native/host_fds.c).</summary>
+/// <summary>The host-side fd helpers of the native library (src/OciRuntime.Native/host/host_fds.c).</summary>
 internal static partial class HostFds
 {
     /// <summary>A connected unix stream socket (close-on-exec), or -errno (-ENOTSOCK: not a socket).</summary>
@@ -17,7 +17,7 @@ internal static partial class HostFds
     public static partial int oci_send_named_fd(int sock, int fd, string name);
 }
 
-/// <summary>Hook processes (src/OciRuntime.Native/host_hooks.c).</summary>
+/// <summary>Hook processes (src/OciRuntime.Native/host/host_hooks.c).</summary>
 internal static unsafe partial class HookSpawn
 {
     /// <summary>vfork+execve of a hook with stdin_fd as its stdin, after joining the namespaces
@@ -30,7 +30,7 @@ internal static unsafe partial class HookSpawn
     public static partial int oci_spawn_redirected(string path, byte** argv, byte** envp, int stdinFd, int stdoutFd, int stderrFd);
 }
 
-/// <summary>The caller's terminal, for `run` attached to it (src/OciRuntime.Native/host_fds.c).</summary>
+/// <summary>The caller's terminal, for `run` attached to it (src/OciRuntime.Native/host/host_fds.c).</summary>
 internal static unsafe partial class TtyNative
 {
     [LibraryImport("libociexec")]

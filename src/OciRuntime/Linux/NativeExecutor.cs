@@ -2,7 +2,7 @@ using System.Runtime.InteropServices;
 
 namespace OciRuntime.Linux;
 
-/// <summary>The entry point of the C executor (src/OciRuntime.Native/executor.h).</summary>
+/// <summary>The entry point of the C executor (src/OciRuntime.Native/host/host.h).</summary>
 internal static partial class NativeExecutor
 {
     /// <summary>An O_PATH fd of <paramref name="exe"/> on a read-only detached bind mount, for
@@ -16,7 +16,7 @@ internal static partial class NativeExecutor
     [LibraryImport("libociexec")]
     public static partial int oci_spawn_executor_fd(int exeFd, int planFd, int syncFd, nuint nsFlags);
 
-    /// <summary>The executor the binary's constructor started early for `run`/`create` (early.c):
+    /// <summary>The executor the binary's constructor started early for `run`/`create` (startup/early.c):
     /// 0 with its pid and the host's end of its sync socket, once; -1 when there is none.</summary>
     [LibraryImport("libociexec")]
     public static unsafe partial int oci_early_executor_take(int* pid, int* syncFd);

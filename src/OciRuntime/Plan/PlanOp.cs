@@ -1,6 +1,6 @@
 namespace OciRuntime.Plan;
 
-/// <summary>Step opcodes. Mirrors enum oci_plan_op in src/OciRuntime.Native/plan.h (a unit test
+/// <summary>Step opcodes. Mirrors the opcode list OCI_PLAN_OPS in src/OciRuntime.Native/plan.h (a unit test
 /// checks that the two agree).</summary>
 internal enum PlanOp : uint
 {
