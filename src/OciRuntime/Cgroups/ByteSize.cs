@@ -17,7 +17,7 @@ internal static class ByteSize
             t = t[..^1];
         }
         if (!double.TryParse(t, System.Globalization.NumberStyles.AllowDecimalPoint, System.Globalization.CultureInfo.InvariantCulture, out double v) || v < 0)
-            throw new Cli.UsageError($"--{flag}: \"{s}\" is not a size (e.g. 1048576, 512k, 100m, 2g, -1)");
+            throw new UsageError($"--{flag}: \"{s}\" is not a size (e.g. 1048576, 512k, 100m, 2g, -1)");
         return (long)(v * unit);
     }
 }

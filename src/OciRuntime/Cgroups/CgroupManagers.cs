@@ -24,7 +24,7 @@ internal static class CgroupManagers
             var warnings = new List<string>();
             var writes = resources is null ? [] : V2Resources.Map(resources, warnings: warnings);
             foreach (var w in warnings)
-                Cli.Log.Warn(w);
+                Diagnostics.Log.Warn(w);
             var manager = new CgroupV2Manager(h.MountPoint, dir, writes, deviceRules.Count > 0 ? new DeviceProgram(deviceRules) : null);
             return manager;
         }

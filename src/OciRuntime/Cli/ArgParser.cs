@@ -36,8 +36,6 @@ internal sealed class ParsedArgs
     }
 }
 
-internal sealed class UsageError(string message) : Exception(message);
-
 /// <summary>
 /// Parses arguments the way runc's CLI library does, which is what container managers rely on:
 /// "--name value", "--name=value", single-dash long names ("-bundle"), short aliases ("-d"),

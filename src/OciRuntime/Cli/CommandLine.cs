@@ -1,4 +1,5 @@
 using System.Text.Json;
+using OciRuntime.Diagnostics;
 using OciRuntime.Lifecycle;
 using OciRuntime.Linux;
 using OciRuntime.Planning;

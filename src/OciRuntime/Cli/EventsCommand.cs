@@ -1,6 +1,7 @@
-using System.Text;
 using System.Text.Json;
+using System.Text;
 using OciRuntime.Cgroups;
+using OciRuntime.Diagnostics;
 using OciRuntime.Lifecycle;
 
 namespace OciRuntime.Cli;

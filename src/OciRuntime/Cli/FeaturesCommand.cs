@@ -1,7 +1,8 @@
+using OciRuntime.Diagnostics;
 using OciRuntime.Planning;
 using OciRuntime.Security;
-using OciRuntime.Spec;
 using OciRuntime.Spec.Json;
+using OciRuntime.Spec;
 
 namespace OciRuntime.Cli;
 

@@ -1,5 +1,6 @@
-using System.Text;
 using System.Text.Json;
+using System.Text;
+using OciRuntime.Diagnostics;
 using OciRuntime.Lifecycle;
 
 namespace OciRuntime.Cli;

@@ -1,4 +1,5 @@
 using System.Collections;
+using OciRuntime.Diagnostics;
 using OciRuntime.Lifecycle;
 using OciRuntime.Linux;
 

@@ -1,3 +1,4 @@
+using OciRuntime.Diagnostics;
 using OciRuntime.Lifecycle;
 using OciRuntime.Linux;
 

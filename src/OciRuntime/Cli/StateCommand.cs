@@ -1,4 +1,5 @@
 using System.Text;
+using OciRuntime.Diagnostics;
 using OciRuntime.Lifecycle;
 
 namespace OciRuntime.Cli;

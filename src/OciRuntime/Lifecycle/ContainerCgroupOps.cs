@@ -33,7 +33,7 @@ internal static class ContainerCgroupOps
             // controller on update); containerd's CRI plugin sends the container's own rules
             // with every UpdateContainerResources, so they are accepted and left as they are.
             if (!SameAsCreated(c, devices))
-                Cli.Log.Warn("update: resources.devices ignored: device rules cannot be changed by update (the container keeps the rules it was created with)");
+                Diagnostics.Log.Warn("update: resources.devices ignored: device rules cannot be changed by update (the container keeps the rules it was created with)");
             r.Devices = null;
         }
         c.Cgroup.Update(r);
@@ -48,7 +48,7 @@ internal static class ContainerCgroupOps
             var created = ConfigLoader.Load(Path.Combine(c.Record.Bundle, "config.json")).Linux?.Resources?.Devices;
             return Cgroups.DeviceRules.From(devices).SequenceEqual(Cgroups.DeviceRules.From(created));
         }
-        catch (Exception e) when (e is ConfigException or Planning.PlanningException or IOException)
+        catch (Exception e) when (e is ConfigException or PlanningException or IOException)
         {
             return false;
         }

@@ -1,6 +1,7 @@
 using OciRuntime.Cgroups;
 using OciRuntime.Linux;
 using OciRuntime.Planning;
+using OciRuntime.Rootless;
 using OciRuntime.Spec;
 
 namespace OciRuntime.Lifecycle;
@@ -53,14 +54,14 @@ internal static class ContainerCreator
             : host;
         string? fifo = o.StartedByCaller ? null : store.FifoOf(o.Id);
         var plan = Planner.PlanInit(new PlanRequest(o.Id, config, bundle, rootfs, fifo, o.NoPivot, listenFds + o.PreserveFds, host,
-            HomeOf(config, rootfs), ParentMountOf(rootfs, mountinfo), Cli.StartupTrace.Enabled,
+            HomeOf(config, rootfs), ParentMountOf(rootfs, mountinfo), Diagnostics.StartupTrace.Enabled,
             SetgroupsDenied: Rootless.RootlessIdMaps.DeniesSetgroups(config, o.Rootless),
             CgroupsNotCreated: host.CgroupHierarchies.Except(cgroupHost.CgroupHierarchies).Select(h => h.MountPoint).ToList()));
-        Cli.StartupTrace.Mark("plan");
+        Diagnostics.StartupTrace.Mark("plan");
         foreach (var w in plan.Warnings)
-            Cli.Log.Warn(w);
-        if (Cli.Log.DebugEnabled)
-            Cli.Log.Debug($"container {o.Id}: bundle {bundle}, rootfs {rootfs}, a plan of {plan.Steps.Count} steps for the executor");
+            Diagnostics.Log.Warn(w);
+        if (Diagnostics.Log.DebugEnabled)
+            Diagnostics.Log.Debug($"container {o.Id}: bundle {bundle}, rootfs {rootfs}, a plan of {plan.Steps.Count} steps for the executor");
         IdMapWriter.CheckWritable(config);
         CheckProcBindSources(config, bundle);
         IdmappedMountCheck.CheckWritable(config, bundle);
@@ -99,7 +100,7 @@ internal static class ContainerCreator
                 cgroup.Create();
                 cgroupCreated = true;
                 Place(spawned);
-                Cli.StartupTrace.Mark("cgroup");
+                Diagnostics.StartupTrace.Mark("cgroup");
             }, onSync: (tag, pid) =>
             {
                 if (tag == Plan.SyncTag.WriteIdMaps && o.Rootless is { Unprivileged: true } caller)
@@ -142,8 +143,8 @@ internal static class ContainerCreator
                     Hooks = config.Hooks,
                 };
                 store.Save(record);
-                if (Cli.Log.DebugEnabled)
-                    Cli.Log.Debug($"container {o.Id}: init pid {launched.InitPid} ready, cgroup {string.Join(", ", cgroup.Directories.Values.Distinct())}");
+                if (Diagnostics.Log.DebugEnabled)
+                    Diagnostics.Log.Debug($"container {o.Id}: init pid {launched.InitPid} ready, cgroup {string.Join(", ", cgroup.Directories.Values.Distinct())}");
                 if (o.PidFile is not null)
                     WritePidFile(o.PidFile, launched.InitPid);
                 pidfdSocket?.Send(launched.InitPid);
@@ -231,7 +232,7 @@ internal static class ContainerCreator
     public static Spec.Spec ParseConfig(string bundle)
     {
         var config = ConfigLoader.Load(Path.Combine(bundle, "config.json"));
-        Cli.StartupTrace.Mark("parse config.json");
+        Diagnostics.StartupTrace.Mark("parse config.json");
         return config;
     }
 
@@ -242,7 +243,7 @@ internal static class ContainerCreator
             errors = [.. errors, new SpecError("process", "required to run a container")];
         if (errors.Count > 0)
             throw new RuntimeError("config.json: " + string.Join("; ", errors.Select(e => e.ToString())));
-        Cli.StartupTrace.Mark("validate");
+        Diagnostics.StartupTrace.Mark("validate");
         return config;
     }
 

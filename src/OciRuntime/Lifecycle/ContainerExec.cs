@@ -37,7 +37,7 @@ internal static class ContainerExec
             HomeOf(o.Process, record.Rootfs), listenFds + o.PreserveFds, linux,
             SetgroupsDenied: Rootless.SetgroupsFile.Denies(record.Pid)));
         foreach (var w in plan.Warnings)
-            Cli.Log.Warn(w);
+            Diagnostics.Log.Warn(w);
 
         var affinity = new ExecCpuAffinity(o.Process.ExecCPUAffinity);
         var cgroup = CgroupManagers.ForExisting(CgroupDirectories(record.CgroupDirectories, o.Cgroups));

@@ -34,7 +34,7 @@ internal static unsafe class HookRunner
             }
             catch (RuntimeError e) when (warnOnly)
             {
-                Cli.Log.Warn(e.Message);
+                Diagnostics.Log.Warn(e.Message);
             }
         }
     }

@@ -1,4 +1,5 @@
 using OciRuntime.Planning;
+using OciRuntime.Rootless;
 
 namespace OciRuntime.Lifecycle;
 

@@ -38,7 +38,7 @@ internal static unsafe class InitLauncher
         if (EarlyExecutor.TryUse(plan, planFd, out int early, out int earlyFd))
         {
             LibC.close(planFd);
-            Cli.StartupTrace.MarkExecutorStarted("plan to the early executor");
+            Diagnostics.StartupTrace.MarkExecutorStarted("plan to the early executor");
             return FollowSpawned(plan, early, earlyFd, image: -1, ctx, whileStarting, keepSync);
         }
         int* sv = stackalloc int[2];
@@ -71,7 +71,7 @@ internal static unsafe class InitLauncher
             LibC.close(hostFd);
             throw new SyscallException("start the container's init", -spawned);
         }
-        Cli.StartupTrace.MarkExecutorStarted("spawn executor");
+        Diagnostics.StartupTrace.MarkExecutorStarted("spawn executor");
         return FollowSpawned(plan, spawned, hostFd, image, ctx, whileStarting, keepSync);
     }
 
@@ -179,13 +179,13 @@ internal static unsafe class InitLauncher
                     initPid = (int)msg.Arg;
                     break;
                 case ExecutorMessageType.Notify when (SyncTag)msg.Arg == SyncTag.Ready:
-                    Cli.StartupTrace.MarkExecutor("process set up", msg.SentAtNs);
+                    Diagnostics.StartupTrace.MarkExecutor("process set up", msg.SentAtNs);
                     if (!untilExec)
                         return;
                     ready = true;
                     break;
                 case ExecutorMessageType.Notify:
-                    Cli.StartupTrace.MarkExecutor(((SyncTag)msg.Arg).ToString(), msg.SentAtNs);
+                    Diagnostics.StartupTrace.MarkExecutor(((SyncTag)msg.Arg).ToString(), msg.SentAtNs);
                     break;
                 case ExecutorMessageType.Sync when (SyncTag)msg.Arg == SyncTag.ConsoleSocket:
                     if (consoleSocket < 0)

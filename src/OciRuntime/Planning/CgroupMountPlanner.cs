@@ -1,4 +1,5 @@
 using OciRuntime.Plan;
+
 using static OciRuntime.Linux.MountFlags;
 
 namespace OciRuntime.Planning;
@@ -71,5 +72,5 @@ internal static class CgroupMountPlanner
     private static string CgroupOf(PlanRequest req, CgroupHierarchy h) =>
         req.CgroupsNotCreated?.Contains(h.MountPoint) == true
             ? h.OwnPath
-            : Cgroups.CgroupPaths.Resolve(req.Config.Linux?.CgroupsPath, req.ContainerId, h.OwnPath);
+            : Planning.CgroupPaths.Resolve(req.Config.Linux?.CgroupsPath, req.ContainerId, h.OwnPath);
 }

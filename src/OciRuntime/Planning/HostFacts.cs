@@ -17,7 +17,7 @@ internal enum CgroupMode
 internal sealed record CgroupHierarchy(string MountPoint, string FsType, string Options, string OwnPath);
 
 /// <summary>
-/// Facts about the host the plan depends on. Gathered by <see cref="HostFactsReader"/> on the real
+/// Facts about the host the plan depends on. Gathered by Lifecycle.HostFactsReader on the real
 /// host and built by hand in unit tests, which keeps the planner free of I/O.
 /// </summary>
 /// <param name="RuntimeBoundingSet">the capability bounding set the runtime itself runs with</param>

@@ -23,9 +23,3 @@ internal sealed record PlanRequest(
     bool Trace = false,
     bool SetgroupsDenied = false,
     IReadOnlyCollection<string>? CgroupsNotCreated = null);
-
-/// <summary>A config that is valid by the schema but cannot be carried out; names the field.</summary>
-internal sealed class PlanningException(string path, string message) : Exception($"{path}: {message}")
-{
-    public string Path { get; } = path;
-}

@@ -1,4 +1,5 @@
 using OciRuntime.Linux;
+using OciRuntime.Planning;
 using OciRuntime.Spec;
 
 namespace OciRuntime.Security;

@@ -1,3 +1,4 @@
+using OciRuntime.Planning;
 using OciRuntime.Security;
 using OciRuntime.Spec;
 using Xunit;

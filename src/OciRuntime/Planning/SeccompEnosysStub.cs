@@ -1,4 +1,4 @@
-namespace OciRuntime.Security;
+namespace OciRuntime.Planning;
 
 /// <summary>
 /// A classic-BPF prefix put in front of libseccomp's program: for each architecture of the filter,

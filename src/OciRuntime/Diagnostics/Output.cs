@@ -1,7 +1,7 @@
 using System.Text;
 using OciRuntime.Linux;
 
-namespace OciRuntime.Cli;
+namespace OciRuntime.Diagnostics;
 
 /// <summary>Writes straight to fd 1 or 2. System.Console would set up terminal and signal
 /// handling on first use, which costs start-up time and is not needed here.</summary>

@@ -1,4 +1,6 @@
-namespace OciRuntime.Planning;
+using OciRuntime.Planning;
+
+namespace OciRuntime.Lifecycle;
 
 /// <summary>Reads <see cref="HostFacts"/> from /proc/self/mountinfo and /proc/self/cgroup.</summary>
 internal static class HostFactsReader

@@ -1,4 +1,4 @@
-namespace OciRuntime.Cgroups;
+namespace OciRuntime.Planning;
 
 /// <summary>Where a container's cgroup goes in one hierarchy, as runc decides it.</summary>
 internal static class CgroupPaths

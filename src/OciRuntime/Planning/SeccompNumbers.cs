@@ -1,4 +1,4 @@
-namespace OciRuntime.Security;
+namespace OciRuntime.Planning;
 
 /// <summary>
 /// The kernel's and libseccomp's numbers for the names linux.seccomp uses (linux/seccomp.h,

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace OciRuntime.Cli;
+namespace OciRuntime.Diagnostics;
 
 /// <summary>
 /// `--trace`: the duration of each start-up phase (parse, validate, plan, cgroup, spawn, each

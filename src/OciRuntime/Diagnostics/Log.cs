@@ -1,7 +1,7 @@
-using System.Text;
 using System.Text.Json;
+using System.Text;
 
-namespace OciRuntime.Cli;
+namespace OciRuntime.Diagnostics;
 
 /// <summary>
 /// runc-compatible logging. With --log, entries go to that file ("json": one

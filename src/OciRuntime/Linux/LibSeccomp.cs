@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 
-namespace OciRuntime.Security;
+namespace OciRuntime.Linux;
 
 /// <summary>
 /// The libseccomp calls the filter compiler needs. Published builds link the static libseccomp.a

@@ -2,7 +2,7 @@ using System.Runtime.Versioning;
 
 [assembly: SupportedOSPlatform("linux")]
 
-namespace OciRuntime;
+namespace OciRuntime.Cli;
 
 internal static class Program
 {

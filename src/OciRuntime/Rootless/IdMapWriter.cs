@@ -1,6 +1,6 @@
 using OciRuntime.Planning;
 
-namespace OciRuntime.Lifecycle;
+namespace OciRuntime.Rootless;
 
 /// <summary>
 /// The host's part of a new user namespace: writes linux.uidMappings/gidMappings to the waiting

@@ -2,7 +2,7 @@ using OciRuntime.Linux;
 using OciRuntime.Planning;
 using OciRuntime.Spec;
 
-namespace OciRuntime.Security;
+namespace OciRuntime.Planning;
 
 /// <summary>A compiled linux.seccomp: the BPF program as plan.h carries it (two u32 per
 /// instruction), the seccomp() flags, and whether a notify listener is wanted.</summary>
