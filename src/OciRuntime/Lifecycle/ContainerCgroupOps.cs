@@ -10,7 +10,7 @@ internal static class ContainerCgroupOps
         var status = c.Status;
         if (status != ContainerStatus.Running && status != ContainerStatus.Created)
             throw new RuntimeError($"cannot pause container \"{c.Id}\": it is {status.Name()}");
-        Rootless.RootlessCgroups.RequireOwnCgroup(c.Record, "pause");
+        RequireOwnCgroup(c.Record, "pause");
         c.Cgroup.Freeze(true);
     }
 
@@ -26,7 +26,7 @@ internal static class ContainerCgroupOps
     {
         if (c.Status == ContainerStatus.Stopped)
             throw new RuntimeError($"cannot update container \"{c.Id}\": it has stopped");
-        Rootless.RootlessCgroups.RequireOwnCgroup(c.Record, "update");
+        RequireOwnCgroup(c.Record, "update");
         if (r.Devices is { Count: > 0 } devices)
         {
             // Device rules are never changed by update, as in runc (which skips the devices
@@ -52,5 +52,13 @@ internal static class ContainerCgroupOps
         {
             return false;
         }
+    }
+
+    /// <summary>A rootless container created without any cgroup of its own cannot be frozen or limited later.</summary>
+    private static void RequireOwnCgroup(ContainerRecord record, string what)
+    {
+        if (record.CgroupDirectories is not { Count: > 0 })
+            throw new RuntimeError($"cannot {what} container \"{record.Id}\": it has no cgroup of its own " +
+                "(created rootless, and no cgroup was delegated to the user)");
     }
 }

@@ -110,7 +110,7 @@ internal static class ContainerCreator
                 else if (tag == Plan.SyncTag.PlaceInCgroup && pid != placed)
                     Place(pid); // not the spawned process: no create plan does this, but it is no reason to leave one out
                 else if (tag == Plan.SyncTag.NetDevices)
-                    Linux.NetDevices.MoveInto(config.Linux!.NetDevices!, pid);
+                    Linux.NetDevices.MoveInto(config.Linux!.NetDevices!.ToDictionary(d => d.Key, d => d.Value.Name), pid);
                 else if (tag == Plan.SyncTag.CreateHooks)
                 {
                     hooksStarted = true;

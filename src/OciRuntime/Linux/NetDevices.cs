@@ -20,8 +20,9 @@ internal static unsafe partial class NetDevices
     [LibraryImport("libc", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     private static partial uint if_nametoindex(string name);
 
-    /// <summary>Moves every device into the network namespace of process <paramref name="pid"/>.</summary>
-    public static void MoveInto(IReadOnlyDictionary<string, Spec.LinuxNetDevice> devices, int pid)
+    /// <summary>Moves every device into the network namespace of process <paramref name="pid"/>;
+    /// <paramref name="devices"/>: host name to the name in the container (null or empty: the same).</summary>
+    public static void MoveInto(IReadOnlyDictionary<string, string?> devices, int pid)
     {
         int ns = LibC.open($"/proc/{pid}/ns/net", 0x80000 /* O_RDONLY|O_CLOEXEC */, 0);
         if (ns < 0)
@@ -32,13 +33,13 @@ internal static unsafe partial class NetDevices
             if (sock < 0)
                 throw new RuntimeError($"linux.netDevices: rtnetlink socket: {LibC.StrError(LibC.Errno)}");
             uint seq = 1;
-            foreach (var (hostName, dev) in devices.OrderBy(d => d.Key, StringComparer.Ordinal))
+            foreach (var (hostName, newName) in devices.OrderBy(d => d.Key, StringComparer.Ordinal))
             {
                 string field = $"linux.netDevices[\"{hostName}\"]";
                 uint index = if_nametoindex(hostName);
                 if (index == 0)
                     throw new RuntimeError($"{field}: no network interface \"{hostName}\" in the runtime's network namespace");
-                string name = string.IsNullOrEmpty(dev.Name) ? hostName : dev.Name;
+                string name = string.IsNullOrEmpty(newName) ? hostName : newName;
                 int err = Request(sock, seq++, index, ns, name);
                 if (err != 0)
                     throw new RuntimeError($"{field}: moving it into the container's network namespace as \"{name}\": {LibC.StrError(err)}");

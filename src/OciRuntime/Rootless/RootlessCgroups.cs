@@ -80,14 +80,6 @@ internal static class RootlessCgroups
     /// <summary>Device rules need CAP_SYS_ADMIN in the initial user namespace: only the host's root keeps them.</summary>
     public static bool KeepsDeviceRules(RootlessMode mode) => !mode.Unprivileged && !mode.InUserNamespace;
 
-    /// <summary>A rootless container created without any cgroup of its own cannot be frozen or limited later.</summary>
-    public static void RequireOwnCgroup(Lifecycle.ContainerRecord record, string what)
-    {
-        if (record.CgroupDirectories is not { Count: > 0 })
-            throw new RuntimeError($"cannot {what} container \"{record.Id}\": it has no cgroup of its own " +
-                "(created rootless, and no cgroup was delegated to the user)");
-    }
-
     private static LinuxResources WithoutDevices(LinuxResources r) => new()
     {
         Memory = r.Memory, Cpu = r.Cpu, Pids = r.Pids, BlockIO = r.BlockIO, HugepageLimits = r.HugepageLimits,
