@@ -50,11 +50,7 @@ internal sealed unsafe class Container(StateStore store, ContainerRecord record)
     /// status "running".</summary>
     public void Start()
     {
-        var status = Status;
-        if (status != ContainerStatus.Created)
-            throw new RuntimeError(status == ContainerStatus.Stopped
-                ? $"cannot start container \"{Id}\": it has stopped"
-                : $"cannot start container \"{Id}\": it is already {status.Name()}");
+        ContainerStateMachine.Check(ContainerCommand.Start, Status, Id);
         if (Record.NoProcess)
         {
             // runtime-spec: start MUST generate an error if process was not set. The container
@@ -199,13 +195,12 @@ internal sealed unsafe class Container(StateStore store, ContainerRecord record)
 
     public void Kill(int signal)
     {
-        if (Status == ContainerStatus.Stopped)
-            throw new RuntimeError($"cannot kill container \"{Id}\": container not running");
+        ContainerStateMachine.Check(ContainerCommand.Kill, Status, Id);
         if (LibC.kill(Record.Pid, signal) != 0)
         {
             int e = LibC.Errno;
-            if (e == LibC.ESRCH)
-                throw new RuntimeError($"cannot kill container \"{Id}\": container not running");
+            if (e == LibC.ESRCH) // it stopped since
+                throw new RuntimeError(ContainerStateMachine.Refusal(ContainerCommand.Kill, ContainerStatus.Stopped, Id));
             throw new SyscallException($"kill {Record.Pid}", e);
         }
     }
@@ -219,8 +214,7 @@ internal sealed unsafe class Container(StateStore store, ContainerRecord record)
     public void Delete(bool force, bool initReapedInOwnPidNamespace = false)
     {
         var status = Status;
-        if (status is ContainerStatus.Running or ContainerStatus.Paused && !force)
-            throw new RuntimeError($"cannot delete container \"{Id}\" that is not stopped: it is {status.Name()} (use --force)");
+        ContainerStateMachine.Check(force ? ContainerCommand.ForceDelete : ContainerCommand.Delete, status, Id);
         if (status != ContainerStatus.Stopped)
         {
             LibC.kill(Record.Pid, 9);
@@ -257,8 +251,10 @@ internal sealed unsafe class Container(StateStore store, ContainerRecord record)
     /// <summary>`kill --all`: the signal goes to every process in the container's cgroup.</summary>
     public void KillAll(int signal)
     {
-        if (Status == ContainerStatus.Stopped && Cgroup.Pids().Count == 0)
-            throw new RuntimeError($"cannot kill container \"{Id}\": container not running");
+        // Processes left in the cgroup of a stopped container still take the signal.
+        var status = Status;
+        if (!ContainerStateMachine.Allows(ContainerCommand.Kill, status) && Cgroup.Pids().Count == 0)
+            throw new RuntimeError(ContainerStateMachine.Refusal(ContainerCommand.Kill, status, Id));
         foreach (int pid in Cgroup.Pids())
             LibC.kill(pid, signal);
     }

@@ -7,25 +7,20 @@ internal static class ContainerCgroupOps
 {
     public static void Pause(Container c)
     {
-        var status = c.Status;
-        if (status != ContainerStatus.Running && status != ContainerStatus.Created)
-            throw new RuntimeError($"cannot pause container \"{c.Id}\": it is {status.Name()}");
+        ContainerStateMachine.Check(ContainerCommand.Pause, c.Status, c.Id);
         RequireOwnCgroup(c.Record, "pause");
         c.Cgroup.Freeze(true);
     }
 
     public static void Resume(Container c)
     {
-        var status = c.Status;
-        if (status != ContainerStatus.Paused)
-            throw new RuntimeError($"cannot resume container \"{c.Id}\": it is {status.Name()}, not paused");
+        ContainerStateMachine.Check(ContainerCommand.Resume, c.Status, c.Id);
         c.Cgroup.Freeze(false);
     }
 
     public static void Update(Container c, LinuxResources r)
     {
-        if (c.Status == ContainerStatus.Stopped)
-            throw new RuntimeError($"cannot update container \"{c.Id}\": it has stopped");
+        ContainerStateMachine.Check(ContainerCommand.Update, c.Status, c.Id);
         RequireOwnCgroup(c.Record, "update");
         if (r.Devices is { Count: > 0 } devices)
         {

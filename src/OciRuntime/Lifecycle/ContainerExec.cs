@@ -56,24 +56,10 @@ internal static class ContainerExec
             whileStarting: affinity.ApplyInitial);
     }
 
-    /// <summary>The one place that says in which states a container takes an exec.</summary>
-    public static void EnsureCanExec(Container container, bool ignorePaused)
-    {
-        var status = container.Status;
-        switch (status)
-        {
-            // A created container too, as runc: its init waits for `start` with the namespaces,
-            // root and cgroup in place.
-            case ContainerStatus.Running or ContainerStatus.Created:
-                return;
-            case ContainerStatus.Paused when ignorePaused:
-                return;
-            case ContainerStatus.Paused:
-                throw new RuntimeError($"cannot exec in container \"{container.Id}\": it is paused (use --ignore-paused to exec anyway)");
-            default:
-                throw new RuntimeError($"cannot exec in container \"{container.Id}\": it is {status.Name()}");
-        }
-    }
+    /// <summary>Whether the container takes an exec now (ContainerStateMachine).</summary>
+    public static void EnsureCanExec(Container container, bool ignorePaused) =>
+        ContainerStateMachine.Check(ignorePaused ? ContainerCommand.ExecIgnorePaused : ContainerCommand.Exec,
+            container.Status, container.Id);
 
     /// <summary>The namespaces of the init that are not the runtime's own (a container that shares
     /// the host's network namespace has nothing to join there).</summary>

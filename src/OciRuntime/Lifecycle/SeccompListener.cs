@@ -23,7 +23,7 @@ internal static unsafe class SeccompListener
             {
                 OciVersion = BuildInfo.SpecVersion,
                 Id = id,
-                Status = Spec.ContainerStatus.Creating,
+                Status = ContainerStatus.Creating.Name(),
                 Pid = pid,
                 Bundle = bundle,
                 Annotations = annotations,

@@ -7,19 +7,11 @@ public sealed class State
 {
     [JsonPropertyName("ociVersion")] public string? OciVersion { get; set; }
     [JsonPropertyName("id")] public string? Id { get; set; }
-    /// <summary>One of <see cref="ContainerStatus"/>.</summary>
+    /// <summary>creating, created, running, paused or stopped (Lifecycle/ContainerStateMachine.cs).</summary>
     [JsonPropertyName("status")] public string? Status { get; set; }
     [JsonPropertyName("pid")] public int? Pid { get; set; }
     [JsonPropertyName("bundle")] public string? Bundle { get; set; }
     [JsonPropertyName("annotations")] public Dictionary<string, string>? Annotations { get; set; }
-}
-
-public static class ContainerStatus
-{
-    public const string Creating = "creating";
-    public const string Created = "created";
-    public const string Running = "running";
-    public const string Stopped = "stopped";
 }
 
 /// <summary>

@@ -287,7 +287,7 @@ public class SpecParsingTests
     [Fact]
     public void StateAndFeaturesSerialize()
     {
-        var state = new State { OciVersion = "1.3.0", Id = "c1", Status = ContainerStatus.Running, Pid = 42, Bundle = "/b" };
+        var state = new State { OciVersion = "1.3.0", Id = "c1", Status = "running", Pid = 42, Bundle = "/b" };
         Assert.Equal("""{"ociVersion":"1.3.0","id":"c1","status":"running","pid":42,"bundle":"/b"}""",
             JsonSerializer.Serialize(state, SpecJsonContext.Default.State));
 
