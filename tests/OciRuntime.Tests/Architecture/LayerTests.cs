@@ -5,7 +5,7 @@ using Xunit;
 namespace OciRuntime.Tests.Architecture;
 
 /// <summary>
-/// The layers of the runtime (specs/architecture.md, decisions §42), held on the compiled IL: every
+/// The layers of the runtime (specs/architecture.md, decisions §43), held on the compiled IL: every
 /// type a field, signature or method body of a type uses counts. A namespace may use only the
 /// layers below it (and its own sub-namespaces: Cgroups.V1, Spec.Json), so no folder loop can form.
 /// </summary>
@@ -32,7 +32,7 @@ public class LayerTests
         ["OciRuntime.Linux.MountFlags", "OciRuntime.Linux.Namespaces", "OciRuntime.Linux.Rlimits"];
 
     /// <summary>The one exception: libseccomp compiles the filter in the process and exports it
-    /// through a memfd (decisions §42). No host state is read.</summary>
+    /// through a memfd (decisions §43). No host state is read.</summary>
     private const string SeccompCompiler = "OciRuntime.Planning.SeccompCompiler";
 
     private static readonly string[] FileAccess =
