@@ -21,6 +21,8 @@ struct hook_args {
     const char *path;
     char *const *argv, *const *envp;
     const char *const *ns_paths; /* NULL-terminated; joined in this order before execve */
+    const char *cwd;             /* chdir here after joining them (NULL: the runtime's cwd, or the
+                                  * joined mount namespace's root) */
     int stdin_fd, stdout_fd, stderr_fd; /* stdout/stderr: -1 keeps the runtime's */
     sigset_t oldmask;
     volatile int err;
@@ -38,6 +40,8 @@ static int hook_child(void *arg)
             goto out;
         close(fd);
     }
+    if (a->cwd && chdir(a->cwd) < 0)
+        goto out;
     if (dup2(a->stdin_fd, 0) < 0 || (a->stdout_fd >= 0 && dup2(a->stdout_fd, 1) < 0) ||
         (a->stderr_fd >= 0 && dup2(a->stderr_fd, 2) < 0))
         goto out;
@@ -51,12 +55,13 @@ out:
     _exit(127);
 }
 
-/* The hook's pid, or -errno (the execve's or a setns's). */
-int oci_spawn_hook(const char *path, char *const *argv, char *const *envp, int stdin_fd, const char *const *ns_paths)
+/* The hook's pid, or -errno (the execve's, a setns's or the chdir's). */
+int oci_spawn_hook(const char *path, char *const *argv, char *const *envp, int stdin_fd, const char *const *ns_paths,
+                   const char *cwd)
 {
     if (path == NULL || argv == NULL || envp == NULL || stdin_fd < 0)
         return -EINVAL;
-    struct hook_args a = { .path = path, .argv = argv, .envp = envp, .ns_paths = ns_paths, .stdin_fd = stdin_fd,
+    struct hook_args a = { .path = path, .argv = argv, .envp = envp, .ns_paths = ns_paths, .cwd = cwd, .stdin_fd = stdin_fd,
                            .stdout_fd = -1, .stderr_fd = -1 };
     return vfork_spawn(hook_child, &a, &a.oldmask, &a.err, 0);
 }

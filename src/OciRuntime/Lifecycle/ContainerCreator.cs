@@ -210,9 +210,12 @@ internal static class ContainerCreator
             Id = id, Pid = pid, Status = ContainerStatus.Created.Name(), Bundle = bundle, Rootfs = rootfs,
             Created = DateTime.UtcNow.ToString("yyyy-MM-ddTHH:mm:ss.fffffffZ"), Annotations = config.Annotations,
         };
-        HookRunner.Run("prestart", config.Hooks?.Prestart, () => state);
-        HookRunner.Run("createRuntime", config.Hooks?.CreateRuntime, () => state);
-        HookRunner.Run("createContainer", config.Hooks?.CreateContainer, () => state, nsOfPid: pid);
+        // Working directories as runc's: the bundle for the runtime's hooks (runc has chdir'd
+        // there), the container's root, still at its host path before pivot_root, for
+        // createContainer (runc's init runs it from there): a relative path in a hook lands there.
+        HookRunner.Run("prestart", config.Hooks?.Prestart, () => state, cwd: bundle);
+        HookRunner.Run("createRuntime", config.Hooks?.CreateRuntime, () => state, cwd: bundle);
+        HookRunner.Run("createContainer", config.Hooks?.CreateContainer, () => state, nsOfPid: pid, cwd: rootfs);
     }
 
     public static string ParentMountOf(string rootfs, string? mountinfo = null) =>

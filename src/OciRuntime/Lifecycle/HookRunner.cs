@@ -17,7 +17,10 @@ internal static unsafe class HookRunner
     /// <param name="kind">"prestart", "createRuntime", ... (for messages: hooks.KIND[i])</param>
     /// <param name="state">the state they read on stdin, made only when there are hooks to run</param>
     /// <param name="nsOfPid">join this process's namespaces (those that differ from ours); 0: run in ours</param>
-    public static void Run(string kind, List<Hook>? hooks, Func<StateOutput> state, int nsOfPid = 0, bool warnOnly = false)
+    /// <param name="cwd">the hooks' working directory (resolved after the namespaces are joined);
+    /// null: the runtime's own, or with <paramref name="nsOfPid"/> the root of its mount namespace</param>
+    public static void Run(string kind, List<Hook>? hooks, Func<StateOutput> state, int nsOfPid = 0, bool warnOnly = false,
+        string? cwd = null)
     {
         if (hooks is not { Count: > 0 })
             return;
@@ -30,7 +33,7 @@ internal static unsafe class HookRunner
             string field = $"hooks.{kind}[{i}]";
             try
             {
-                RunOne(hooks[i], stdin, ns, field);
+                RunOne(hooks[i], stdin, ns, cwd, field);
             }
             catch (RuntimeError e) when (warnOnly)
             {
@@ -39,7 +42,7 @@ internal static unsafe class HookRunner
         }
     }
 
-    private static void RunOne(Hook hook, byte[] stdin, List<string> ns, string field)
+    private static void RunOne(Hook hook, byte[] stdin, List<string> ns, string? cwd, string field)
     {
         string path = hook.Path ?? throw new RuntimeError($"{field}.path: required");
         int fd = StateFd(stdin);
@@ -50,7 +53,7 @@ internal static unsafe class HookRunner
             using var argv = new CStrings(args);
             using var envp = new CStrings(hook.Env ?? []);
             using var nsPaths = new CStrings(ns);
-            pid = HookSpawn.oci_spawn_hook(path, argv.Ptr, envp.Ptr, fd, ns.Count > 0 ? nsPaths.Ptr : null);
+            pid = HookSpawn.oci_spawn_hook(path, argv.Ptr, envp.Ptr, fd, ns.Count > 0 ? nsPaths.Ptr : null, cwd);
         }
         finally
         {

@@ -21,9 +21,10 @@ internal static partial class HostFds
 internal static unsafe partial class HookSpawn
 {
     /// <summary>vfork+execve of a hook with stdin_fd as its stdin, after joining the namespaces
-    /// (paths, NULL-terminated list, may be null); its pid or -errno.</summary>
+    /// (paths, NULL-terminated list, may be null) and a chdir to <paramref name="cwd"/> (null: none);
+    /// its pid or -errno.</summary>
     [LibraryImport("libociexec", StringMarshalling = StringMarshalling.Utf8)]
-    public static partial int oci_spawn_hook(string path, byte** argv, byte** envp, int stdinFd, byte** nsPaths);
+    public static partial int oci_spawn_hook(string path, byte** argv, byte** envp, int stdinFd, byte** nsPaths, string? cwd);
 
     /// <summary>vfork+execve of a program with its stdin, stdout and stderr on the given fds; its pid or -errno.</summary>
     [LibraryImport("libociexec", StringMarshalling = StringMarshalling.Utf8)]

@@ -39,7 +39,7 @@ internal static unsafe class MappingTool
         {
             using var cArgv = new CStrings(argv);
             using var cEnvp = new CStrings([]);
-            child = HookSpawn.oci_spawn_hook(tool, cArgv.Ptr, cEnvp.Ptr, devNull, null);
+            child = HookSpawn.oci_spawn_hook(tool, cArgv.Ptr, cEnvp.Ptr, devNull, null, null);
         }
         finally
         {

@@ -68,6 +68,39 @@ public sealed class HookTests : ConformanceTest
     }
 
     [Fact]
+    public void Create_hooks_run_in_runcs_working_directories()
+    {
+        // runc: prestart and createRuntime from its own process, which chdir'd to the bundle;
+        // createContainer from its init, in the container's root before pivot_root (runc's
+        // hooks_so.bats bind-mounts onto ./lib from such a hook). A relative write lands there,
+        // never in the runtime's cwd (the host's / for createContainer before). Each writes into
+        // a directory of a unique name that only its expected cwd has, so a runtime that gets it
+        // wrong fails the hook rather than writing into the host's /.
+        var b = NewBundle().Args("/bin/true");
+        string mark = "hookcwd-" + Guid.NewGuid().ToString("N");
+        Directory.CreateDirectory(Path.Combine(b.Dir, mark));
+        Directory.CreateDirectory(Path.Combine(b.Rootfs, mark));
+        JsonArray One(string name) => new(new JsonObject
+        {
+            ["path"] = "/bin/sh",
+            ["args"] = new JsonArray("sh", "-c", $"pwd > {Scope.Dir}/{name}.cwd; echo {name} > ./{mark}/{name}"),
+            ["env"] = new JsonArray("PATH=/bin:/usr/bin:/sbin:/usr/sbin"),
+        });
+        b.Config["hooks"] = new JsonObject
+        {
+            ["prestart"] = One("prestart"), ["createRuntime"] = One("createRuntime"), ["createContainer"] = One("createContainer"),
+        };
+        Rt.Run(b).AssertOk();
+        Assert.Equal(b.Rootfs, File.ReadAllText(Path.Combine(Scope.Dir, "createContainer.cwd")).Trim());
+        Assert.Equal("createContainer", File.ReadAllText(Path.Combine(b.Rootfs, mark, "createContainer")).Trim());
+        foreach (var kind in new[] { "prestart", "createRuntime" })
+        {
+            Assert.Equal(b.Dir, File.ReadAllText(Path.Combine(Scope.Dir, kind + ".cwd")).Trim());
+            Assert.Equal(kind, File.ReadAllText(Path.Combine(b.Dir, mark, kind)).Trim());
+        }
+    }
+
+    [Fact]
     [Trait(Traits.KnownFailure, "runc-1.1.5")]
     [Trait(Traits.Reason, "runc gives the create hooks status creating; crun and the runtime-tools suite (hooks_stdin) created (decisions §33)")]
     public void Each_hook_kind_gets_the_state_on_stdin_in_its_namespace_at_its_point()
