@@ -200,6 +200,11 @@
     /* (none): make the kept pty peer stdin/stdout/stderr and the controlling terminal of the        \
      * session (TIOCSCTTY; SETSID must come before). */                                              \
     X(SET_CTTY, 43, "", set_ctty)                                                                    \
+    /* u32 uid, u32 skip_major, u32 skip_minor: each of fds 0, 1, 2 (those open) whose owner is not  \
+     * uid gets uid as its owner with fchown (the group is kept), unless it is the character device  \
+     * skip_major:skip_minor; EINVAL and EPERM (owner or group not mapped in the user namespace, or  \
+     * not permitted) leave that file as it is. */                                                   \
+    X(CHOWN_STDIO, 44, "uuu", chown_stdio)                                                           \
     /* str offsets: after unshare(CLONE_NEWTIME) and before the first child enters the new time      \
      * namespace, write offsets ("monotonic SECS NANOSECS\n" lines) to the executor's own            \
      * /proc/self/timens_offsets, verified to be on procfs. */                                       \

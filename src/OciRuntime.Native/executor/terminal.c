@@ -1,6 +1,6 @@
 /*
  * terminal.c - process.terminal: the console socket handed over by the host, the pty made in the
- * container's own devpts, /dev/console, and the controlling terminal.
+ * container's own devpts, /dev/console, and the controlling terminal; the owner of stdio.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -123,4 +123,26 @@ void op_set_ctty(struct plan_cursor *c)
     if (peer > 2)
         close(peer);
     g_exec.pty_peer = -1;
+}
+
+/* OCI_OP_CHOWN_STDIO: u32 uid, u32 skip_major, u32 skip_minor. Each of fds 0, 1, 2 not owned by uid
+ * yet gets it as owner (the group is kept), unless it is the character device skip_major:skip_minor.
+ * EINVAL (the owner or group is not mapped in the user namespace) and EPERM (not allowed) leave the
+ * file as it is; an fd that is not open is skipped. Decodes its own fields. */
+void op_chown_stdio(struct plan_cursor *c)
+{
+    uint32_t uid = get_u32(c), skip_major = get_u32(c), skip_minor = get_u32(c);
+    for (int fd = 0; fd <= 2; fd++) {
+        struct stat st;
+        if (fstat(fd, &st) < 0) {
+            if (errno == EBADF)
+                continue;
+            fail("fstat stdio");
+        }
+        if (st.st_uid == uid ||
+            (S_ISCHR(st.st_mode) && major(st.st_rdev) == skip_major && minor(st.st_rdev) == skip_minor))
+            continue;
+        if (fchown(fd, uid, (gid_t)-1) < 0 && errno != EINVAL && errno != EPERM)
+            fail("fchown stdio");
+    }
 }

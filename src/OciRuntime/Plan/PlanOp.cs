@@ -47,6 +47,7 @@ internal enum PlanOp : uint
     CreatePty = 41,
     BindConsole = 42,
     SetCtty = 43,
+    ChownStdio = 44,
 
     TimensOffsets = 50,
 

@@ -351,3 +351,13 @@ internal sealed record SetCttyStep(string Origin) : Step(Origin)
     public override void EncodePayload(PlanWriter w) { }
     public override string Describe() => "make the pty stdio and the controlling terminal";
 }
+
+/// <summary>runc's fixStdioPermissions: stdio (the pty, the caller's pipes) owned by the process's
+/// uid, so that it can reopen them (/dev/stdout, /proc/self/fd/N); the character device
+/// Major:Minor (/dev/null) is left alone.</summary>
+internal sealed record ChownStdioStep(uint Uid, uint SkipMajor, uint SkipMinor, string Origin) : Step(Origin)
+{
+    public override PlanOp Op => PlanOp.ChownStdio;
+    public override void EncodePayload(PlanWriter w) { w.U32(Uid); w.U32(SkipMajor); w.U32(SkipMinor); }
+    public override string Describe() => $"stdio owned by uid {Uid} (the group kept; not the device {SkipMajor}:{SkipMinor})";
+}

@@ -99,6 +99,13 @@ internal static class ProcessPlanner
 
         steps.Add(new ChdirStep(string.IsNullOrEmpty(p.Cwd) ? "/" : p.Cwd, "process.cwd"));
         steps.Add(new UmaskStep(p.User?.Umask ?? DefaultUmask, "process.user.umask"));
+        // runc's fixStdioPermissions: stdio (the pty, the caller's pipes) becomes the process's
+        // uid's, /dev/null excepted, so a user other than root can reopen /dev/stdout or use its
+        // terminal. Before any seccomp filter (the profile may refuse fchown) and the identity
+        // change. Left out for uid 0: root reopens its stdio anyway, and a user namespace's
+        // root could not take over a file of an unmapped owner (EPERM, skipped by runc too).
+        if (p.User?.Uid is > 0 and var uid)
+            steps.Add(new ChownStdioStep(uid, 1, 3, "process.user.uid"));
 
         var caps = p.Capabilities is null ? null : CapabilitySets.From(p.Capabilities, host.RuntimeBoundingSet, warnings);
         var seccomp = linux?.Seccomp is { } sc ? SeccompPlanner.Plan(sc, p.NoNewPrivileges == true, caps is not null && !filterBeforeHooks, warnings) : default;

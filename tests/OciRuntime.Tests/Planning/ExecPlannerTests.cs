@@ -41,8 +41,10 @@ public class ExecPlannerTests
         Assert.Equal(new[]
         {
             PlanOp.CloseFds, PlanOp.Sync, PlanOp.Setns, PlanOp.Setns, PlanOp.Fork,
-            PlanOp.Setsid, PlanOp.Chdir, PlanOp.Umask, PlanOp.SetUser, PlanOp.ResolveExec, PlanOp.Notify, PlanOp.Exec,
+            PlanOp.Setsid, PlanOp.Chdir, PlanOp.Umask, PlanOp.ChownStdio, PlanOp.SetUser, PlanOp.ResolveExec, PlanOp.Notify, PlanOp.Exec,
         }, ops);
+        // The exec'd process's stdio becomes its user's too (runc's setns init does the same).
+        Assert.Equal(new ChownStdioStep(1000, 1, 3, "process.user.uid"), plan.StepsOf<ChownStdioStep>().Single());
         Assert.DoesNotContain(plan.Steps, s => s is WaitFifoStep or OpenFifoStep or UnshareStep or MountStep);
         Assert.Equal(new ChdirStep("/tmp", "process.cwd"), plan.StepsOf<ChdirStep>().Single());
         Assert.Equal(new ExecStep(3, ["sh", "-c", "true"], ["PATH=/bin", "HOME=/home/u"], "process.args"), plan.Steps[^1]);

@@ -278,6 +278,24 @@ public class PlannerTests
         int bounding = plan.IndexOf<CapsBoundingStep>(), user = plan.IndexOf<SetUserStep>(), caps = plan.IndexOf<CapsStep>();
         Assert.True(bounding < user && user < caps && caps < plan.IndexOf<NoNewPrivsStep>());
         Assert.True(plan.IndexOf<RlimitStep>() < user);
+        // runc's fixStdioPermissions: stdio becomes uid 1000's (not /dev/null, 1:3) while still root.
+        Assert.Equal(new ChownStdioStep(1000, 1, 3, "process.user.uid"), plan.StepsOf<ChownStdioStep>().Single());
+        Assert.True(plan.IndexOf<ChownStdioStep>() < bounding);
+    }
+
+    [Fact]
+    public void Stdio_is_left_to_root_and_chowned_before_a_filter_loaded_early()
+    {
+        Assert.Empty(PlanOf(Minimal).StepsOf<ChownStdioStep>());
+        // startContainer hooks without noNewPrivileges load the filter before the capabilities
+        // drop (decisions §40): the chown must come before it, the profile may refuse fchown.
+        string json = Minimal.Replace("\"user\": { \"uid\": 0, \"gid\": 0 }", "\"user\": { \"uid\": 7, \"gid\": 7 }")
+            .Replace("\"linux\": {", """
+                "hooks": { "startContainer": [ { "path": "/bin/true" } ] },
+                "linux": { "seccomp": { "defaultAction": "SCMP_ACT_ALLOW", "syscalls": [ { "names": ["fchown"], "action": "SCMP_ACT_ERRNO" } ] },
+                """);
+        var plan = PlanOf(json);
+        Assert.True(plan.IndexOf<ChownStdioStep>() < plan.IndexOf<SeccompStep>());
     }
 
     [Fact]

@@ -33,16 +33,6 @@ public sealed class IdmappedMountTests : ConformanceTest
         Assert.Equal(0, p.ExitCode);
     }
 
-    private static (uint Uid, uint Gid) HostOwner(string path)
-    {
-        var psi = new ProcessStartInfo("stat", ["-c", "%u %g", path]) { RedirectStandardOutput = true };
-        using var p = Process.Start(psi)!;
-        string[] f = p.StandardOutput.ReadToEnd().Trim().Split(' ');
-        p.WaitForExit();
-        Assert.Equal(0, p.ExitCode);
-        return (uint.Parse(f[0]), uint.Parse(f[1]));
-    }
-
     /// <summary>A host directory with "u1000" owned by 1000:1000 and "root" owned by 0:0.</summary>
     private string SourceDir(string name, string mode = "755")
     {
@@ -78,8 +68,8 @@ public sealed class IdmappedMountTests : ConformanceTest
         var r = Rt.Run(b).AssertOk();
         Assert.Equal(["0 0", $"{Overflow} {Overflow}"], Owners(r));
         Assert.Equal("ok", r.Probe.Get("result"));
-        Assert.Equal((1000u, 1000u), HostOwner(Path.Combine(src, "new")));
-        Assert.Equal((1000u, 1000u), HostOwner(Path.Combine(src, "u1000"))); // the disk is unchanged
+        Assert.Equal((1000u, 1000u), HostState.Owner(Path.Combine(src, "new")));
+        Assert.Equal((1000u, 1000u), HostState.Owner(Path.Combine(src, "u1000"))); // the disk is unchanged
     }
 
     [Fact]
@@ -103,7 +93,7 @@ public sealed class IdmappedMountTests : ConformanceTest
         Assert.Equal(["1000 1000", "0 0", $"{Overflow} {Overflow}", "1000 1000", "1000 1000"], Owners(r));
         // The container's root (host 100000) writes through the mount as on-disk 0.
         Assert.Equal("ok", r.Probe.Get("result"));
-        Assert.Equal((0u, 0u), HostOwner(Path.Combine(src, "new")));
+        Assert.Equal((0u, 0u), HostState.Owner(Path.Combine(src, "new")));
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using System.Diagnostics;
 using Xunit;
 using Xunit.Abstractions;
@@ -109,6 +110,48 @@ public sealed class TerminalTests : ConformanceTest
         string output = recv.Output();
         Assert.Contains("exec-got:hi", output);
         Assert.Contains("/dev/pts/", output);
+    }
+
+    [Fact]
+    public void The_pty_belongs_to_the_processs_user_keeping_its_group()
+    {
+        // runc's fixStdioPermissions: a user other than root must be able to use its terminal.
+        // The pty is made by root in the container's devpts (gid=5): uid becomes the process's,
+        // the group stays tty's. Same for exec --tty with another user.
+        var b = NewBundle().Args("/bin/sh", "-c", "stat -c owner=%u:%g $(tty); echo via-reopen > /dev/tty; sleep 1");
+        b.Process["terminal"] = true;
+        b.Process["user"] = new JsonObject { ["uid"] = 1000, ["gid"] = 1000 };
+        using (var recv = new Receiver(Scope.Dir, ""))
+        {
+            Rt.Run(b, null, "--console-socket", recv.Socket).AssertOk();
+            string output = recv.Output();
+            Assert.Contains("owner=1000:5", output);
+            Assert.Contains("via-reopen", output);
+        }
+
+        var c = NewBundle().Probe("sleep", "60");
+        string id = Rt.NewId();
+        Rt.CreateAndStart(c, id);
+        using var exec = new Receiver(Scope.Dir, "");
+        Rt.Invoke("exec", "--tty", "--user", "1234:1234", "--console-socket", exec.Socket, id, "/bin/sh", "-c",
+            "stat -c exec-owner=%u:%g $(tty); sleep 1").AssertOk();
+        Assert.Contains("exec-owner=1234:5", exec.Output());
+        Rt.Delete(id, force: true).AssertOk();
+    }
+
+    [Fact]
+    public void Stdio_of_the_caller_belongs_to_the_processs_user_but_dev_null_does_not()
+    {
+        // runc chowns stdio to the process's uid so that it can reopen it (/dev/stdout,
+        // /proc/self/fd/N: a root-owned 0644 file refuses uid 1000); the host's /dev/null (stdin
+        // here) is left alone.
+        var b = NewBundle().Args("/bin/sh", "-c", "stat -L -c in=%u /proc/self/fd/0; stat -L -c out=%u /proc/self/fd/1; echo reopened >> /proc/self/fd/1");
+        b.Process["user"] = new JsonObject { ["uid"] = 1000, ["gid"] = 1000 };
+        var r = Rt.Run(b).AssertOk();
+        Assert.Contains("in=0", r.Stdout);
+        Assert.Contains("out=1000", r.Stdout);
+        Assert.Contains("reopened", r.Stdout);
+        Assert.Equal(0u, HostState.Owner("/dev/null").Uid);
     }
 
     [Fact]

@@ -37,16 +37,6 @@ public sealed class UserNamespaceTests : ConformanceTest
     private static string[] MapLines(string text) =>
         text.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => string.Join(' ', l.Split(' ', StringSplitOptions.RemoveEmptyEntries))).ToArray();
 
-    private static (uint Uid, uint Gid) HostOwner(string path)
-    {
-        var psi = new ProcessStartInfo("stat", ["-c", "%u %g", path]) { RedirectStandardOutput = true };
-        using var p = Process.Start(psi)!;
-        string[] f = p.StandardOutput.ReadToEnd().Trim().Split(' ');
-        p.WaitForExit();
-        Assert.Equal(0, p.ExitCode);
-        return (uint.Parse(f[0]), uint.Parse(f[1]));
-    }
-
     [Fact]
     public void Uid_and_gid_maps_seen_inside_are_the_configured_ranges()
     {
@@ -86,7 +76,7 @@ public sealed class UserNamespaceTests : ConformanceTest
         b.Process["user"] = new JsonObject { ["uid"] = uid, ["gid"] = gid };
         b.AddMount("/mnt", "bind", shared, "rbind", "rw");
         Assert.Equal("ok", Rt.Run(b).AssertOk().Probe.Get("result"));
-        Assert.Equal((HostBase + uid, HostBase + gid), HostOwner(Path.Combine(shared, "f")));
+        Assert.Equal((HostBase + uid, HostBase + gid), HostState.Owner(Path.Combine(shared, "f")));
     }
 
     private static void AddCapChown(Bundle b)
@@ -109,7 +99,7 @@ public sealed class UserNamespaceTests : ConformanceTest
         b.AddMount("/mnt", "bind", shared, "rbind", "rw");
         var r = Rt.Run(b).AssertOk();
         Assert.Contains("CapEff:\t0000000020000421", r.Stdout); // CHOWN, KILL, NET_BIND_SERVICE, AUDIT_WRITE
-        Assert.Equal((HostBase + 1234, HostBase + 1234), HostOwner(Path.Combine(shared, "f")));
+        Assert.Equal((HostBase + 1234, HostBase + 1234), HostState.Owner(Path.Combine(shared, "f")));
 
         // ...but not on a host file whose owner is outside the map.
         string host = Scope.NewDir("hostfiles");
@@ -120,7 +110,7 @@ public sealed class UserNamespaceTests : ConformanceTest
         AddCapChown(c);
         c.AddMount("/home", "bind", host, "rbind", "rw");
         Rt.Run(c).AssertFailed("chown of a host-owned file from inside a user namespace");
-        Assert.Equal((0u, 0u), HostOwner(Path.Combine(host, "g")));
+        Assert.Equal((0u, 0u), HostState.Owner(Path.Combine(host, "g")));
     }
 
     [Fact]

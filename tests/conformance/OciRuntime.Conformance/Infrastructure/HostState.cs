@@ -64,6 +64,18 @@ public static class HostState
         return IsZombieOrGone(pid);
     }
 
+    /// <summary>The owner of a host path (stat(1), which follows symlinks as the tests want).</summary>
+    public static (uint Uid, uint Gid) Owner(string path)
+    {
+        var psi = new System.Diagnostics.ProcessStartInfo("stat", ["-L", "-c", "%u %g", path]) { RedirectStandardOutput = true };
+        using var p = System.Diagnostics.Process.Start(psi)!;
+        string[] f = p.StandardOutput.ReadToEnd().Trim().Split(' ');
+        p.WaitForExit();
+        if (p.ExitCode != 0)
+            throw new InvalidOperationException($"stat {path} failed");
+        return (uint.Parse(f[0]), uint.Parse(f[1]));
+    }
+
     public static string? ReadNsLink(int pid, string ns)
     {
         try { return new FileInfo($"/proc/{pid}/ns/{ns}").LinkTarget; }
