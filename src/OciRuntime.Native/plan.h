@@ -294,6 +294,10 @@ enum oci_mount_opts {
                                           directory held into it (files, directories, symlinks,
                                           nodes; owner, mode and times kept; no xattrs), never
                                           following a symlink ("tmpcopyup") */
+    OCI_MNT_INHERIT_MODE = 1u << 8,    /* MOUNT of a new filesystem on a directory that exists
+                                          already: "mode=<its permission bits, octal>" goes in
+                                          front of data, so the new root keeps its mode (a target
+                                          made by the step gets the filesystem's default) */
 };
 
 /* OCI_OP_SET_USER opts */

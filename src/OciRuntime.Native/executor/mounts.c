@@ -12,6 +12,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/openat2.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
@@ -110,7 +111,20 @@ void op_mount(struct plan_cursor *c)
             return;
         fail("open mount source");
     }
-    int tgtfd = open_target(tgt, opts, srcfd);
+    /* An existing directory lends its mode to the new filesystem's root (OCI_MNT_INHERIT_MODE). */
+    char moded[4096];
+    int tgtfd = -1;
+    if (!bind && (opts & OCI_MNT_INHERIT_MODE) && (tgtfd = in_root_open(tgt, O_PATH | O_DIRECTORY)) >= 0) {
+        struct stat st;
+        if (fstat(tgtfd, &st) < 0)
+            fail("fstat mount target");
+        int n = snprintf(moded, sizeof moded, "mode=%o%s%s", (unsigned)(st.st_mode & 07777), *data ? "," : "", data);
+        if (n < 0 || (size_t)n >= sizeof moded)
+            fail_err(E2BIG, "mount data");
+        data = moded;
+    }
+    if (tgtfd < 0)
+        tgtfd = open_target(tgt, opts, srcfd);
     if (tgtfd < 0) {
         if (missing_ok && errno == ENOENT) {
             if (srcfd >= 0)

@@ -92,6 +92,7 @@ internal enum MountOpts : uint
     Remount = 1u << 5,
     IgnoreMissing = 1u << 6,
     Copyup = 1u << 7,
+    InheritMode = 1u << 8,
 }
 
 /// <summary>Constants of the plan header (plan.h).</summary>

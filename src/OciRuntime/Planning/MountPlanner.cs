@@ -52,6 +52,10 @@ internal static class MountPlanner
             // tmpcopyup (runc's extension, which Podman adds to its tmpfs mounts): the new tmpfs
             // starts with what the image's directory held.
             var mo = MountOpts.TargetInRoot | MountOpts.Mkdir | (opts.Copyup && type == "tmpfs" ? MountOpts.Copyup : 0);
+            // A tmpfs without "mode=" keeps the mode of the directory it covers, as runc and crun
+            // (a directory the runtime makes gets tmpfs' default, 1777).
+            if (type == "tmpfs" && !opts.Data.Split(',').Any(d => d.StartsWith("mode=", StringComparison.Ordinal)))
+                mo |= MountOpts.InheritMode;
             steps.Add(new MountStep(m.Source ?? type, dest, type, opts.Data, opts.Flags, mo, field));
         }
         if (opts.Copyup && (type != "tmpfs" || opts.Bind))

@@ -80,6 +80,18 @@ public class MountPlannerTests
     }
 
     [Fact]
+    public void A_tmpfs_without_mode_keeps_the_mode_of_the_directory_it_covers()
+    {
+        // runc and crun: "mode=<the existing directory's>" unless the options give one.
+        var p = WithMounts(""" { "destination": "/x", "type": "tmpfs", "source": "tmpfs", "options": ["nodev", "size=1m"] } """);
+        Assert.Equal(MountOpts.TargetInRoot | MountOpts.Mkdir | MountOpts.InheritMode, ConfigMounts(p).Single().Opts);
+        var q = WithMounts(""" { "destination": "/x", "type": "tmpfs", "source": "tmpfs", "options": ["mode=1500"] } """);
+        Assert.Equal(MountOpts.TargetInRoot | MountOpts.Mkdir, ConfigMounts(q).Single().Opts);
+        var r = WithMounts(""" { "destination": "/x", "type": "mqueue", "source": "mqueue" } """);
+        Assert.Equal(MountOpts.TargetInRoot | MountOpts.Mkdir, ConfigMounts(r).Single().Opts);
+    }
+
+    [Fact]
     public void Tmpcopyup_copies_into_tmpfs_mounts_and_is_a_warning_elsewhere()
     {
         var p = WithMounts("""{ "destination": "/x", "type": "tmpfs", "source": "tmpfs", "options": ["tmpcopyup", "mode=755"] }""");

@@ -198,6 +198,28 @@ public sealed class MountTests : ConformanceTest
     }
 
     [Fact]
+    public void Tmpfs_without_mode_keeps_an_existing_directorys_mode_and_a_new_one_gets_1777()
+    {
+        // runc (its mounts.bats "tmpfs mount mode= inherit" / "mode=1777 default") and crun: an
+        // image's directory lends its mode to the tmpfs over it; mode= wins and leaves the
+        // directory alone; a directory the runtime makes gets tmpfs' default.
+        var b = NewBundle().Args("/bin/sh", "-c", "stat -c '%n %a' /inherit /explicit /made/a/b");
+        foreach (var d in new[] { "inherit", "explicit" })
+        {
+            Directory.CreateDirectory(b.HostPath("/" + d));
+            File.SetUnixFileMode(b.HostPath("/" + d), (UnixFileMode)Convert.ToInt32("710", 8));
+        }
+        b.AddMount("/inherit", "tmpfs", "tmpfs", "rw", "nodev", "nosuid");
+        b.AddMount("/explicit", "tmpfs", "tmpfs", "nodev", "mode=1500");
+        b.AddMount("/made/a/b", "tmpfs", "tmpfs", "nodev");
+        var lines = Rt.Run(b).AssertOk().Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(["/inherit 710", "/explicit 1500", "/made/a/b 1777"], lines);
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute | UnixFileMode.GroupExecute,
+            File.GetUnixFileMode(b.HostPath("/explicit")));
+        Assert.Equal("755", Convert.ToString((int)File.GetUnixFileMode(b.HostPath("/made/a")), 8));
+    }
+
+    [Fact]
     public void Tmpfs_ro_option_makes_it_readonly()
     {
         var b = NewBundle();
