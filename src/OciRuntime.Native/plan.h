@@ -94,9 +94,10 @@
      * reports them. u32 opts: OCI_MNT_IGNORE_MISSING. (Executor: done with mount_setattr, which     \
      * only adds attributes, so locked flags are kept without reading statfs.) */                    \
     X(REMOUNT, 16, "sQu", remount)                                                                   \
-    /* str path (in root), str null_device: hide path: a directory gets a read-only tmpfs, anything  \
-     * else gets null_device (verified to be the character device 1:3) bind-mounted over it.         \
-     * A missing path is not an error. */                                                            \
+    /* str path (in root), str null_device: hide path: a directory gets a read-only tmpfs (one for   \
+     * the whole plan: the first masked directory gets a new one, the others clones of that mount,   \
+     * so all show the same filesystem), anything else gets null_device (verified to be the          \
+     * character device 1:3) bind-mounted over it. A missing path is not an error. */                \
     X(MASK, 17, "ss", mask)                                                                          \
     /* str path: chdir(path), then check with getcwd that the cwd is inside the root                 \
      * (CVE-2024-21626); ENOENT/ENOTDIR are reported as is. */                                       \
@@ -298,6 +299,8 @@ enum oci_mount_opts {
                                           already: "mode=<its permission bits, octal>" goes in
                                           front of data, so the new root keeps its mode (a target
                                           made by the step gets the filesystem's default) */
+    OCI_MNT_ORDINARY_DIR = 1u << 9,    /* a target that exists must be a directory itself, not a
+                                          symlink (nor a file): ENOTDIR otherwise */
 };
 
 /* OCI_OP_SET_USER opts */

@@ -111,6 +111,19 @@ void op_mount(struct plan_cursor *c)
             return;
         fail("open mount source");
     }
+    if (opts & OCI_MNT_ORDINARY_DIR) {
+        int fd = in_root_open(tgt, O_PATH | O_NOFOLLOW);
+        if (fd >= 0) {
+            struct stat st;
+            if (fstat(fd, &st) < 0)
+                fail("fstat mount target");
+            if (!S_ISDIR(st.st_mode))
+                fail_err(ENOTDIR, "mount target: not an ordinary dir");
+            close(fd);
+        } else if (errno != ENOENT) {
+            fail("open mount target");
+        }
+    }
     /* An existing directory lends its mode to the new filesystem's root (OCI_MNT_INHERIT_MODE). */
     char moded[4096];
     int tgtfd = -1;
@@ -271,10 +284,19 @@ void op_mask(struct plan_cursor *c)
     if (fstat(fd, &st) < 0)
         fail("fstat mask target");
     if (S_ISDIR(st.st_mode)) {
-        int mnt = readonly_tmpfs();
+        /* Every masked directory shows the same empty tmpfs (as runc): the first gets a new one,
+         * kept open once attached, and the others get clones of that mount. */
+        static int shared = -1;
+        int mnt = shared < 0 ? readonly_tmpfs()
+                             : sys_open_tree(shared, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH);
+        if (mnt < 0)
+            fail("open_tree mask tmpfs");
         if (sys_move_mount(mnt, fd) < 0)
             fail("move_mount");
-        close(mnt);
+        if (shared < 0)
+            shared = mnt;
+        else
+            close(mnt);
     } else {
         /* The container's /dev/null could be anything the image put there: check it is 1:3. */
         int null_fd = open_no_symlinks(null_device);

@@ -93,6 +93,7 @@ internal enum MountOpts : uint
     IgnoreMissing = 1u << 6,
     Copyup = 1u << 7,
     InheritMode = 1u << 8,
+    OrdinaryDir = 1u << 9,
 }
 
 /// <summary>Constants of the plan header (plan.h).</summary>

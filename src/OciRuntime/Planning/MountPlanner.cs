@@ -43,7 +43,8 @@ internal static class MountPlanner
             // sysfs may only be mounted by a user namespace that owns the network namespace; with
             // the host's network, the host's /sys is bound instead (as runc), with the mount's flags.
             ulong flags = MS_BIND | MS_REC | (opts.Flags & ~(MS_BIND | MS_REC | MS_REMOUNT));
-            steps.Add(new MountStep("/sys", dest, "", "", flags, MountOpts.TargetInRoot | MountOpts.Mkdir | MountOpts.Remount, field));
+            steps.Add(new MountStep("/sys", dest, "", "", flags,
+                MountOpts.TargetInRoot | MountOpts.Mkdir | MountOpts.Remount | MountOpts.OrdinaryDir, field));
         }
         else
         {
@@ -56,6 +57,10 @@ internal static class MountPlanner
             // (a directory the runtime makes gets tmpfs' default, 1777).
             if (type == "tmpfs" && !opts.Data.Split(',').Any(d => d.StartsWith("mode=", StringComparison.Ordinal)))
                 mo |= MountOpts.InheritMode;
+            // proc and sysfs only on a real directory (runc): a symlink would put them elsewhere
+            // than the masked and read-only paths below them expect.
+            if (type is "proc" or "sysfs")
+                mo |= MountOpts.OrdinaryDir;
             steps.Add(new MountStep(m.Source ?? type, dest, type, opts.Data, opts.Flags, mo, field));
         }
         if (opts.Copyup && (type != "tmpfs" || opts.Bind))

@@ -91,6 +91,15 @@ public class MountPlannerTests
         Assert.Equal(MountOpts.TargetInRoot | MountOpts.Mkdir, ConfigMounts(r).Single().Opts);
     }
 
+    [Theory]
+    [InlineData("proc", "/proc")]
+    [InlineData("sysfs", "/sys")]
+    public void Proc_and_sysfs_need_an_ordinary_directory(string type, string dest)
+    {
+        var p = WithMounts($$""" { "destination": "{{dest}}", "type": "{{type}}", "source": "{{type}}" } """);
+        Assert.Equal(MountOpts.TargetInRoot | MountOpts.Mkdir | MountOpts.OrdinaryDir, ConfigMounts(p).Single().Opts);
+    }
+
     [Fact]
     public void Tmpcopyup_copies_into_tmpfs_mounts_and_is_a_warning_elsewhere()
     {

@@ -77,7 +77,7 @@ public class UserNamespacePlannerTests
         string json = WithUserNs().Replace("\"linux\"", """ "mounts": [ { "destination": "/sys", "type": "sysfs", "source": "sysfs", "options": ["nosuid", "ro"] } ], "linux" """);
         var bind = PlanOf(json).StepsOf<MountStep>().Single(m => m.Origin == "mounts[0]");
         Assert.Equal(new MountStep("/sys", "/sys", "", "", MS_BIND | MS_REC | MS_NOSUID | MS_RDONLY,
-            MountOpts.TargetInRoot | MountOpts.Mkdir | MountOpts.Remount, "mounts[0]"), bind);
+            MountOpts.TargetInRoot | MountOpts.Mkdir | MountOpts.Remount | MountOpts.OrdinaryDir, "mounts[0]"), bind);
 
         var withNet = PlanOf(json.Replace("""{ "type": "user" }""", """{ "type": "user" }, { "type": "network" }"""));
         Assert.Equal("sysfs", withNet.StepsOf<MountStep>().Single(m => m.Origin == "mounts[0]").FsType);

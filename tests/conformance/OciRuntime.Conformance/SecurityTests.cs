@@ -157,6 +157,39 @@ public sealed class SecurityTests : ConformanceTest
     }
 
     [Fact]
+    public void Masked_directories_share_one_tmpfs_and_duplicates_are_fine()
+    {
+        // As runc (its mask.bats "directories share tmpfs"): one read-only tmpfs for all of them,
+        // whatever the number of masked directories (and a path listed twice is masked once more).
+        var b = NewBundle().Args("/bin/sh", "-c", "stat -c %d /d1 /d2 /d3 /proc/acpi | sort -u | wc -l; touch /d2/x");
+        foreach (var d in new[] { "d1", "d2", "d3" })
+            Directory.CreateDirectory(b.HostPath("/" + d));
+        var masked = b.Linux["maskedPaths"]!.AsArray();
+        foreach (var d in new[] { "/d1", "/d2", "/d3", "/d2" })
+            masked.Add(d);
+        var r = Rt.Run(b);
+        Assert.Equal("1", r.Stdout.Trim());
+        Assert.Contains("Read-only file system", r.Stderr);
+    }
+
+    [Theory]
+    [InlineData("/proc")]
+    [InlineData("/sys")]
+    public void Proc_or_sys_that_is_a_symlink_in_the_image_is_refused(string dir)
+    {
+        // runc: "must be mounted on ordinary directory"; a proc or sysfs mounted through the
+        // image's symlink would land where the masked and read-only paths do not look.
+        var b = NewBundle().Args("/bin/true");
+        Directory.Delete(b.HostPath(dir));
+        Directory.CreateDirectory(b.HostPath("/elsewhere"));
+        File.CreateSymbolicLink(b.HostPath(dir), "/elsewhere");
+        string id = Rt.NewId();
+        Rt.Create(b, id).AssertFailed().AssertStderrMentions("ordinary directory");
+        Rt.State(id).AssertFailed();
+        Assert.Empty(Directory.GetFileSystemEntries(b.HostPath("/elsewhere")));
+    }
+
+    [Fact]
     public void Masked_path_that_does_not_exist_is_ignored()
     {
         var b = NewBundle().Probe("exit", "0");
