@@ -17,6 +17,9 @@ internal static class CgroupManagers
     {
         ResourceValidator.Validate(resources);
         var deviceRules = DeviceRules.From(resources?.Devices);
+        for (int i = 0; i < (resources?.Devices?.Count ?? 0); i++)
+            if (resources!.Devices![i].Access is { } a && a.Any(c => c is not ('r' or 'w' or 'm')))
+                Cli.Log.Warn($"linux.resources.devices[{i}].access: only r, w and m mean something; \"{a}\" is read as \"{DeviceRules.Access(a)}\" (as runc)");
         if (host.CgroupMode == CgroupMode.Unified)
         {
             var h = host.CgroupHierarchies.First(x => x.FsType == "cgroup2");
@@ -29,7 +32,7 @@ internal static class CgroupManagers
             return manager;
         }
         if (resources?.Unified is { Count: > 0 })
-            throw new PlanningException("linux.resources.unified", "not supported by this host: cgroup v2 files need a cgroup v2 host (this one runs cgroup v1)");
+            throw new PlanningException("linux.resources.unified", "invalid configuration (runc's words): cgroup v2 files need a cgroup v2 host, and this one runs cgroup v1");
         var dirs = new Dictionary<string, string>();
         foreach (var h in host.CgroupHierarchies)
             dirs[h.MountPoint] = h.MountPoint + CgroupPaths.Resolve(cgroupsPath, id, h.OwnPath);

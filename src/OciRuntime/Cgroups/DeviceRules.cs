@@ -43,12 +43,21 @@ internal static class DeviceRules
                 "b" => 'b',
                 _ => throw new PlanningException($"{field}.type", $"unknown device type \"{r.Type}\" (expected a, c or b)"),
             };
-            string access = string.IsNullOrEmpty(r.Access) ? "rwm" : r.Access;
-            if (access.Any(c => c is not ('r' or 'w' or 'm')) || access.Distinct().Count() != access.Length)
-                throw new PlanningException($"{field}.access", $"\"{access}\" is not a combination of r, w and m");
-            list.Add(new DeviceRule(r.Allow ?? false, type, r.Major, r.Minor, access));
+            string access = Access(r.Access);
+            if (access.Length > 0) // a rule for no access at all changes nothing
+                list.Add(new DeviceRule(r.Allow ?? false, type, r.Major, r.Minor, access));
         }
         list.AddRange(Defaults);
         return list;
+    }
+
+    /// <summary>runc's reading of an access string: the set of r, w and m it holds, in that
+    /// order; other letters mean nothing (runc's own tests send "rwa") and SpecValidator warns
+    /// of them. Empty or absent: all three.</summary>
+    internal static string Access(string? access)
+    {
+        if (string.IsNullOrEmpty(access))
+            return "rwm";
+        return string.Concat("rwm".Where(access.Contains));
     }
 }

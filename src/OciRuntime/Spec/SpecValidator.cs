@@ -440,8 +440,6 @@ public static class SpecValidator
             string rp = SpecPath.Item("linux.resources.devices", i);
             if (r.Type is { Length: > 0 } t && t is not ("a" or "c" or "b"))
                 errors.Add(new SpecError(rp + ".type", $"unknown device type \"{t}\" (expected a, c or b)"));
-            if (r.Access is { } access && access.Any(ch => ch is not ('r' or 'w' or 'm')))
-                errors.Add(new SpecError(rp + ".access", $"expected a combination of r, w and m, got \"{access}\""));
         }
 
         var hugepages = resources?.HugepageLimits ?? [];

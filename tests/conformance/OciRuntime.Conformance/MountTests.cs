@@ -616,4 +616,29 @@ public sealed class DeviceTests : ConformanceTest
         Assert.False(p.For("/dev/zero").Has("error"), p.Text);
         Assert.Equal("EPERM", p.For("/dev/mymem").Get("error"));
     }
+
+    [Fact]
+    public void Device_rule_access_is_read_as_runc_reads_it()
+    {
+        // runc's update.bats sends access "rwa": runc reads the r, w and m in it, and so do we
+        // (with a warning), rather than refusing the config.
+        // 10:200 (tun) opens without a capability (or fails in its driver), so only the device
+        // cgroup can answer EPERM for it.
+        var b = NewBundle().Probe("read", "/dev/kmsg", "/dev/tunx");
+        b.Linux["devices"] = new JsonArray(
+            new JsonObject { ["path"] = "/dev/kmsg", ["type"] = "c", ["major"] = 1, ["minor"] = 11 },
+            new JsonObject { ["path"] = "/dev/tunx", ["type"] = "c", ["major"] = 10, ["minor"] = 200 });
+        b.Linux["resources"] = new JsonObject
+        {
+            ["devices"] = new JsonArray(
+                new JsonObject { ["allow"] = false, ["access"] = "rwm" },
+                new JsonObject { ["allow"] = true, ["type"] = "c", ["major"] = 10, ["minor"] = 200, ["access"] = "rwa" },
+                new JsonObject { ["allow"] = false, ["type"] = "c", ["major"] = 1, ["minor"] = 11, ["access"] = "rwa" }),
+        };
+        var r = Rt.Run(b);
+        var p = r.Probe;
+        Assert.Equal("EPERM", p.For("/dev/kmsg").Get("error"));
+        Assert.NotEqual("EPERM", p.For("/dev/tunx").Has("error") ? p.For("/dev/tunx").Get("error") : "none"); // r and w of "rwa"
+        Assert.Contains("linux.resources.devices[1].access", File.ReadAllText(Rt.LogFile)); // the warning
+    }
 }
