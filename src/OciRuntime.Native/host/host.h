@@ -44,7 +44,8 @@ int oci_tty_clear_onlcr(int fd);
 int oci_copy_winsize(int from, int to);
 
 /* ---- host_hooks.c: hooks and helper programs (vfork + execve) ---- */
-int oci_spawn_hook(const char *path, char *const *argv, char *const *envp, int stdin_fd, const char *const *ns_paths);
+int oci_spawn_hook(const char *path, char *const *argv, char *const *envp, int stdin_fd, const char *const *ns_paths,
+                   const char *cwd);
 int oci_spawn_redirected(const char *path, char *const *argv, char *const *envp, int stdin_fd, int stdout_fd,
                          int stderr_fd);
 

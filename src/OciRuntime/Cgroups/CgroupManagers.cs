@@ -19,7 +19,7 @@ internal static class CgroupManagers
         var deviceRules = DeviceRules.From(resources?.Devices);
         for (int i = 0; i < (resources?.Devices?.Count ?? 0); i++)
             if (resources!.Devices![i].Access is { } a && a.Any(c => c is not ('r' or 'w' or 'm')))
-                Cli.Log.Warn($"linux.resources.devices[{i}].access: only r, w and m mean something; \"{a}\" is read as \"{DeviceRules.Access(a)}\" (as runc)");
+                Diagnostics.Log.Warn($"linux.resources.devices[{i}].access: only r, w and m mean something; \"{a}\" is read as \"{DeviceRules.Access(a)}\" (as runc)");
         if (host.CgroupMode == CgroupMode.Unified)
         {
             var h = host.CgroupHierarchies.First(x => x.FsType == "cgroup2");
