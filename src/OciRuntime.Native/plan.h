@@ -253,7 +253,13 @@
      * executor's stdout and stderr, no other fd. Waits for it (killed at the timeout); a hook       \
      * that fails is an error whose what is "<label>: exited with status N" (ECHILD), "<label>:      \
      * killed by signal N" (EINTR) or "<label>: timed out, killed after N s" (ETIMEDOUT). */         \
-    X(RUN_HOOK, 73, "ssLLu", run_hook)
+    X(RUN_HOOK, 73, "ssLLu", run_hook)                                                               \
+    /* str host_path: without a mount namespace of the container's own (decisions §42): enter the    \
+     * root with chroot, never pivot_root or a move onto "/" (both would change the runtime's        \
+     * mount namespace). Empty host_path: the root fd of OPEN_ROOT (`create`); otherwise that        \
+     * path, opened O_PATH|O_DIRECTORY (`exec`: /proc/<init>/root). fchdir, chroot("."),              \
+     * chdir("/"), and the root fd reopened as "/". */                                                \
+    X(CHROOT, 74, "s", chroot)
 
 enum oci_plan_op {
 #define OCI_OP_ENUM(name, number, schema, handler) OCI_OP_##name = number,

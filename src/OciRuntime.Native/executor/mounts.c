@@ -1,5 +1,5 @@
 /*
- * mounts.c - MOUNT, PROPAGATE, REMOUNT, MASK, PIVOT_ROOT, MOVE_ROOT.
+ * mounts.c - MOUNT, PROPAGATE, REMOUNT, MASK, PIVOT_ROOT, CHROOT, MOVE_ROOT.
  *
  * Targets inside the root are opened first (paths.c) and everything is done through that fd:
  * bind mounts with open_tree + move_mount, flag changes with mount_setattr. Nothing is ever looked
@@ -335,6 +335,23 @@ void op_pivot_root(struct plan_cursor *c)
     if (umount2(".", MNT_DETACH) < 0)
         fail("umount old root");
     close(old_root);
+    if (chdir("/") < 0)
+        fail("chdir /");
+    reopen_root();
+}
+
+void op_chroot(struct plan_cursor *c)
+{
+    const char *host_path = get_str(c);
+    int fd = g_exec.root_fd;
+    if (*host_path && (fd = open(host_path, O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0)
+        fail("open root");
+    if (fchdir(fd) < 0)
+        fail("fchdir root");
+    if (fd != g_exec.root_fd)
+        close(fd);
+    if (chroot(".") < 0)
+        fail("chroot");
     if (chdir("/") < 0)
         fail("chdir /");
     reopen_root();

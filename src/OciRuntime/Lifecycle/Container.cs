@@ -226,6 +226,9 @@ internal sealed unsafe class Container(StateStore store, ContainerRecord record)
         // Without a pid namespace of its own, the container's other processes outlive its init.
         if (!initReapedInOwnPidNamespace)
             KillRemaining();
+        // In the runtime's mount namespace, the container's mounts outlive its processes.
+        if (Record.RootfsBaseMount is { } mountBase)
+            Linux.HostMounts.UndoAbove(Record.Rootfs, mountBase);
         Cgroup.Destroy();
         store.Remove(Id);
         // poststop: after the container is gone, before `delete` returns; failures are warnings.

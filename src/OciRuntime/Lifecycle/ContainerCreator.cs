@@ -74,6 +74,9 @@ internal static class ContainerCreator
         using var console = o.ConsoleFd >= 0 ? null : ConsoleSocket.Open(o.ConsoleSocket, config.Process?.Terminal == true);
         using var pidfdSocket = PidfdSocket.Open(o.PidfdSocket);
         int consoleFd = o.ConsoleFd >= 0 ? o.ConsoleFd : console?.Fd ?? -1;
+        // In the runtime's mount namespace (none listed), the mount at the rootfs before any of
+        // the container's: what is stacked on it later is the container's (decisions §42).
+        ulong? rootfsBase = NamespacePlanner.SharesRuntimeMounts(config) ? HostMounts.TopMountId(rootfs) : null;
         store.CreateDir(o.Id);
         bool cgroupCreated = false;
         bool hooksStarted = false;
@@ -141,6 +144,7 @@ internal static class ContainerCreator
                     NoProcess = config.Process is null,
                     CgroupDirectories = new Dictionary<string, string>(cgroup.Directories),
                     Hooks = config.Hooks,
+                    RootfsBaseMount = rootfsBase,
                 };
                 store.Save(record);
                 if (Diagnostics.Log.DebugEnabled)
@@ -162,6 +166,8 @@ internal static class ContainerCreator
         {
             if (cgroupCreated)
                 cgroup.Destroy();
+            if (rootfsBase is { } mountBase)
+                HostMounts.UndoAbove(rootfs, mountBase);
             store.Remove(o.Id);
             // Once the create hooks have run, a failed create goes on as a delete would
             // (runtime-spec lifecycle): the poststop hooks run, their failures only warned about.

@@ -25,6 +25,11 @@ internal sealed class ContainerRecord
     [JsonPropertyName("noProcess")]
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
     public bool NoProcess { get; set; }
+    /// <summary>No mount namespace of the container's own: the id of the mount that was at the
+    /// rootfs path before `create`; `delete` detaches what the container stacked on it (HostMounts).</summary>
+    [JsonPropertyName("rootfsBaseMount")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public ulong? RootfsBaseMount { get; set; }
 }
 
 /// <summary>The runtime-spec state (plus runc's rootfs, created, owner) printed by `state` and `list`.</summary>

@@ -14,7 +14,7 @@ namespace OciRuntime.Lifecycle;
 internal static class ContainerRecordJson
 {
     private static readonly string[] Keys =
-        ["id", "pid", "initStartTime", "bundle", "rootfs", "created", "annotations", "cgroupDirectories", "hooks", "noProcess"];
+        ["id", "pid", "initStartTime", "bundle", "rootfs", "created", "annotations", "cgroupDirectories", "hooks", "noProcess", "rootfsBaseMount"];
 
     /// <param name="source">the file, for errors</param>
     public static ContainerRecord Parse(ReadOnlySpan<byte> json, string source) =>
@@ -40,6 +40,7 @@ internal static class ContainerRecordJson
                 case "cgroupDirectories": r.CgroupDirectories = c.StringMap(); break;
                 case "hooks": r.Hooks = HooksReader.ReadHooks(ref c); break;
                 case "noProcess": r.NoProcess = c.Boolean() == true; break;
+                case "rootfsBaseMount": r.RootfsBaseMount = c.RequiredUInt64(); break;
                 default: c.Skip(); break;
             }
             c.EndProperty();
@@ -69,6 +70,8 @@ internal static class ContainerRecordJson
             }
             if (r.NoProcess)
                 w.WriteBoolean("noProcess", true);
+            if (r.RootfsBaseMount is { } mountBase)
+                w.WriteNumber("rootfsBaseMount", mountBase);
             w.WriteEndObject();
         }
         return w.ToArray();

@@ -62,6 +62,7 @@ internal enum PlanOp : uint
     OpenProcfs = 71,
     RecvHookState = 72,
     RunHook = 73,
+    Chroot = 74,
 }
 
 /// <summary>enum oci_procfs_how in plan.h.</summary>

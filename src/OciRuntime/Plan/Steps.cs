@@ -126,6 +126,15 @@ internal sealed record MoveRootStep(string Origin) : Step(Origin)
     public override string Describe() => "move the root onto / and chroot (--no-pivot)";
 }
 
+/// <summary>Without a mount namespace of the container's own: chroot into the root fd (empty
+/// HostPath, `create`) or into HostPath (`exec`: /proc/&lt;init&gt;/root). Decisions §42.</summary>
+internal sealed record ChrootStep(string HostPath, string Origin) : Step(Origin)
+{
+    public override PlanOp Op => PlanOp.Chroot;
+    public override void EncodePayload(PlanWriter w) => w.Str(HostPath);
+    public override string Describe() => HostPath.Length == 0 ? "chroot into the root (the runtime's mount namespace)" : $"chroot into {HostPath}";
+}
+
 internal sealed record RemountStep(string Path, ulong Flags, MountOpts Opts, string Origin) : Step(Origin)
 {
     public override PlanOp Op => PlanOp.Remount;

@@ -38,6 +38,35 @@ internal static class NamespacePlanner
         return flags;
     }
 
+    /// <summary>No `mount` entry in linux.namespaces: the container's mounts are made in the
+    /// runtime's own mount namespace, below the rootfs (decisions §42).</summary>
+    public static bool SharesRuntimeMounts(Spec.Spec config) =>
+        config.Linux?.Namespaces?.Any(n => n.Type == "mount") != true;
+
+    /// <summary>What cannot be done without a mount namespace of the container's own is refused,
+    /// naming the field, rather than done to the runtime's mounts.</summary>
+    private static void CheckSharedMounts(Spec.Spec config)
+    {
+        var linux = config.Linux;
+        var list = linux?.Namespaces ?? [];
+        int user = list.FindIndex(n => n.Type == "user");
+        if (user >= 0)
+            throw new PlanningException($"linux.namespaces[{user}]",
+                "a user namespace needs a mount namespace of the container's own (add a \"mount\" entry): the runtime's belongs to the runtime's user namespace");
+        // runc refuses these too ("unable to restrict sys entries without a private MNT namespace").
+        if (linux?.MaskedPaths is { Count: > 0 })
+            throw new PlanningException("linux.maskedPaths",
+                "masking paths needs a mount namespace of the container's own (add a \"mount\" entry to linux.namespaces)");
+        if (linux?.ReadonlyPaths is { Count: > 0 })
+            throw new PlanningException("linux.readonlyPaths",
+                "read-only paths need a mount namespace of the container's own (add a \"mount\" entry to linux.namespaces)");
+        // It is the propagation of the container's "/" in its own namespace; in the runtime's it
+        // would be that of the runtime's "/" or of a mount whose events leave the rootfs.
+        if (!string.IsNullOrEmpty(linux?.RootfsPropagation))
+            throw new PlanningException("linux.rootfsPropagation",
+                "needs a mount namespace of the container's own (add a \"mount\" entry to linux.namespaces): without one it would change the runtime's mounts");
+    }
+
     public static NamespaceLayout Plan(Spec.Spec config, List<Step> steps)
     {
         var list = config.Linux?.Namespaces ?? [];
@@ -62,12 +91,11 @@ internal static class NamespacePlanner
         }
 
         bool newMount = (create & Namespaces.CLONE_NEWNS) != 0;
-        // A joined mount namespace is where the root filesystem is set up, as runc and crun do
-        // (runtime-spec: the container's mount namespace; its other processes see the mounts and
-        // the pivot_root). Without any, the runtime's own would be: not supported yet.
-        if (!newMount && !list.Any(n => n.Type == "mount"))
-            throw new PlanningException("linux.namespaces",
-                "a mount namespace (new, or joined by path) is required to set up the root filesystem");
+        // No mount namespace listed: the container's is the runtime's own (runtime-spec: inherit
+        // it). The root is then entered with chroot, and only what that allows is planned
+        // (SharesRuntimeMounts, RootfsPlanner; decisions §42).
+        if (SharesRuntimeMounts(config))
+            CheckSharedMounts(config);
 
         // A new user namespace comes before every other new one, so that they are owned by it (and
         // so that the container's root may do in them what it needs); joined namespaces stay

@@ -13,6 +13,11 @@ internal static class RootfsPlanner
     {
         var config = req.Config;
         var linux = config.Linux;
+        // Without a mount namespace of its own, the container's mounts are made in the runtime's,
+        // all below the rootfs: the runtime's "/" and the rootfs' parent mount are left as they
+        // are, the root is entered with chroot, and `delete` detaches the rootfs bind with
+        // everything on it (HostMounts; decisions §42).
+        bool shared = NamespacePlanner.SharesRuntimeMounts(config);
 
         // A new mount namespace starts as a copy whose mounts may be shared with the host's: make
         // it a slave (or what rootfsPropagation asks) first, so nothing mounted below leaks out.
@@ -24,18 +29,23 @@ internal static class RootfsPlanner
         ulong firstPropagation = (rootPropagation & MS_UNBINDABLE) != 0
             ? (rootPropagation & ~MS_UNBINDABLE) | MS_PRIVATE
             : rootPropagation;
-        steps.Add(new PropagateStep("/", firstPropagation, MountOpts.None, "linux.rootfsPropagation"));
+        if (!shared)
+            steps.Add(new PropagateStep("/", firstPropagation, MountOpts.None, "linux.rootfsPropagation"));
 
         // pivot_root refuses a new root that is shared or sits on a shared mount. A slave still
         // follows the host, so this changes nothing else (runc makes it private, which would
         // keep "slave" from ever giving a container root that follows the host).
-        if (req.RootfsParentMount is { } parent)
+        if (req.RootfsParentMount is { } parent && !shared)
             steps.Add(new PropagateStep(parent, MS_SLAVE, MountOpts.None, "root.path"));
 
         // The rootfs becomes a mount of its own (pivot_root needs one), then the anchor that every
         // later path is resolved against.
         steps.Add(new MountStep(req.RootfsPath, req.RootfsPath, "", "", MS_BIND | MS_REC, MountOpts.None, "root.path"));
         steps.Add(new OpenRootStep(req.RootfsPath, "root.path"));
+        // The rootfs bind (ours) becomes a slave at once: nothing mounted on it from here on
+        // propagates to the runtime's mounts it was cloned from.
+        if (shared)
+            steps.Add(new PropagateStep("/", MS_SLAVE | MS_REC, MountOpts.TargetInRoot, "root.path"));
 
         // The writes to /proc (sysctls, labels) go through a procfs of the runtime's own, made
         // now, in the container's pid namespace and before any mount of the config: none of them
@@ -57,14 +67,19 @@ internal static class RootfsPlanner
         if (!UserNamespacePlanner.Any(config) && req.ExecFifoPath is { } fifo)
             steps.Add(new OpenFifoStep(fifo, "exec fifo"));
 
-        if (req.NoPivot)
+        // In the runtime's mount namespace neither pivot_root nor a move onto "/" (--no-pivot) may
+        // be used: both would change the runtime's own root.
+        if (shared)
+            steps.Add(new ChrootStep("", "linux.namespaces"));
+        else if (req.NoPivot)
             steps.Add(new MoveRootStep("--no-pivot"));
         else
             steps.Add(new PivotRootStep("root.path"));
 
         // Now the container's own root gets the propagation asked for, and after it each mount
         // its own (a recursive root setting must not undo a mount's "shared").
-        steps.Add(new PropagateStep("/", rootPropagation, MountOpts.TargetInRoot, "linux.rootfsPropagation"));
+        if (!shared)
+            steps.Add(new PropagateStep("/", rootPropagation, MountOpts.TargetInRoot, "linux.rootfsPropagation"));
         steps.AddRange(propagation);
 
         // Through the container's own /proc, before /proc/sys becomes read-only below (as runc).
