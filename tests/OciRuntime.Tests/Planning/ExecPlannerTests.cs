@@ -69,6 +69,17 @@ public class ExecPlannerTests
     }
 
     [Fact]
+    public void A_container_in_the_runtimes_mount_namespace_is_entered_with_chroot_into_the_inits_root()
+    {
+        var plan = Plan(ProcessOf(Sh), "pid", "network");
+        Assert.Equal(new ChrootStep("/proc/4242/root", "the container's root"), plan.StepsOf<ChrootStep>().Single());
+        // after the joins and the fork, before anything of the process (its cwd is in that root)
+        Assert.True(plan.IndexOf<ChrootStep>() > plan.IndexOf<ForkStep>());
+        Assert.True(plan.IndexOf<ChrootStep>() < plan.IndexOf<ChdirStep>());
+        Assert.Empty(Plan(ProcessOf(Sh), "mount").StepsOf<ChrootStep>());
+    }
+
+    [Fact]
     public void Preserved_fds_are_kept_over_the_exec()
     {
         var plan = ExecPlanner.PlanExec(new ExecPlanRequest(ProcessOf(Sh), 1, ["mount"], HybridHost, "/", 2));

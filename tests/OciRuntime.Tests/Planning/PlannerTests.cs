@@ -165,10 +165,27 @@ public class PlannerTests
     }
 
     [Fact]
-    public void A_mount_namespace_is_required()
+    public void Without_a_mount_namespace_the_runtimes_is_used_with_chroot_and_its_mounts_are_left_alone()
     {
-        var e = Assert.Throws<PlanningException>(() => PlanOf(Minimal.Replace(""", { "type": "mount" }""", "")));
-        Assert.Equal("linux.namespaces", e.Path);
+        var plan = PlanOf(Minimal.Replace(""", { "type": "mount" }""", ""));
+        // neither the runtime's "/" nor the rootfs' parent mount get a propagation change
+        Assert.DoesNotContain(plan.StepsOf<PropagateStep>(), s => (s.Opts & MountOpts.TargetInRoot) == 0);
+        Assert.Empty(plan.StepsOf<PivotRootStep>());
+        Assert.Empty(plan.StepsOf<MoveRootStep>());
+        Assert.Equal(new ChrootStep("", "linux.namespaces"), plan.StepsOf<ChrootStep>().Single());
+        // the rootfs bind (ours) is made a slave right after it is opened as the root
+        Assert.Equal(plan.IndexOf<OpenRootStep>() + 1, plan.Steps.ToList().IndexOf(plan.StepsOf<PropagateStep>().First()));
+    }
+
+    [Theory]
+    [InlineData("\"maskedPaths\": [\"/proc/kcore\"]", "linux.maskedPaths")]
+    [InlineData("\"readonlyPaths\": [\"/proc/sys\"]", "linux.readonlyPaths")]
+    [InlineData("\"rootfsPropagation\": \"rslave\"", "linux.rootfsPropagation")]
+    public void Without_a_mount_namespace_what_needs_one_is_refused(string field, string path)
+    {
+        string json = Minimal.Replace(""", { "type": "mount" }""", "").Replace("\"namespaces\"", field + ", \"namespaces\"");
+        var e = Assert.Throws<PlanningException>(() => PlanOf(json));
+        Assert.Equal(path, e.Path);
     }
 
     [Fact]
