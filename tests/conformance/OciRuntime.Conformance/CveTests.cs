@@ -298,14 +298,16 @@ public sealed class CveTests : ConformanceTest
     public void Cve_2024_21626_a_leaked_directory_fd_as_cwd_does_not_reach_the_host()
     {
         // The runtime is started with fd 9 open on a host directory; the config's cwd is
-        // /proc/self/fd/9. The container must not start there, and must not see fd 9.
+        // /proc/self/fd/9. The fd is closed as the plan's first step (CLOSE_FDS), so the path does
+        // not exist by the time of the chdir: ENOENT, never a chdir to the host directory that
+        // only the cwd check would then catch.
         string victim = Scope.NewDir("victim");
         var b = NewBundle().Probe("cwd");
         b.Process["cwd"] = "/proc/self/fd/9";
         string id = Rt.NewId();
-        // fd 9 is not the container's: /proc/self/fd/9 leads outside the root, and chdir is refused
         Rt.Run(new InvokeOptions { LeakFd = true, StdinFile = victim }, b, id)
-            .AssertFailed("run with cwd /proc/self/fd/9 and a leaked fd 9").AssertStderrMentions("process.cwd");
+            .AssertFailed("run with cwd /proc/self/fd/9 and a leaked fd 9").AssertStderrMentions("process.cwd")
+            .AssertStderrMentions("No such file or directory");
         Scope.AssertNothingLeft([id]);
         AssertEmptyAndUnmounted(victim);
 
@@ -315,27 +317,44 @@ public sealed class CveTests : ConformanceTest
     }
 
     [Fact]
+    public void Cve_2024_21626_a_cwd_that_leads_out_of_the_root_is_refused()
+    {
+        // The second half of runc's fix: whatever leads the chdir out of the root (a leaked fd, a
+        // magic link), the cwd is checked to be inside it. Without a pid namespace the container's
+        // /proc shows the runtime's pid 1, whose cwd is outside the container's root.
+        var b = NewBundle().Probe("cwd");
+        b.RemoveNamespace("pid");
+        b.Process["cwd"] = "/proc/1/cwd";
+        string id = Rt.NewId();
+        Rt.Run(b, id).AssertFailed("run with cwd /proc/1/cwd without a pid namespace")
+            .AssertStderrMentions("process.cwd").AssertStderrMentions("outside root");
+        Scope.AssertNothingLeft([id]);
+    }
+
+    [Fact]
     public void Cve_2025_31133_masked_path_with_dev_null_swapped_for_a_symlink_is_refused()
     {
-        // No /dev tmpfs: the image's own /dev/null is a symlink to a host file; masking must not
-        // bind that file (or anything but the real 1:3 device) over the masked path.
-        string victim = Scope.NewDir("victim");
-        string hostFile = Path.Combine(victim, "core_pattern");
-        File.WriteAllText(hostFile, "host\n");
+        // The attack: the container's /dev/null is a symlink to a procfs file
+        // (/proc/sys/kernel/core_pattern); a runtime that binds "/dev/null" over each masked path
+        // by name binds that file instead, a writable host sysctl where the config asked for a
+        // mask. /dev is bound from the image's own directory (so no device node is made there and
+        // the image's symlink reaches the masking step). The outcome shows in the container: a
+        // masked /proc/timer_list must be the 1:3 device or nothing, never procfs' file.
         var b = NewBundle().Probe("stat", "/proc/timer_list");
-        var dev = b.Mounts.First(m => (string?)m!["destination"] == "/dev");
-        b.Mounts.Remove(dev);
-        foreach (var m in b.Mounts.Where(m => ((string?)m!["destination"])!.StartsWith("/dev/")).ToList())
+        foreach (var m in b.Mounts.Where(m => ((string?)m!["destination"])!.StartsWith("/dev")).ToList())
             b.Mounts.Remove(m);
-        Directory.CreateDirectory(b.HostPath("/dev"));
-        File.CreateSymbolicLink(b.HostPath("/dev/null"), hostFile);
+        string imageDev = b.HostPath("/image-dev");
+        Directory.CreateDirectory(imageDev);
+        File.CreateSymbolicLink(Path.Combine(imageDev, "null"), "/proc/sys/kernel/core_pattern");
+        b.AddMount("/dev", "bind", imageDev, "rbind");
+        var masked = b.Linux["maskedPaths"]!.AsArray();
+        Assert.Contains(masked, p => (string?)p == "/proc/timer_list");
         string id = Rt.NewId();
         var r = Rt.Run(b, id);
-        Assert.Equal("host\n", File.ReadAllText(hostFile));
-        Assert.Empty(MountInfo.ReadSelf().Under(victim));
-        // refused, naming /dev/null: the default devices do not accept another file at /dev/null, and
-        // masking opens it without following symlinks and checks it is 1:3
-        r.AssertFailed("masking with /dev/null a symlink to a host file").AssertStderrMentions("/dev/null");
+        Scope.Log($"exit {r.ExitCode}: {r.Stdout} {r.Stderr}");
+        Assert.DoesNotContain("type=file", r.Stdout);
+        // refused, naming /dev/null: masking opens it following no symlink and checks it is 1:3
+        r.AssertFailed("masking with /dev/null a symlink to a procfs file").AssertStderrMentions("/dev/null");
         Scope.AssertNothingLeft([id]);
     }
 
@@ -421,18 +440,24 @@ public sealed class CveTests : ConformanceTest
     [InlineData(false)]
     public void Cve_2026_41579_dev_as_a_symlink_in_the_image_stays_in_the_rootfs(bool absolute)
     {
+        // The image's /dev is a symlink to a host directory, and the config mounts nothing on
+        // /dev: the default device nodes are made through that path. Resolved on the host (as a
+        // runtime that follows the image's symlinks from the host's root would), they land in
+        // the host directory, where they show; resolved in the root, the symlink names
+        // <rootfs><victim>.
         string victim = Scope.NewDir("victim");
         var b = NewBundle().Probe("stat", "/dev/null");
+        foreach (var m in b.Mounts.Where(m => ((string?)m!["destination"])!.StartsWith("/dev")).ToList())
+            b.Mounts.Remove(m);
         if (Directory.Exists(b.HostPath("/dev")))
             Directory.Delete(b.HostPath("/dev"), recursive: true);
         File.CreateSymbolicLink(b.HostPath("/dev"), absolute ? victim : string.Concat(Enumerable.Repeat("../", 20)) + victim.TrimStart('/'));
         string id = Rt.NewId();
         var r = Rt.Run(b, id);
+        Scope.Log($"exit {r.ExitCode}: {r.Stdout} {r.Stderr}");
         AssertEmptyAndUnmounted(victim);
-        // resolved in the root, /dev names <rootfs><victim>, which does not exist: the /dev tmpfs
-        // (mounts[1] of the default spec) is refused rather than mounted anywhere else
-        Assert.Equal("/dev", (string?)b.Mounts[1]!["destination"]);
-        r.AssertFailed("/dev as a symlink out of the rootfs").AssertStderrMentions("mounts[1]");
+        // in the root, <rootfs><victim> does not exist: the default device nodes are refused
+        r.AssertFailed("/dev as a symlink out of the rootfs").AssertStderrMentions("default devices");
         Scope.AssertNothingLeft([id]);
     }
 

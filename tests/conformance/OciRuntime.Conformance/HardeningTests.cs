@@ -258,4 +258,79 @@ public sealed class HardeningTests : ConformanceTest
             Tool("losetup", "-d", loop);
         }
     }
+
+    /// <summary>
+    /// Issue 17 item 4: after mknodat, the device's mode is set. Set by name (fchmodat follows
+    /// symlinks), a symlink swapped in for the new node between the two calls sends the chmod to
+    /// its target, resolved from the host's root (the devices are made before pivot_root). The
+    /// image's /dev (no /dev tmpfs) gets 64 devices of mode 0666; a thread chases their creation
+    /// in the plan's order: it spins on exchanging race{k} with race{k}.swap, a symlink to a host
+    /// file of mode 0600, which succeeds the moment race{k} exists, then moves on to k+1. The
+    /// host file must keep its mode; the exchanges that hit a freshly made node are counted, and
+    /// a start that meets a swapped node is refused naming its linux.devices entry.
+    /// </summary>
+    [Fact]
+    public void A_device_node_swapped_for_a_symlink_after_mknod_never_passes_its_mode_to_the_target()
+    {
+        const int runs = 20, nodes = 64;
+        string victim = Path.Combine(Scope.NewDir("victim"), "secret");
+        File.WriteAllText(victim, "host\n");
+        const UnixFileMode Private = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        File.SetUnixFileMode(victim, Private);
+        var b = NewBundle().Probe("exit", "0");
+        foreach (var m in b.Mounts.Where(m => ((string?)m!["destination"])!.StartsWith("/dev")).ToList())
+            b.Mounts.Remove(m);
+        Directory.CreateDirectory(b.HostPath("/dev"));
+        var devices = new JsonArray();
+        for (int k = 0; k < nodes; k++)
+            devices.Add(new JsonObject
+            {
+                ["path"] = $"/dev/race{k}", ["type"] = "c", ["major"] = 1, ["minor"] = 3, ["fileMode"] = 438, ["uid"] = 0, ["gid"] = 0,
+            });
+        b.Linux["devices"] = devices;
+        string Node(int k) => b.HostPath($"/dev/race{k}");
+        long swapped = 0;
+        int runsHit = 0, refused = 0;
+        var changed = new List<string>();
+        for (int i = 0; i < runs; i++)
+        {
+            for (int k = 0; k < nodes; k++)
+            {
+                File.Delete(Node(k));
+                File.Delete(Node(k) + ".swap");
+                File.CreateSymbolicLink(Node(k) + ".swap", victim);
+            }
+            var stop = false;
+            long hits = 0;
+            var chaser = new Thread(() =>
+            {
+                for (int k = 0; k < nodes && !Volatile.Read(ref stop); k++)
+                    while (!Volatile.Read(ref stop))
+                        if (ExchangeRacer.ExchangeOnce(Node(k), Node(k) + ".swap"))
+                        {
+                            hits++;
+                            break;
+                        }
+            }) { IsBackground = true, Name = "mknod-chaser" };
+            chaser.Start();
+            string id = Rt.NewId();
+            var r = Rt.Run(b, id);
+            Volatile.Write(ref stop, true);
+            chaser.Join();
+            swapped += hits;
+            if (hits > 0)
+                runsHit++;
+            if (!r.Ok)
+            {
+                r.AssertStderrMentions("linux.devices[");
+                refused++;
+            }
+            Scope.AssertNothingLeft([id]);
+            if (File.GetUnixFileMode(victim) != Private)
+                changed.Add($"run {i}: the host file's mode became {File.GetUnixFileMode(victim)} ({r.ExitCode}: {r.Stderr.Trim()})");
+        }
+        Scope.Log($"chaser: {swapped} new nodes swapped for the symlink over {runs} runs ({runsHit} runs hit); {refused} starts refused");
+        Assert.True(runsHit >= runs / 2, $"the chaser swapped a new node in only {runsHit} of {runs} runs: the race was not exercised");
+        Assert.True(changed.Count == 0, "the device's mode reached the symlink's target on the host:\n" + string.Join("\n", changed));
+    }
 }

@@ -188,23 +188,4 @@ public sealed class SpecMustTests : ConformanceTest
         Rt.Create(b, id).AssertFailed("listenerMetadata without listenerPath").AssertStderrMentions("listenerMetadata");
         Scope.AssertNothingLeft([id]);
     }
-
-    /// <summary>runtime-spec's example key (a page size in capitals): written where the kernel's
-    /// cgroup has it, else refused as the host's lack, never as a bad key.</summary>
-    [Fact]
-    public void A_unified_key_is_any_file_the_kernel_has()
-    {
-        var b = NewBundle().Args("/bin/sh", "-c", "cat /sys/fs/cgroup/hugetlb.2MB.max");
-        b.Linux["resources"]!["unified"] = new JsonObject { ["hugetlb.2MB.max"] = (4 << 20).ToString() };
-        string id = Rt.NewId();
-        var r = Rt.Run(b, id);
-        if (r.ExitCode == 0)
-            Assert.Equal((4 << 20).ToString(), r.Stdout.Trim());
-        else
-        {
-            r.AssertStderrMentions("linux.resources.unified");
-            Assert.DoesNotContain("not a cgroup v2 resource file", r.Stderr);
-        }
-        Scope.AssertNothingLeft([id]);
-    }
 }

@@ -89,6 +89,9 @@ public sealed class ExchangeRacer : IDisposable
         _thread.Join();
     }
 
+    /// <summary>One exchange of the two names (false when one of them does not exist yet).</summary>
+    public static bool ExchangeOnce(string a, string b) => renameat2(AT_FDCWD, a, AT_FDCWD, b, RENAME_EXCHANGE) == 0;
+
     private const int AT_FDCWD = -100;
     private const uint RENAME_EXCHANGE = 2;
 
