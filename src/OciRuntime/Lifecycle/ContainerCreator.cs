@@ -35,6 +35,7 @@ internal static class ContainerCreator
         EarlyExecutor.UnshareAhead(Planning.NamespacePlanner.UnshareAhead(parsed));
         // A config without a process can be created, not run: `start` then fails (runtime-spec).
         var config = Validated(parsed, processOptional: !o.StartedByCaller);
+        HostMounts.JoinOfOwnMountNamespaceIsInherit(config);
         string rootfs = Path.GetFullPath(Path.Combine(bundle, config.Root!.Path!));
         if (!Directory.Exists(rootfs))
             throw new RuntimeError($"root.path: {rootfs}: no such directory");

@@ -40,6 +40,34 @@ internal static unsafe partial class HostMounts
         throw new RuntimeError($"statx {path}: the kernel reports no mount id");
     }
 
+    /// <summary>A `mount` entry whose path is the runtime's own mount namespace (any name of it:
+    /// /proc/PID/ns/mnt, a bind of it) is the same as leaving the entry out: joined, pivot_root
+    /// would move the runtime's own root. It is removed, so the config is planned as inheriting
+    /// the namespace (decisions §42).</summary>
+    public static void JoinOfOwnMountNamespaceIsInherit(Spec.Spec config)
+    {
+        var list = config.Linux?.Namespaces;
+        int i = list?.FindIndex(n => n.Type == "mount" && !string.IsNullOrEmpty(n.Path)) ?? -1;
+        if (i >= 0 && NsId(list![i].Path!) is { } theirs && theirs == NsId("/proc/self/ns/mnt"))
+            list.RemoveAt(i);
+    }
+
+    private static (ulong Dev, ulong Ino)? NsId(string path)
+    {
+        int fd = LibC.open(path, 0x80000 /* O_RDONLY|O_CLOEXEC */, 0);
+        if (fd < 0)
+            return null;
+        try
+        {
+            byte* st = stackalloc byte[LibC.StatSize];
+            return LibC.fstat(fd, st) == 0 ? (*(ulong*)st, *(ulong*)(st + 8)) : null;
+        }
+        finally
+        {
+            LibC.close(fd);
+        }
+    }
+
     /// <summary>Detaches every mount stacked on <paramref name="rootfs"/> above <paramref name="baseId"/>.</summary>
     public static void UndoAbove(string rootfs, ulong baseId)
     {
