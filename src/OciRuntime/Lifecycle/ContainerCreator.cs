@@ -76,7 +76,7 @@ internal static class ContainerCreator
         using var pidfdSocket = PidfdSocket.Open(o.PidfdSocket);
         int consoleFd = o.ConsoleFd >= 0 ? o.ConsoleFd : console?.Fd ?? -1;
         // In the runtime's mount namespace (none listed), the mount at the rootfs before any of
-        // the container's: what is stacked on it later is the container's (decisions §42).
+        // the container's: what is stacked on it later is the container's (decisions §43).
         ulong? rootfsBase = NamespacePlanner.SharesRuntimeMounts(config) ? HostMounts.TopMountId(rootfs) : null;
         store.CreateDir(o.Id);
         bool cgroupCreated = false;

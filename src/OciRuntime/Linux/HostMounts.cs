@@ -4,7 +4,7 @@ namespace OciRuntime.Linux;
 
 /// <summary>
 /// A container without a mount namespace of its own makes its mounts in the runtime's, all on
-/// the bind of its rootfs (decisions §42). The mount found at the rootfs path before `create` is
+/// the bind of its rootfs (decisions §43). The mount found at the rootfs path before `create` is
 /// the base; `delete` (and a failed `create`) detaches whatever has been stacked on that path
 /// since (the rootfs bind, with every mount below it), and never the base itself.
 /// </summary>
@@ -43,7 +43,7 @@ internal static unsafe partial class HostMounts
     /// <summary>A `mount` entry whose path is the runtime's own mount namespace (any name of it:
     /// /proc/PID/ns/mnt, a bind of it) is the same as leaving the entry out: joined, pivot_root
     /// would move the runtime's own root. It is removed, so the config is planned as inheriting
-    /// the namespace (decisions §42).</summary>
+    /// the namespace (decisions §43).</summary>
     public static void JoinOfOwnMountNamespaceIsInherit(Spec.Spec config)
     {
         var list = config.Linux?.Namespaces;
