@@ -35,7 +35,7 @@ internal static class ContainerCreator
         EarlyExecutor.UnshareAhead(Planning.NamespacePlanner.UnshareAhead(parsed));
         // A config without a process can be created, not run: `start` then fails (runtime-spec).
         var config = Validated(parsed, processOptional: !o.StartedByCaller);
-        HostMounts.JoinOfOwnMountNamespaceIsInherit(config);
+        JoinOfOwnMountNamespaceIsInherit(config);
         string rootfs = Path.GetFullPath(Path.Combine(bundle, config.Root!.Path!));
         if (!Directory.Exists(rootfs))
             throw new RuntimeError($"root.path: {rootfs}: no such directory");
@@ -76,7 +76,7 @@ internal static class ContainerCreator
         using var pidfdSocket = PidfdSocket.Open(o.PidfdSocket);
         int consoleFd = o.ConsoleFd >= 0 ? o.ConsoleFd : console?.Fd ?? -1;
         // In the runtime's mount namespace (none listed), the mount at the rootfs before any of
-        // the container's: what is stacked on it later is the container's (decisions §43).
+        // the container's: what is stacked on it later is the container's (decisions §44).
         ulong? rootfsBase = NamespacePlanner.SharesRuntimeMounts(config) ? HostMounts.TopMountId(rootfs) : null;
         store.CreateDir(o.Id);
         bool cgroupCreated = false;
@@ -180,6 +180,17 @@ internal static class ContainerCreator
                 }, warnOnly: true);
             throw;
         }
+    }
+
+    /// <summary>A `mount` entry whose path is the runtime's own mount namespace is the same as
+    /// leaving the entry out: joined, pivot_root would move the runtime's own root. It is removed,
+    /// so the config is planned as inheriting the namespace (decisions §44).</summary>
+    private static void JoinOfOwnMountNamespaceIsInherit(Spec.Spec config)
+    {
+        var list = config.Linux?.Namespaces;
+        int i = list?.FindIndex(n => n.Type == "mount" && !string.IsNullOrEmpty(n.Path)) ?? -1;
+        if (i >= 0 && HostMounts.IsOwnMountNamespace(list![i].Path!))
+            list.RemoveAt(i);
     }
 
     /// <summary>A bind onto /proc itself must bring a procfs (as runc's checkProcMount): anything

@@ -4,7 +4,7 @@ namespace OciRuntime.Linux;
 
 /// <summary>
 /// A container without a mount namespace of its own makes its mounts in the runtime's, all on
-/// the bind of its rootfs (decisions §43). The mount found at the rootfs path before `create` is
+/// the bind of its rootfs (decisions §44). The mount found at the rootfs path before `create` is
 /// the base; `delete` (and a failed `create`) detaches whatever has been stacked on that path
 /// since (the rootfs bind, with every mount below it), and never the base itself.
 /// </summary>
@@ -40,17 +40,10 @@ internal static unsafe partial class HostMounts
         throw new RuntimeError($"statx {path}: the kernel reports no mount id");
     }
 
-    /// <summary>A `mount` entry whose path is the runtime's own mount namespace (any name of it:
-    /// /proc/PID/ns/mnt, a bind of it) is the same as leaving the entry out: joined, pivot_root
-    /// would move the runtime's own root. It is removed, so the config is planned as inheriting
-    /// the namespace (decisions §43).</summary>
-    public static void JoinOfOwnMountNamespaceIsInherit(Spec.Spec config)
-    {
-        var list = config.Linux?.Namespaces;
-        int i = list?.FindIndex(n => n.Type == "mount" && !string.IsNullOrEmpty(n.Path)) ?? -1;
-        if (i >= 0 && NsId(list![i].Path!) is { } theirs && theirs == NsId("/proc/self/ns/mnt"))
-            list.RemoveAt(i);
-    }
+    /// <summary>Whether <paramref name="path"/> names the runtime's own mount namespace (any name
+    /// of it: /proc/PID/ns/mnt, a bind of it), compared by the nsfs file's device and inode.</summary>
+    public static bool IsOwnMountNamespace(string path) =>
+        NsId(path) is { } theirs && theirs == NsId("/proc/self/ns/mnt");
 
     private static (ulong Dev, ulong Ino)? NsId(string path)
     {
