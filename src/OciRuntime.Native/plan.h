@@ -254,7 +254,7 @@
      * that fails is an error whose what is "<label>: exited with status N" (ECHILD), "<label>:      \
      * killed by signal N" (EINTR) or "<label>: timed out, killed after N s" (ETIMEDOUT). */         \
     X(RUN_HOOK, 73, "ssLLu", run_hook)                                                               \
-    /* str host_path: without a mount namespace of the container's own (decisions §44): enter the    \
+    /* str host_path: without a mount namespace of the container's own (decisions §45): enter the    \
      * root with chroot, never pivot_root or a move onto "/" (both would change the runtime's        \
      * mount namespace). Empty host_path: the root fd of OPEN_ROOT (`create`); otherwise that        \
      * path, opened O_PATH|O_DIRECTORY (`exec`: /proc/<init>/root). fchdir, chroot("."),              \

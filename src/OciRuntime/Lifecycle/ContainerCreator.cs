@@ -76,7 +76,7 @@ internal static class ContainerCreator
         using var pidfdSocket = PidfdSocket.Open(o.PidfdSocket);
         int consoleFd = o.ConsoleFd >= 0 ? o.ConsoleFd : console?.Fd ?? -1;
         // In the runtime's mount namespace (none listed), the mount at the rootfs before any of
-        // the container's: what is stacked on it later is the container's (decisions §44).
+        // the container's: what is stacked on it later is the container's (decisions §45).
         ulong? rootfsBase = NamespacePlanner.SharesRuntimeMounts(config) ? HostMounts.TopMountId(rootfs) : null;
         store.CreateDir(o.Id);
         bool cgroupCreated = false;
@@ -184,7 +184,7 @@ internal static class ContainerCreator
 
     /// <summary>A `mount` entry whose path is the runtime's own mount namespace is the same as
     /// leaving the entry out: joined, pivot_root would move the runtime's own root. It is removed,
-    /// so the config is planned as inheriting the namespace (decisions §44).</summary>
+    /// so the config is planned as inheriting the namespace (decisions §45).</summary>
     private static void JoinOfOwnMountNamespaceIsInherit(Spec.Spec config)
     {
         var list = config.Linux?.Namespaces;

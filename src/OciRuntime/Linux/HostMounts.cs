@@ -4,7 +4,7 @@ namespace OciRuntime.Linux;
 
 /// <summary>
 /// A container without a mount namespace of its own makes its mounts in the runtime's, all on
-/// the bind of its rootfs (decisions §44). The mount found at the rootfs path before `create` is
+/// the bind of its rootfs (decisions §45). The mount found at the rootfs path before `create` is
 /// the base; `delete` (and a failed `create`) detaches whatever has been stacked on that path
 /// since (the rootfs bind, with every mount below it), and never the base itself.
 /// </summary>

@@ -127,7 +127,7 @@ internal sealed record MoveRootStep(string Origin) : Step(Origin)
 }
 
 /// <summary>Without a mount namespace of the container's own: chroot into the root fd (empty
-/// HostPath, `create`) or into HostPath (`exec`: /proc/&lt;init&gt;/root). Decisions §44.</summary>
+/// HostPath, `create`) or into HostPath (`exec`: /proc/&lt;init&gt;/root). Decisions §45.</summary>
 internal sealed record ChrootStep(string HostPath, string Origin) : Step(Origin)
 {
     public override PlanOp Op => PlanOp.Chroot;

@@ -62,7 +62,7 @@ internal static class ExecPlanner
         }
         if (forkNeeded)
             steps.Add(new ForkStep("the container's pid namespace"));
-        // A container in the runtime's mount namespace (none listed, decisions §44) has its root
+        // A container in the runtime's mount namespace (none listed, decisions §45) has its root
         // by chroot: joining no mount namespace, the process enters the init's root the same way
         // (else it would run in the runtime's root).
         if (!req.JoinNamespaces.Contains("mount"))

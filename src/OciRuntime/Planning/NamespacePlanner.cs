@@ -39,7 +39,7 @@ internal static class NamespacePlanner
     }
 
     /// <summary>No `mount` entry in linux.namespaces: the container's mounts are made in the
-    /// runtime's own mount namespace, below the rootfs (decisions §44).</summary>
+    /// runtime's own mount namespace, below the rootfs (decisions §45).</summary>
     public static bool SharesRuntimeMounts(Spec.Spec config) =>
         config.Linux?.Namespaces?.Any(n => n.Type == "mount") != true;
 
@@ -93,7 +93,7 @@ internal static class NamespacePlanner
         bool newMount = (create & Namespaces.CLONE_NEWNS) != 0;
         // No mount namespace listed: the container's is the runtime's own (runtime-spec: inherit
         // it). The root is then entered with chroot, and only what that allows is planned
-        // (SharesRuntimeMounts, RootfsPlanner; decisions §44).
+        // (SharesRuntimeMounts, RootfsPlanner; decisions §45).
         if (SharesRuntimeMounts(config))
             CheckSharedMounts(config);
 

@@ -16,7 +16,7 @@ internal static class RootfsPlanner
         // Without a mount namespace of its own, the container's mounts are made in the runtime's,
         // all below the rootfs: the runtime's "/" and the rootfs' parent mount are left as they
         // are, the root is entered with chroot, and `delete` detaches the rootfs bind with
-        // everything on it (HostMounts; decisions §44).
+        // everything on it (HostMounts; decisions §45).
         bool shared = NamespacePlanner.SharesRuntimeMounts(config);
 
         // A new mount namespace starts as a copy whose mounts may be shared with the host's: make

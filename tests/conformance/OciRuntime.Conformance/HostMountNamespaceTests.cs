@@ -5,7 +5,7 @@ namespace OciRuntime.Conformance;
 
 /// <summary>
 /// runtime-spec: a namespace type left out of linux.namespaces is inherited from the runtime.
-/// For `mount` (decisions §44) the container's mounts are then made in the runtime's mount
+/// For `mount` (decisions §45) the container's mounts are then made in the runtime's mount
 /// namespace, under the rootfs, the root is entered with chroot, and `delete` (or a failed
 /// `create`) detaches every mount the container made. runc and crun leave those mounts behind,
 /// hence OciRuntimeOnly.
@@ -19,7 +19,7 @@ public sealed class HostMountNamespaceTests : ConformanceTest
     {
         var b = NewBundle().Probe(probe);
         b.RemoveNamespace("mount");
-        // runc's rule, kept (decisions §44): masking needs a mount namespace of the container's own
+        // runc's rule, kept (decisions §45): masking needs a mount namespace of the container's own
         b.Linux.Remove("maskedPaths");
         b.Linux.Remove("readonlyPaths");
         return b;
