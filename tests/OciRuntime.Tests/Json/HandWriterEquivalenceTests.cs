@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
+using FluentAssertions;
 using OciRuntime.Cgroups;
 using OciRuntime.Cli;
 using OciRuntime.Lifecycle;
@@ -149,8 +150,9 @@ public class HandWriterEquivalenceTests
     public void ListIsWrittenAsTheSerializerDid(int count)
     {
         var states = Enumerable.Range(0, count).Select(State).ToList();
-        Assert.Equal(JsonSerializer.Serialize(states.Select(RuncStateShape.From).ToList(), LifecycleJsonContext.Default.ListRuncStateShape),
-            Encoding.UTF8.GetString(StateWriter.SerializeList(states)));
+        Encoding.UTF8.GetString(StateWriter.SerializeList(states)).Should().Be(
+            JsonSerializer.Serialize(states.Select(RuncStateShape.From).ToList(), LifecycleJsonContext.Default.ListRuncStateShape),
+            "list --format json must stay byte for byte what the serializer wrote");
     }
 
     public static TheoryData<string> ListenerStates() => new(["plain", "annotations and metadata", "escapes", "empty"]);
@@ -169,8 +171,9 @@ public class HandWriterEquivalenceTests
     public void SeccompListenerStateIsWrittenAsTheSerializerDid(string kind)
     {
         var s = ListenerState(kind);
-        Assert.Equal(Encoding.UTF8.GetString(JsonSerializer.SerializeToUtf8Bytes(s, SpecJsonContext.Default.ContainerProcessState)),
-            Encoding.UTF8.GetString(StateWriter.SerializeContainerProcessState(s)));
+        Encoding.UTF8.GetString(StateWriter.SerializeContainerProcessState(s)).Should().Be(
+            Encoding.UTF8.GetString(JsonSerializer.SerializeToUtf8Bytes(s, SpecJsonContext.Default.ContainerProcessState)),
+            "the seccomp listener's message must stay byte for byte what the serializer wrote");
     }
 
     [Theory]

@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using FluentAssertions;
 using OciRuntime.Lifecycle;
 using OciRuntime.Spec;
 using OciRuntime.Spec.Json;
@@ -54,9 +55,8 @@ public class StateJsonTests
         byte[] json = JsonSerializer.SerializeToUtf8Bytes(Record(kind), LifecycleJsonContext.Default.ContainerRecord);
         var hand = ContainerRecordJson.Parse(json, "state.json");
         var reference = JsonSerializer.Deserialize(json, LifecycleJsonContext.Default.ContainerRecord)!;
-        Assert.Equal(
-            JsonSerializer.Serialize(reference, LifecycleJsonContext.Default.ContainerRecord),
-            JsonSerializer.Serialize(hand, LifecycleJsonContext.Default.ContainerRecord));
+        JsonSerializer.Serialize(hand, LifecycleJsonContext.Default.ContainerRecord).Should().Be(
+            JsonSerializer.Serialize(reference, LifecycleJsonContext.Default.ContainerRecord), "state.json must read as the serializer read it");
         Assert.Equal(Record(kind).Created, hand.Created);
         Assert.Equal(DateTimeKind.Utc, hand.Created.Kind);
     }
@@ -129,10 +129,9 @@ public class StateJsonTests
             annotations ? new() { ["k"] = "v", ["k2"] = "\"q\"" } : null);
         var indented = new JsonSerializerOptions(LifecycleJsonContext.Default.Options) { WriteIndented = true };
         string referenceIndented = JsonSerializer.Serialize(RuncStateShape.From(s), new LifecycleJsonContext(indented).RuncStateShape);
-        Assert.Equal(referenceIndented, Encoding.UTF8.GetString(StateWriter.Serialize(s, indented: true)));
-        Assert.Equal(
-            JsonSerializer.SerializeToUtf8Bytes(RuncStateShape.From(s), LifecycleJsonContext.Default.RuncStateShape),
-            StateWriter.Serialize(s, indented: false));
+        Encoding.UTF8.GetString(StateWriter.Serialize(s, indented: true)).Should().Be(referenceIndented, "`state` prints it so");
+        Encoding.UTF8.GetString(StateWriter.Serialize(s, indented: false)).Should().Be(
+            JsonSerializer.Serialize(RuncStateShape.From(s), LifecycleJsonContext.Default.RuncStateShape), "hooks read it so");
     }
 
     private static byte[] TestData(string json) => Encoding.UTF8.GetBytes(json);
