@@ -11,8 +11,9 @@
  * binary (CVE-2019-5736, §11). A plan that needs a user or time namespace, or a fork, discards it.
  *
  * Mechanism only: which words are the subcommand and which global options take a value mirrors
- * the C# command line (Cli/CommandLine.cs); a wrong guess costs one needless clone, never a
- * wrong container.
+ * the C# command line (Cli/CommandLine.cs: GlobalOptions, Command.StartsAContainer); a wrong guess
+ * costs one needless clone, never a wrong container. EarlyExecutorCommandLineTests reads with_value[]
+ * and the strcmp(a, "...") names below and fails when they differ from the C# parser's.
  */
 #include <errno.h>
 #include <fcntl.h>

@@ -25,6 +25,9 @@ internal abstract class Command
     /// <summary>The exit status when the runtime itself fails (runc: 1, but 255 for exec, so that a
     /// caller can tell it from the status of the process it ran).</summary>
     public virtual int FailureExitStatus => 1;
+    /// <summary>The command starts a container: the binary's constructor starts the early executor
+    /// for it before .NET (startup/early.c names the same commands; EarlyExecutorCommandLineTests).</summary>
+    public virtual bool StartsAContainer => false;
 
     public abstract int Run(ParsedArgs args, GlobalContext ctx);
 

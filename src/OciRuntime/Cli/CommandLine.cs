@@ -13,14 +13,15 @@ namespace OciRuntime.Cli;
 /// </summary>
 internal static class CommandLine
 {
-    private static readonly OptionSpec[] GlobalOptions =
+    /// <summary>startup/early.c mirrors which of these take a value (EarlyExecutorCommandLineTests).</summary>
+    internal static readonly OptionSpec[] GlobalOptions =
     [
         new("root", true), new("log", true), new("log-format", true), new("debug", false),
         new("systemd-cgroup", false), new("criu", true), new("rootless", true), new("trace", false),
         new("help", false, "h"), new("version", false, "v"),
     ];
 
-    private static readonly Command[] Commands =
+    internal static readonly Command[] Commands =
     [
         new CreateCommand(), new StartCommand(), new RunCommand(), new StateCommand(), new KillCommand(),
         new DeleteCommand(), new ListCommand(), new SpecCommand(), new PlanCommand(), new ExecCommand(),

@@ -5,6 +5,7 @@ namespace OciRuntime.Cli;
 internal sealed class CreateCommand : Command
 {
     public override string Name => "create";
+    public override bool StartsAContainer => true;
     public override string Summary => "create a container: everything is set up, and the process waits for `start`";
     public override string Usage => "[--bundle DIR] [--pid-file FILE] [--console-socket SOCK] [--pidfd-socket SOCK] [--no-pivot] [--preserve-fds N] <container-id>";
 

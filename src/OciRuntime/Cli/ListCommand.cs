@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text;
 using OciRuntime.Diagnostics;
 using OciRuntime.Lifecycle;
+using OciRuntime.Spec.Json;
 
 namespace OciRuntime.Cli;
 
@@ -21,7 +22,7 @@ internal sealed class ListCommand : Command
             throw new UsageError($"--format: unknown format \"{format}\" (table or json)");
         if (ctx.RootGiven && !Directory.Exists(ctx.Store.Root))
             throw new RuntimeError($"--root {ctx.Store.Root}: no such directory");
-        var states = new List<StateOutput>();
+        var states = new List<Spec.State>();
         string? owner = null;
         foreach (var id in ctx.Store.Ids())
         {
@@ -50,11 +51,11 @@ internal sealed class ListCommand : Command
         if (format == "json")
         {
             // runc prints null, not [], when there are no containers.
-            Output.Out(states.Count == 0 ? "null\n" : Encoding.UTF8.GetString(StateOutputJson.SerializeList(states)) + "\n");
+            Output.Out(states.Count == 0 ? "null\n" : Encoding.UTF8.GetString(StateWriter.SerializeList(states)) + "\n");
             return 0;
         }
         var rows = new List<string[]> { new[] { "ID", "PID", "STATUS", "BUNDLE", "CREATED", "OWNER" } };
-        rows.AddRange(states.Select(s => new[] { s.Id, s.Pid.ToString(), s.Status, s.Bundle, s.Created, s.Owner }));
+        rows.AddRange(states.Select(s => new[] { s.Id ?? "", (s.Pid ?? 0).ToString(), s.Status ?? "", s.Bundle ?? "", s.Created ?? "", s.Owner ?? "" }));
         Output.Out(Table(rows));
         return 0;
     }

@@ -7,6 +7,7 @@ namespace OciRuntime.Cli;
 internal sealed class RunCommand : Command
 {
     public override string Name => "run";
+    public override bool StartsAContainer => true;
     public override string Summary => "create and start a container; wait for it and exit with its status unless --detach";
     public override string Usage => "[--bundle DIR] [--detach] [--keep] [--pid-file FILE] [--pidfd-socket SOCK] [--no-pivot] <container-id>";
     public override IReadOnlyList<OptionSpec> Options =>

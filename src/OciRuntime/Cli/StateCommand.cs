@@ -1,6 +1,7 @@
 using System.Text;
 using OciRuntime.Diagnostics;
 using OciRuntime.Lifecycle;
+using OciRuntime.Spec.Json;
 
 namespace OciRuntime.Cli;
 
@@ -14,7 +15,7 @@ internal sealed class StateCommand : Command
     {
         var c = Container.Load(ctx.Store, Id(a));
         var state = c.State(c.Status);
-        Output.Out(Encoding.UTF8.GetString(StateOutputJson.Serialize(state, indented: true)) + "\n");
+        Output.Out(Encoding.UTF8.GetString(StateWriter.Serialize(state, indented: true)) + "\n");
         return 0;
     }
 }

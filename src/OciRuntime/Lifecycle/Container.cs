@@ -34,16 +34,9 @@ internal sealed unsafe class Container(StateStore store, ContainerRecord record)
         return stat is { IsDead: false } s && s.StartTime == Record.InitStartTime;
     }
 
-    public StateOutput State(ContainerStatus status) => new()
-    {
-        Id = Id,
-        Pid = status == ContainerStatus.Stopped ? 0 : Record.Pid,
-        Status = status.Name(),
-        Bundle = Record.Bundle,
-        Rootfs = Record.Rootfs,
-        Created = Record.Created.ToString("yyyy-MM-ddTHH:mm:ss.fffffffZ"),
-        Annotations = Record.Annotations,
-    };
+    public Spec.State State(ContainerStatus status) => Spec.State.Runc(Id,
+        status == ContainerStatus.Stopped ? 0 : Record.Pid, status.Name(), Record.Bundle, Record.Rootfs,
+        Record.Created.ToString("yyyy-MM-ddTHH:mm:ss.fffffffZ"), Record.Annotations);
 
     /// <summary>Lets the init go on to exec the user's program: one byte into the exec fifo, on
     /// which the init blocks in a read. The fifo is removed afterwards, which is what makes the

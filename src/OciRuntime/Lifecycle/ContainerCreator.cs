@@ -3,6 +3,7 @@ using OciRuntime.Linux;
 using OciRuntime.Planning;
 using OciRuntime.Rootless;
 using OciRuntime.Spec;
+using OciRuntime.Spec.Json;
 
 namespace OciRuntime.Lifecycle;
 
@@ -124,11 +125,8 @@ internal static class ContainerCreator
                     ?? throw new RuntimeError("linux.seccomp.listenerPath: required when SCMP_ACT_NOTIFY is used"), notifyFd,
                 SeccompListener.StateFor(o.Id, pid, bundle, config.Linux.Seccomp.ListenerMetadata, config.Annotations)),
                 consoleSocket: consoleFd, keepSync: o.StartedByCaller,
-                hookState: pid => StateOutputJson.Serialize(new StateOutput
-                {
-                    Id = o.Id, Pid = pid, Status = ContainerStatus.Created.Name(), Bundle = bundle, Rootfs = rootfs,
-                    Created = created.ToString("yyyy-MM-ddTHH:mm:ss.fffffffZ"), Annotations = config.Annotations,
-                }, indented: false));
+                hookState: pid => StateWriter.Serialize(Spec.State.Runc(o.Id, pid, ContainerStatus.Created.Name(), bundle, rootfs,
+                    created.ToString("yyyy-MM-ddTHH:mm:ss.fffffffZ"), config.Annotations), indented: false));
             try
             {
                 var stat = ProcStat.Read(launched.InitPid)
@@ -173,11 +171,8 @@ internal static class ContainerCreator
             // Once the create hooks have run, a failed create goes on as a delete would
             // (runtime-spec lifecycle): the poststop hooks run, their failures only warned about.
             if (hooksStarted)
-                HookRunner.Run("poststop", config.Hooks?.Poststop, () => new StateOutput
-                {
-                    Id = o.Id, Status = ContainerStatus.Stopped.Name(), Bundle = bundle, Rootfs = rootfs,
-                    Annotations = config.Annotations,
-                }, warnOnly: true);
+                HookRunner.Run("poststop", config.Hooks?.Poststop, () => Spec.State.Runc(o.Id, 0, ContainerStatus.Stopped.Name(), bundle, rootfs, "", config.Annotations),
+                    warnOnly: true);
             throw;
         }
     }
@@ -223,11 +218,8 @@ internal static class ContainerCreator
     /// Their state says "created", as crun's and as the runtime-tools suite expects (decisions §33).</summary>
     private static void RunCreateHooks(Spec.Spec config, string id, string bundle, string rootfs, int pid)
     {
-        var state = new StateOutput
-        {
-            Id = id, Pid = pid, Status = ContainerStatus.Created.Name(), Bundle = bundle, Rootfs = rootfs,
-            Created = DateTime.UtcNow.ToString("yyyy-MM-ddTHH:mm:ss.fffffffZ"), Annotations = config.Annotations,
-        };
+        var state = Spec.State.Runc(id, pid, ContainerStatus.Created.Name(), bundle, rootfs,
+            DateTime.UtcNow.ToString("yyyy-MM-ddTHH:mm:ss.fffffffZ"), config.Annotations);
         // Working directories as runc's: the bundle for the runtime's hooks (runc has chdir'd
         // there), the container's root, still at its host path before pivot_root, for
         // createContainer (runc's init runs it from there): a relative path in a hook lands there.

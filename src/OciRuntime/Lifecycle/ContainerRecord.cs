@@ -31,19 +31,3 @@ internal sealed class ContainerRecord
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public ulong? RootfsBaseMount { get; set; }
 }
-
-/// <summary>The runtime-spec state (plus runc's rootfs, created, owner) printed by `state` and `list`.</summary>
-internal sealed class StateOutput
-{
-    [JsonPropertyName("ociVersion")] public string OciVersion { get; set; } = BuildInfo.SpecVersion;
-    [JsonPropertyName("id")] public string Id { get; set; } = "";
-    [JsonPropertyName("pid")] public int Pid { get; set; }
-    [JsonPropertyName("status")] public string Status { get; set; } = "";
-    [JsonPropertyName("bundle")] public string Bundle { get; set; } = "";
-    [JsonPropertyName("rootfs")] public string Rootfs { get; set; } = "";
-    [JsonPropertyName("created")] public string Created { get; set; } = "";
-    [JsonPropertyName("owner")] public string Owner { get; set; } = "";
-    [JsonPropertyName("annotations")]
-    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
-    public Dictionary<string, string>? Annotations { get; set; }
-}

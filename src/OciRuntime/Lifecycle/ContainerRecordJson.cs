@@ -60,9 +60,9 @@ internal static class ContainerRecordJson
             w.WriteString("rootfs", r.Rootfs);
             w.WriteString("created", r.Created);
             w.WritePropertyName("annotations");
-            WriteStringMap(w, r.Annotations);
+            w.WriteStringMap(r.Annotations);
             w.WritePropertyName("cgroupDirectories");
-            WriteStringMap(w, r.CgroupDirectories);
+            w.WriteStringMap(r.CgroupDirectories);
             if (r.Hooks is { } hooks)
             {
                 w.WritePropertyName("hooks");
@@ -75,19 +75,6 @@ internal static class ContainerRecordJson
             w.WriteEndObject();
         }
         return w.ToArray();
-    }
-
-    internal static void WriteStringMap(PlainJsonWriter w, Dictionary<string, string>? map)
-    {
-        if (map is null)
-        {
-            w.WriteNullValue();
-            return;
-        }
-        w.WriteStartObject();
-        foreach (var (k, v) in map)
-            w.WriteString(k, v);
-        w.WriteEndObject();
     }
 
     // Inside the record, null members are written as null (the serializer's default options).

@@ -1,6 +1,7 @@
 using System.Runtime.InteropServices;
 using OciRuntime.Linux;
 using OciRuntime.Spec;
+using OciRuntime.Spec.Json;
 
 namespace OciRuntime.Lifecycle;
 
@@ -19,12 +20,12 @@ internal static unsafe class HookRunner
     /// <param name="nsOfPid">join this process's namespaces (those that differ from ours); 0: run in ours</param>
     /// <param name="cwd">the hooks' working directory (resolved after the namespaces are joined);
     /// null: the runtime's own, or with <paramref name="nsOfPid"/> the root of its mount namespace</param>
-    public static void Run(string kind, List<Hook>? hooks, Func<StateOutput> state, int nsOfPid = 0, bool warnOnly = false,
+    public static void Run(string kind, List<Hook>? hooks, Func<State> state, int nsOfPid = 0, bool warnOnly = false,
         string? cwd = null)
     {
         if (hooks is not { Count: > 0 })
             return;
-        byte[] stdin = StateOutputJson.Serialize(state(), indented: false);
+        byte[] stdin = StateWriter.Serialize(state(), indented: false);
         var ns = nsOfPid > 0
             ? ContainerExec.NamespacesToJoin(nsOfPid).Select(t => $"/proc/{nsOfPid}/ns/{Namespaces.ProcName(t)}").ToList()
             : [];

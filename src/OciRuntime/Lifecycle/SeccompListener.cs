@@ -36,7 +36,7 @@ internal static unsafe class SeccompListener
         byte[] path = Encoding.UTF8.GetBytes(listenerPath);
         if (path.Length == 0 || path.Length >= 108)
             throw new RuntimeError($"{field}: \"{listenerPath}\" is not a usable unix socket path (1 to 107 bytes)");
-        byte[] json = JsonOut.Bytes(state, JsonOut.Compact, StateWriter.WriteContainerProcessState);
+        byte[] json = StateWriter.SerializeContainerProcessState(state);
 
         int s = LibC.socket(LibC.AF_UNIX, LibC.SOCK_STREAM | LibC.SOCK_CLOEXEC, 0);
         if (s < 0)

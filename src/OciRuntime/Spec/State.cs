@@ -2,7 +2,12 @@ using System.Text.Json.Serialization;
 
 namespace OciRuntime.Spec;
 
-/// <summary>The runtime-spec state of a container: what `state` reports and what hooks read on stdin.</summary>
+/// <summary>
+/// The state of a container, the one type for both of its forms (Spec/Json/StateWriter.cs writes
+/// both): the runtime-spec state inside the seccomp listener's message
+/// (<see cref="ContainerProcessState"/>), and runc's form, which `state`, `list` and hooks get:
+/// the same members plus runc's rootfs, created and owner (<see cref="Runc"/>).
+/// </summary>
 public sealed class State
 {
     [JsonPropertyName("ociVersion")] public string? OciVersion { get; set; }
@@ -11,7 +16,32 @@ public sealed class State
     [JsonPropertyName("status")] public string? Status { get; set; }
     [JsonPropertyName("pid")] public int? Pid { get; set; }
     [JsonPropertyName("bundle")] public string? Bundle { get; set; }
+    /// <summary>runc's; null outside runc's form.</summary>
+    [JsonPropertyName("rootfs")] public string? Rootfs { get; set; }
+    /// <summary>runc's: the creation time, ISO 8601 with seven fraction digits; null outside runc's form.</summary>
+    [JsonPropertyName("created")] public string? Created { get; set; }
+    /// <summary>runc's: the user owning the state directory; null outside runc's form.</summary>
+    [JsonPropertyName("owner")] public string? Owner { get; set; }
     [JsonPropertyName("annotations")] public Dictionary<string, string>? Annotations { get; set; }
+
+    /// <summary>Whether this is runc's form (what `state`, `list` and hooks get): every member but
+    /// annotations written, pid before status, as runc prints them.</summary>
+    [JsonIgnore] public bool IsRuncForm => Rootfs is not null;
+
+    /// <summary>runc's form: what `state` and `list` print and hooks read on stdin.</summary>
+    public static State Runc(string id, int pid, string status, string bundle, string rootfs, string created,
+        Dictionary<string, string>? annotations, string owner = "") => new()
+        {
+            OciVersion = BuildInfo.SpecVersion,
+            Id = id,
+            Pid = pid,
+            Status = status,
+            Bundle = bundle,
+            Rootfs = rootfs,
+            Created = created,
+            Owner = owner,
+            Annotations = annotations,
+        };
 }
 
 /// <summary>

@@ -1,14 +1,16 @@
 using System.Text;
 using System.Text.Json;
+using FluentAssertions;
 using OciRuntime.Lifecycle;
 using OciRuntime.Spec;
+using OciRuntime.Spec.Json;
 using Xunit;
 
 namespace OciRuntime.Tests.Lifecycle;
 
 /// <summary>
 /// state.json and the `state` output are written and read by hand (ContainerRecordJson,
-/// StateOutputJson); LifecycleJsonContext, what wrote them before, is the reference: same bytes,
+/// Spec/Json/StateWriter); LifecycleJsonContext, what wrote them before, is the reference: same bytes,
 /// and each reads what the other wrote.
 /// </summary>
 public class StateJsonTests
@@ -53,9 +55,8 @@ public class StateJsonTests
         byte[] json = JsonSerializer.SerializeToUtf8Bytes(Record(kind), LifecycleJsonContext.Default.ContainerRecord);
         var hand = ContainerRecordJson.Parse(json, "state.json");
         var reference = JsonSerializer.Deserialize(json, LifecycleJsonContext.Default.ContainerRecord)!;
-        Assert.Equal(
-            JsonSerializer.Serialize(reference, LifecycleJsonContext.Default.ContainerRecord),
-            JsonSerializer.Serialize(hand, LifecycleJsonContext.Default.ContainerRecord));
+        JsonSerializer.Serialize(hand, LifecycleJsonContext.Default.ContainerRecord).Should().Be(
+            JsonSerializer.Serialize(reference, LifecycleJsonContext.Default.ContainerRecord), "state.json must read as the serializer read it");
         Assert.Equal(Record(kind).Created, hand.Created);
         Assert.Equal(DateTimeKind.Utc, hand.Created.Kind);
     }
@@ -124,18 +125,13 @@ public class StateJsonTests
     [MemberData(nameof(WithAnnotations))]
     public void StateOutputIsWrittenByteForByteAsTheSerializerDid(bool annotations)
     {
-        var s = new StateOutput
-        {
-            Id = "c1", Pid = 42, Status = "running", Bundle = "/b/é<+>", Rootfs = "/b/rootfs",
-            Created = "2026-11-23T06:50:52.1234567Z", Owner = "",
-            Annotations = annotations ? new() { ["k"] = "v", ["k2"] = "\"q\"" } : null,
-        };
+        var s = State.Runc("c1", 42, "running", "/b/é<+>", "/b/rootfs", "2026-11-23T06:50:52.1234567Z",
+            annotations ? new() { ["k"] = "v", ["k2"] = "\"q\"" } : null);
         var indented = new JsonSerializerOptions(LifecycleJsonContext.Default.Options) { WriteIndented = true };
-        string referenceIndented = JsonSerializer.Serialize(s, new LifecycleJsonContext(indented).StateOutput);
-        Assert.Equal(referenceIndented, Encoding.UTF8.GetString(StateOutputJson.Serialize(s, indented: true)));
-        Assert.Equal(
-            JsonSerializer.SerializeToUtf8Bytes(s, LifecycleJsonContext.Default.StateOutput),
-            StateOutputJson.Serialize(s, indented: false));
+        string referenceIndented = JsonSerializer.Serialize(RuncStateShape.From(s), new LifecycleJsonContext(indented).RuncStateShape);
+        Encoding.UTF8.GetString(StateWriter.Serialize(s, indented: true)).Should().Be(referenceIndented, "`state` prints it so");
+        Encoding.UTF8.GetString(StateWriter.Serialize(s, indented: false)).Should().Be(
+            JsonSerializer.Serialize(RuncStateShape.From(s), LifecycleJsonContext.Default.RuncStateShape), "hooks read it so");
     }
 
     private static byte[] TestData(string json) => Encoding.UTF8.GetBytes(json);

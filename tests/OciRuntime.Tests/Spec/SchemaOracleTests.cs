@@ -1,3 +1,4 @@
+using System.Text;
 using OciRuntime.Cli;
 using OciRuntime.Conformance;
 using OciRuntime.Spec;
@@ -54,7 +55,21 @@ public class SchemaOracleTests
     {
         var s = new State { OciVersion = "1.3.0", Id = "c1", Status = status, Pid = pid, Bundle = "/b",
             Annotations = new Dictionary<string, string> { ["a"] = "b" } };
-        SpecSchemas.AssertValid(SpecSchemas.State, JsonOut.Text(s, JsonOut.Compact, StateWriter.WriteState), "state " + status);
+        SpecSchemas.AssertValid(SpecSchemas.State, Encoding.UTF8.GetString(StateWriter.Serialize(s, indented: false)), "state " + status);
+    }
+
+    /// <summary>runc's form, what `state` prints and hooks read, is the same state with runc's
+    /// rootfs, created and owner added: still valid against the runtime-spec's schema.</summary>
+    [Theory]
+    [InlineData("created", 42)]
+    [InlineData("running", 42)]
+    [InlineData("stopped", 0)]
+    public void Runc_form_of_the_state_matches_the_state_schema(string status, int pid)
+    {
+        var s = State.Runc("c1", pid, status, "/b", "/b/rootfs", "2026-11-23T06:50:52.1234567Z",
+            new Dictionary<string, string> { ["a"] = "b" }, owner: "root");
+        SpecSchemas.AssertValid(SpecSchemas.State, Encoding.UTF8.GetString(StateWriter.Serialize(s, indented: true)), "state " + status);
+        SpecSchemas.AssertValid(SpecSchemas.State, Encoding.UTF8.GetString(StateWriter.Serialize(s, indented: false)), "hook state " + status);
     }
 
     /// <summary>
@@ -67,11 +82,11 @@ public class SchemaOracleTests
     public void Paused_state_differs_from_the_schema_only_in_the_status_enum()
     {
         var s = new State { OciVersion = "1.3.0", Id = "c1", Status = "paused", Pid = 42, Bundle = "/b" };
-        var errors = SpecSchemas.Errors(SpecSchemas.State, JsonOut.Text(s, JsonOut.Compact, StateWriter.WriteState));
+        var errors = SpecSchemas.Errors(SpecSchemas.State, Encoding.UTF8.GetString(StateWriter.Serialize(s, indented: false)));
         Assert.Contains(errors, e => e.StartsWith("/status ", StringComparison.Ordinal) && e.Contains("enum"));
         Assert.All(errors, e => Assert.True(e.StartsWith("/status ", StringComparison.Ordinal) || e.StartsWith(" (", StringComparison.Ordinal), e));
         s.Status = "running";
-        Assert.Empty(SpecSchemas.Errors(SpecSchemas.State, JsonOut.Text(s, JsonOut.Compact, StateWriter.WriteState)));
+        Assert.Empty(SpecSchemas.Errors(SpecSchemas.State, Encoding.UTF8.GetString(StateWriter.Serialize(s, indented: false))));
     }
 
     [SharedSchemaFact]

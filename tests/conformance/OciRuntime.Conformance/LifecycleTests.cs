@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using FluentAssertions;
 using Xunit;
 using Xunit.Abstractions;
 
@@ -250,13 +251,11 @@ public sealed class LifecycleTests : ConformanceTest
         var r = Rt.Invoke("list").AssertOk();
         string[] lines = r.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.True(lines.Length >= 2, r.ToString());
-        Assert.Equal(new[] { "ID", "PID", "STATUS", "BUNDLE", "CREATED", "OWNER" },
-            lines[0].Split(' ', StringSplitOptions.RemoveEmptyEntries));
-        string[] row = lines.Single(l => l.StartsWith(id + " ", StringComparison.Ordinal)).Split(' ', StringSplitOptions.RemoveEmptyEntries);
-        Assert.Equal(id, row[0]);
-        Assert.Equal(pid.ToString(), row[1]);
-        Assert.Equal("created", row[2]);
-        Assert.Equal(b.Dir, row[3]);
+        lines[0].Split(' ', StringSplitOptions.RemoveEmptyEntries).Should().Equal(
+            ["ID", "PID", "STATUS", "BUNDLE", "CREATED", "OWNER"], "list's header is runc's; it printed:\n{0}", r.Stdout);
+        string[] row = lines.Should().ContainSingle(l => l.StartsWith(id + " ", StringComparison.Ordinal), "one row for {0}", id)
+            .Which.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        row.Should().StartWith([id, pid.ToString(), "created", b.Dir], "the row of {0}", id);
         Rt.Delete(id, force: true).AssertOk();
     }
 
@@ -269,8 +268,8 @@ public sealed class LifecycleTests : ConformanceTest
         Rt.Create(b1, id1).AssertOk();
         Rt.Create(b2, id2).AssertOk();
         var r = Rt.Invoke("list", "-q").AssertOk();
-        var ids = r.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).OrderBy(x => x).ToArray();
-        Assert.Equal(new[] { id1, id2 }.OrderBy(x => x).ToArray(), ids);
+        r.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Should().BeEquivalentTo([id1, id2], "list -q prints the ids alone, one a line");
         Rt.Delete(id1, force: true).AssertOk();
         Rt.Delete(id2, force: true).AssertOk();
     }
@@ -283,7 +282,7 @@ public sealed class LifecycleTests : ConformanceTest
         Rt.CreateAndStart(b, id);
         var r = Rt.Invoke("list", "--format", "json").AssertOk();
         var arr = JsonNode.Parse(r.Stdout)!.AsArray();
-        var entry = arr.Single(e => (string?)e!["id"] == id)!;
+        var entry = arr.Should().ContainSingle(e => (string?)e!["id"] == id, "list --format json printed {0}", r.Stdout).Which!;
         Assert.Equal("running", (string?)entry["status"]);
         Assert.Equal(Rt.Pid(id), entry["pid"]!.GetValue<int>());
         Assert.Equal(b.Dir, (string?)entry["bundle"]);
@@ -295,8 +294,8 @@ public sealed class LifecycleTests : ConformanceTest
     {
         var r = Rt.Invoke("list").AssertOk();
         var lines = r.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        Assert.Single(lines);
-        Assert.StartsWith("ID", lines[0]);
+        lines.Should().ContainSingle("with no containers list prints the header only")
+            .Which.Should().StartWith("ID");
         var q = Rt.Invoke("list", "-q").AssertOk();
         Assert.Equal("", q.Stdout.Trim());
         var j = Rt.Invoke("list", "--format", "json").AssertOk();
@@ -316,7 +315,7 @@ public sealed class LifecycleTests : ConformanceTest
         Assert.False(string.IsNullOrEmpty((string?)config["ociVersion"]));
         Assert.Equal("rootfs", (string?)config["root"]!["path"]);
         Assert.NotEmpty(config["process"]!["args"]!.AsArray());
-        Assert.Contains(config["linux"]!["namespaces"]!.AsArray(), n => (string?)n!["type"] == "mount");
+        config["linux"]!["namespaces"]!.AsArray().Select(n => (string?)n!["type"]).Should().Contain("mount");
         // As runc: a cgroup namespace only where /sys/fs/cgroup is cgroup2 (a v1 config that adds
         // its own would otherwise list the type twice).
         bool cgroup2 = MountInfo.ReadSelf().LastOrDefault(m => m.MountPoint == "/sys/fs/cgroup")?.FsType == "cgroup2";

@@ -56,6 +56,20 @@ internal sealed class PlainJsonWriter(int capacity = 512, bool indented = false)
         Ascii("null");
     }
 
+    /// <summary>A map of strings as an object (null as null), in the dictionary's order.</summary>
+    public void WriteStringMap(Dictionary<string, string>? map)
+    {
+        if (map is null)
+        {
+            WriteNullValue();
+            return;
+        }
+        WriteStartObject();
+        foreach (var (k, v) in map)
+            WriteString(k, v);
+        WriteEndObject();
+    }
+
     public void WriteString(string name, string? value)
     {
         WritePropertyName(name);
