@@ -276,7 +276,6 @@ internal static class ContainerCreator
         if (!Directory.Exists(dir))
             throw new RuntimeError($"--pid-file {path}: the directory {dir} does not exist");
         string tmp = Path.Combine(dir, "." + Path.GetFileName(full) + ".tmp");
-        File.WriteAllText(tmp, pid.ToString());
-        File.Move(tmp, full, overwrite: true);
+        SysFile.ReplaceFile(full, tmp, System.Text.Encoding.ASCII.GetBytes(pid.ToString()));
     }
 }
