@@ -244,7 +244,7 @@ internal static class ContainerCreator
     {
         if (config.Process?.Env?.Any(e => e.StartsWith("HOME=", StringComparison.Ordinal)) == true)
             return "/";
-        return PasswdHome.Find(InRootFile.ReadText(rootfs, "/etc/passwd"), config.Process?.User?.Uid ?? 0);
+        return PasswdFile.HomeOf(InRootFile.ReadText(rootfs, "/etc/passwd"), config.Process?.User?.Uid ?? 0);
     }
 
     public static Spec.Spec LoadConfig(string bundle) => Validated(ParseConfig(bundle));
