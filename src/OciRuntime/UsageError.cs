@@ -1,4 +1,4 @@
 namespace OciRuntime;
 
 /// <summary>A bad command line (an option or argument the runtime cannot take): exit status 1.</summary>
-internal sealed class UsageError(string message) : Exception(message);
+internal sealed class UsageError(string message) : ReportedError(message);

@@ -1,3 +1,4 @@
+using OciRuntime.Linux;
 using OciRuntime.Planning;
 
 namespace OciRuntime.Cgroups;
@@ -19,18 +20,9 @@ internal static class ResourceWriter
                 chosen = chosen.Fallback;
             }
             string path = Path.Combine(dir, chosen.File);
-            try
-            {
-                File.WriteAllText(path, chosen.Value);
-            }
-            catch (IOException e)
-            {
-                throw new PlanningException(w.Field, $"write \"{chosen.Value}\" to {path}: {e.Message}");
-            }
-            catch (UnauthorizedAccessException e)
-            {
-                throw new PlanningException(w.Field, $"write \"{chosen.Value}\" to {path}: {e.Message}");
-            }
+            int err = SysFile.TryWrite(path, chosen.Value, truncate: true);
+            if (err != 0)
+                throw new PlanningException(w.Field, $"write \"{chosen.Value}\" to {path}: {LibC.StrError(err)}");
         }
     }
 

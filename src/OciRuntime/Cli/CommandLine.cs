@@ -1,9 +1,6 @@
 using System.Text.Json;
 using OciRuntime.Diagnostics;
 using OciRuntime.Lifecycle;
-using OciRuntime.Linux;
-using OciRuntime.Planning;
-using OciRuntime.Spec;
 
 namespace OciRuntime.Cli;
 
@@ -93,12 +90,18 @@ internal static class CommandLine
             var ctx = new GlobalContext(new StateStore(root), global.Flag("systemd-cgroup"), rootless, rootGiven);
             return cmd.Run(parsed, ctx);
         }
-        catch (Exception e) when (e is RuntimeError or UsageError or ConfigException or PlanningException
-                                       or SyscallException or IOException or UnauthorizedAccessException
-                                       or JsonException or ArgumentException)
+        catch (ReportedError e)
         {
+            // The runtime's own errors, from every layer (ReportedError.cs): a bad command line exits 1,
+            // the rest with the command's failure status.
             Log.Error(e.Message);
             return e is UsageError ? 1 : cmd?.FailureExitStatus ?? 1;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or JsonException or ArgumentException)
+        {
+            // What .NET's file and JSON APIs report about the host's files, as the command's failure.
+            Log.Error(e.Message);
+            return cmd?.FailureExitStatus ?? 1;
         }
         catch (UnknownCommand e)
         {

@@ -9,18 +9,15 @@ internal static class Owner
 
     public static string NameOf(uint uid)
     {
+        string? passwd;
         try
         {
-            foreach (var line in File.ReadLines("/etc/passwd"))
-            {
-                var f = line.Split(':');
-                if (f.Length > 2 && uint.TryParse(f[2], out uint u) && u == uid)
-                    return f[0];
-            }
+            passwd = File.ReadAllText("/etc/passwd");
         }
         catch (IOException)
         {
+            passwd = null;
         }
-        return $"#{uid}";
+        return PasswdFile.NameOf(passwd, uid) ?? $"#{uid}";
     }
 }

@@ -236,7 +236,7 @@ internal static class ContainerCreator
     {
         if (config.Process?.Env?.Any(e => e.StartsWith("HOME=", StringComparison.Ordinal)) == true)
             return "/";
-        return PasswdHome.Find(InRootFile.ReadText(rootfs, "/etc/passwd"), config.Process?.User?.Uid ?? 0);
+        return PasswdFile.HomeOf(InRootFile.ReadText(rootfs, "/etc/passwd"), config.Process?.User?.Uid ?? 0);
     }
 
     public static Spec.Spec LoadConfig(string bundle) => Validated(ParseConfig(bundle));
@@ -268,7 +268,6 @@ internal static class ContainerCreator
         if (!Directory.Exists(dir))
             throw new RuntimeError($"--pid-file {path}: the directory {dir} does not exist");
         string tmp = Path.Combine(dir, "." + Path.GetFileName(full) + ".tmp");
-        File.WriteAllText(tmp, pid.ToString());
-        File.Move(tmp, full, overwrite: true);
+        SysFile.ReplaceFile(full, tmp, System.Text.Encoding.ASCII.GetBytes(pid.ToString()));
     }
 }

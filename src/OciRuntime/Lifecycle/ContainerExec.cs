@@ -92,7 +92,7 @@ internal static class ContainerExec
     {
         if (p.Env?.Any(e => e.StartsWith("HOME=", StringComparison.Ordinal)) == true)
             return "/";
-        return PasswdHome.Find(InRootFile.ReadText(rootfs, "/etc/passwd"), p.User?.Uid ?? 0);
+        return PasswdFile.HomeOf(InRootFile.ReadText(rootfs, "/etc/passwd"), p.User?.Uid ?? 0);
     }
 
     /// <summary>The container's cgroup directories, or sub-cgroups of them for `--cgroup`

@@ -9,10 +9,12 @@ namespace OciRuntime.Linux;
 /// </summary>
 internal static unsafe class SysFile
 {
-    /// <summary>Writes <paramref name="value"/> in one write(2), as cgroupfs wants; returns 0 or errno.</summary>
-    public static int TryWrite(string path, string value)
+    /// <summary>Writes <paramref name="value"/> in one write(2), as cgroupfs wants; returns 0 or errno.
+    /// <paramref name="truncate"/> opens with O_TRUNC (as runc writes cgroup files; kernfs ignores
+    /// it, a regular file standing in for one loses its old value).</summary>
+    public static int TryWrite(string path, string value, bool truncate = false)
     {
-        int fd = LibC.open(path, LibC.O_WRONLY | LibC.O_CLOEXEC, 0);
+        int fd = LibC.open(path, LibC.O_WRONLY | LibC.O_CLOEXEC | (truncate ? LibC.O_TRUNC : 0), 0);
         if (fd < 0)
             return LibC.Errno;
         int err = WriteOnce(fd, value);

@@ -2,7 +2,7 @@ namespace OciRuntime.Linux;
 
 /// <summary>A failed system call, with the operation and the object it was applied to.</summary>
 internal sealed class SyscallException(string operation, int errno)
-    : Exception($"{operation}: {LibC.StrError(errno)}")
+    : ReportedError($"{operation}: {LibC.StrError(errno)}")
 {
     public int Errno { get; } = errno;
 

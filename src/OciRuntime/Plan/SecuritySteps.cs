@@ -1,6 +1,55 @@
 namespace OciRuntime.Plan;
 
-// Steps of the security work (issue 5), beside Steps.cs so that each area adds its own file.
+// Steps that drop privileges: the user and groups, no_new_privs, the capability sets and the
+// seccomp filter.
+
+internal sealed record SetUserStep(uint Uid, uint Gid, bool SetGroups, IReadOnlyList<uint> AdditionalGids, string Origin)
+    : Step(Origin)
+{
+    public override PlanOp Op => PlanOp.SetUser;
+    public override void EncodePayload(PlanWriter w)
+    {
+        w.U32(Uid); w.U32(Gid); w.U32(SetGroups ? 1u : 0u); w.U32List(AdditionalGids);
+    }
+    public override string Describe() =>
+        $"become uid={Uid} gid={Gid}" + (SetGroups ? $" groups=[{string.Join(',', AdditionalGids)}]" : "");
+    public bool Equals(SetUserStep? o) => o is not null && Uid == o.Uid && Gid == o.Gid &&
+        SetGroups == o.SetGroups && AdditionalGids.SequenceEqual(o.AdditionalGids) && Origin == o.Origin;
+    public override int GetHashCode() => HashCode.Combine(Uid, Gid, SetGroups, Origin);
+}
+
+internal sealed record NoNewPrivsStep(string Origin) : Step(Origin)
+{
+    public override PlanOp Op => PlanOp.NoNewPrivs;
+    public override void EncodePayload(PlanWriter w) { }
+    public override string Describe() => "set no_new_privs";
+}
+
+internal sealed record CapsBoundingStep(ulong Keep, string Origin) : Step(Origin)
+{
+    public override PlanOp Op => PlanOp.CapsBounding;
+    public override void EncodePayload(PlanWriter w) => w.U64(Keep);
+    public override string Describe() => $"limit the bounding set to {Keep:x16}";
+}
+
+internal sealed record CapsStep(ulong Effective, ulong Permitted, ulong Inheritable, ulong Ambient, string Origin)
+    : Step(Origin)
+{
+    public override PlanOp Op => PlanOp.Caps;
+    public override void EncodePayload(PlanWriter w) { w.U64(Effective); w.U64(Permitted); w.U64(Inheritable); w.U64(Ambient); }
+    public override string Describe() =>
+        $"capabilities effective={Effective:x} permitted={Permitted:x} inheritable={Inheritable:x} ambient={Ambient:x}";
+}
+
+/// <summary>The sets EXEC lowers to right after it loaded the seccomp filter (plan.h CAPS_AT_EXEC).</summary>
+internal sealed record CapsAtExecStep(ulong Effective, ulong Permitted, ulong Inheritable, string Origin)
+    : Step(Origin)
+{
+    public override PlanOp Op => PlanOp.CapsAtExec;
+    public override void EncodePayload(PlanWriter w) { w.U64(Effective); w.U64(Permitted); w.U64(Inheritable); }
+    public override string Describe() =>
+        $"after the seccomp filter, right before execve: capabilities effective={Effective:x} permitted={Permitted:x} inheritable={Inheritable:x}";
+}
 
 internal sealed record SeccompStep(uint Flags, SeccompOpts Opts, IReadOnlyList<uint> Program, bool Listener, string Origin)
     : Step(Origin)
@@ -14,41 +63,4 @@ internal sealed record SeccompStep(uint Flags, SeccompOpts Opts, IReadOnlyList<u
     public bool Equals(SeccompStep? o) => o is not null && Flags == o.Flags && Opts == o.Opts &&
         Program.SequenceEqual(o.Program) && Listener == o.Listener && Origin == o.Origin;
     public override int GetHashCode() => HashCode.Combine(Flags, Opts, Program.Count, Origin);
-}
-
-internal sealed record PersonalityStep(uint Persona, string Name, string Origin) : Step(Origin)
-{
-    public override PlanOp Op => PlanOp.Personality;
-    public override void EncodePayload(PlanWriter w) => w.U32(Persona);
-    public override string Describe() => $"personality {Name} (0x{Persona:x})";
-}
-
-internal sealed record IoPriorityStep(uint Value, string Origin) : Step(Origin)
-{
-    public override PlanOp Op => PlanOp.Ioprio;
-    public override void EncodePayload(PlanWriter w) => w.U32(Value);
-    public override string Describe() => $"ioprio_set class={Value >> 13} level={Value & 0x1FFF}";
-}
-
-internal sealed record SchedulerStep(uint Policy, ulong Flags, int Nice, uint Priority, ulong Runtime, ulong Deadline,
-    ulong Period, string Origin) : Step(Origin)
-{
-    public override PlanOp Op => PlanOp.Sched;
-    public override void EncodePayload(PlanWriter w)
-    {
-        w.U32(Policy); w.U64(Flags); w.U32((uint)Nice); w.U32(Priority); w.U64(Runtime); w.U64(Deadline); w.U64(Period);
-    }
-    public override string Describe() =>
-        $"sched_setattr policy={Policy} flags={Flags:x} nice={Nice} priority={Priority} runtime={Runtime} deadline={Deadline} period={Period}";
-}
-
-/// <summary>set_mempolicy(Mode, Nodes): linux.memoryPolicy (node n at bit n % 32 of Nodes[n / 32]).</summary>
-internal sealed record MemoryPolicyStep(uint Mode, IReadOnlyList<uint> Nodes, string Origin) : Step(Origin)
-{
-    public override PlanOp Op => PlanOp.Mempolicy;
-    public override void EncodePayload(PlanWriter w) { w.U32(Mode); w.U32List(Nodes); }
-    public override string Describe() =>
-        $"set_mempolicy mode=0x{Mode:x} nodes=[{string.Join(",", Enumerable.Range(0, Nodes.Count * 32).Where(n => (Nodes[n / 32] & (1u << (n % 32))) != 0))}]";
-    public bool Equals(MemoryPolicyStep? o) => o is not null && Mode == o.Mode && Nodes.SequenceEqual(o.Nodes) && Origin == o.Origin;
-    public override int GetHashCode() => HashCode.Combine(Mode, Nodes.Count, Origin);
 }

@@ -31,7 +31,7 @@ internal static class RootlessIdMaps
         if (!UserNamespacePlanner.IsNew(config))
             return;
         var linux = config.Linux!;
-        string? name = SubordinateIds.NameOf(ReadOrEmpty("/etc/passwd"), mode.Euid);
+        string? name = PasswdFile.NameOf(ReadOrEmpty("/etc/passwd"), mode.Euid);
         CheckOne(IdMappings.Validate(linux.UidMappings!, "linux.uidMappings"), mode.Euid, mode.Euid, "linux.uidMappings", "uid", SubUid, "newuidmap", name);
         CheckOne(IdMappings.Validate(linux.GidMappings!, "linux.gidMappings"), mode.Egid, mode.Euid, "linux.gidMappings", "gid", SubGid, "newgidmap", name);
     }

@@ -27,19 +27,6 @@ internal static class SubordinateIds
         return list;
     }
 
-    /// <summary>The login name of a uid from /etc/passwd text ("name:x:uid:..."), or null.</summary>
-    public static string? NameOf(string passwdText, uint uid)
-    {
-        string idText = uid.ToString();
-        foreach (var line in passwdText.Split('\n'))
-        {
-            var f = line.Split(':');
-            if (f.Length > 2 && f[2] == idText)
-                return f[0];
-        }
-        return null;
-    }
-
     /// <summary>"100000-165535, 200000-200009" or "none".</summary>
     public static string Describe(IReadOnlyList<IdRange> ranges) =>
         ranges.Count == 0 ? "none" : string.Join(", ", ranges.Select(r => $"{r.Outside}-{(ulong)r.Outside + r.Count - 1}"));

@@ -4,7 +4,7 @@ namespace OciRuntime.Spec;
 /// A config file that cannot be read or parsed. <see cref="Exception.Message"/> is the whole
 /// user-facing text, e.g. <c>config.json: process.args[1]: expected a string, got the number 5</c>.
 /// </summary>
-public sealed class ConfigException : Exception
+public sealed class ConfigException : ReportedError
 {
     public ConfigException(string message, string? jsonPath = null, Exception? innerException = null)
         : base(message, innerException)

@@ -320,9 +320,9 @@ public class PlannerTests
     {
         var plan = Planner.PlanInit(new PlanRequest("ct1", Parse(Minimal), "/b", "/b/rootfs", "/f", false, 0, HybridHost, "/root"));
         Assert.Equal("HOME=/root", plan.StepsOf<ExecStep>().Single().Env[^1]);
-        Assert.Equal("/home/u", PasswdHome.Find("root:x:0:0:root:/root:/bin/sh\nu:x:1000:1000::/home/u:/bin/sh\n", 1000));
-        Assert.Equal("/", PasswdHome.Find("root:x:0:0:root:/root:/bin/sh\n", 1000));
-        Assert.Equal("/", PasswdHome.Find(null, 0));
+        Assert.Equal("/home/u", PasswdFile.HomeOf("root:x:0:0:root:/root:/bin/sh\nu:x:1000:1000::/home/u:/bin/sh\n", 1000));
+        Assert.Equal("/", PasswdFile.HomeOf("root:x:0:0:root:/root:/bin/sh\n", 1000));
+        Assert.Equal("/", PasswdFile.HomeOf(null, 0));
     }
 
     [Fact]

@@ -126,8 +126,8 @@ public class RootlessDecisionTests
         Assert.Equal(R((100000, 100000, 65536), (300000, 300000, 10)), SubordinateIds.For(text, "alice", 1000));
         Assert.Equal(R((200000, 200000, 65536)), SubordinateIds.For(text, "bob", 1001));
         Assert.Empty(SubordinateIds.For(text, null, 4242));
-        Assert.Equal("alice", SubordinateIds.NameOf("root:x:0:0::/root:/bin/sh\nalice:x:1000:1000::/home/alice:/bin/sh\n", 1000));
-        Assert.Null(SubordinateIds.NameOf("root:x:0:0::/root:/bin/sh\n", 1000));
+        Assert.Equal("alice", PasswdFile.NameOf("root:x:0:0::/root:/bin/sh\nalice:x:1000:1000::/home/alice:/bin/sh\n", 1000));
+        Assert.Null(PasswdFile.NameOf("root:x:0:0::/root:/bin/sh\n", 1000));
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using OciRuntime.Linux;
 using OciRuntime.Planning;
 using OciRuntime.Spec;
 
@@ -76,13 +77,11 @@ internal sealed class CgroupV2Manager : ICgroupManager
         var enabled = (CgroupFiles.Read(dir, "cgroup.subtree_control") ?? "").Split(' ', StringSplitOptions.RemoveEmptyEntries);
         foreach (var c in offered.Except(enabled))
         {
-            try
-            {
-                File.WriteAllText(Path.Combine(dir, "cgroup.subtree_control"), "+" + c);
-            }
-            catch (IOException)
-            {
-            }
+            // A controller the kernel refuses (EBUSY, EINVAL...) stays off; a denied write is an error.
+            string path = dir + "/cgroup.subtree_control";
+            int err = SysFile.TryWrite(path, "+" + c);
+            if (err is LibC.EACCES or LibC.EPERM)
+                throw new RuntimeError($"cgroup: write \"+{c}\" to {path}: {LibC.StrError(err)}");
         }
     }
 

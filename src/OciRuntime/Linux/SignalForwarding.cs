@@ -1,7 +1,6 @@
 using System.Runtime.InteropServices;
-using OciRuntime.Linux;
 
-namespace OciRuntime.Cli;
+namespace OciRuntime.Linux;
 
 /// <summary>While a foreground command waits for a container process: the signals a user sends to
 /// the runtime (SIGTERM, SIGINT, SIGHUP, SIGQUIT) go to that process instead.</summary>
