@@ -34,6 +34,16 @@ public sealed class CgroupV1UpdateTests : IDisposable
         Assert.Equal("8000", Read("memory.memsw.limit_in_bytes"));
     }
 
+    /// <summary>runc's update.bats "--memory -1": the memory+swap limit goes too, or the kernel
+    /// refuses a memory limit above it.</summary>
+    [Fact]
+    public void Memory_minus_one_without_swap_lifts_swap_too()
+    {
+        _manager.Update(new LinuxResources { Memory = new LinuxMemory { Limit = -1 } });
+        Assert.Equal("-1", Read("memory.limit_in_bytes"));
+        Assert.Equal("-1", Read("memory.memsw.limit_in_bytes"));
+    }
+
     [Fact]
     public void Check_before_update_refuses_a_limit_below_usage()
     {

@@ -66,6 +66,30 @@ public class ResourceMappingTests
         Assert.Equal(["memory.memsw.limit_in_bytes=600", "memory.limit_in_bytes=300"], Lines(V1Resources.Map(r, swapFirst: true)));
     }
 
+    /// <summary>runc's setMemoryAndSwap: memsw first when it is -1 or above the memory limit in
+    /// place, else memory first; with only one of them given there is no order to choose.</summary>
+    [Theory]
+    [InlineData(300L, 600L, 1000UL, false)]          // lowering both below the limit in place
+    [InlineData(500L, 1500L, 1000UL, true)]          // memsw above the limit in place: memsw first
+    [InlineData(4000L, 8000L, 1000UL, true)]         // raising both
+    [InlineData(-1L, -1L, 1000UL, true)]             // lifting both
+    [InlineData(300L, 600L, ulong.MaxValue - 4095, false)] // a new cgroup: memory first
+    [InlineData(300L, null, 1000UL, false)]
+    [InlineData(null, 600L, 1000UL, false)]
+    public void V1_memory_and_swap_order_is_runcs(long? limit, long? swap, ulong current, bool swapFirst) =>
+        Assert.Equal(swapFirst, V1Resources.SwapFirst(limit, swap, current));
+
+    [Fact]
+    public void V1_rt_period_goes_first_and_may_be_retried_after_the_runtime()
+    {
+        var both = V1Resources.Map(new LinuxResources { Cpu = new LinuxCpu { RealtimePeriod = 80000, RealtimeRuntime = 8000 } });
+        Assert.Equal(["cpu.rt_period_us=80000", "cpu.rt_runtime_us=8000"], Lines(both));
+        Assert.True(both[0].RetryAfterNext);
+        Assert.False(both[1].RetryAfterNext);
+        var alone = V1Resources.Map(new LinuxResources { Cpu = new LinuxCpu { RealtimePeriod = 80000 } });
+        Assert.False(Assert.Single(alone).RetryAfterNext);
+    }
+
     [Theory]
     [InlineData(0L, "max")]
     [InlineData(-1L, "max")]

@@ -219,6 +219,88 @@ public sealed class CgroupCommandConformanceTests : ConformanceTest
         Scope.AssertNothingLeft([id]);
     }
 
+    /// <summary>The v1 hierarchy holding a controller, when this host has one with the file.</summary>
+    private static string? V1Hierarchy(string controller, string file) =>
+        HostState.CgroupHierarchies().FirstOrDefault(h => h.FsType == "cgroup"
+            && Path.GetFileName(h.MountPoint).Split(',').Contains(controller)
+            && File.Exists(Path.Combine(h.MountPoint, file)))?.MountPoint;
+
+    private static string ReadCgroup(string dir, string file) => File.ReadAllText(Path.Combine(dir, file)).Trim();
+
+    /// <summary>runc's update.bats: `update --memory -1` lifts memory and memory+swap (the kernel
+    /// refuses a memory limit above memory+swap, so memsw goes first), and lowering both works.</summary>
+    [SkippableFact]
+    public void V1_update_lowers_memory_and_swap_and_memory_minus_one_lifts_both()
+    {
+        string? root = V1Hierarchy("memory", "memory.memsw.limit_in_bytes");
+        Skip.If(root is null, "this host has no cgroup v1 memory hierarchy with swap accounting (memory.memsw.*)");
+        string id = Rt.NewId();
+        var b = NewBundle().Probe("sleep", "600");
+        b.Linux["cgroupsPath"] = "/" + id;
+        b.Linux["resources"] ??= new JsonObject();
+        b.Linux["resources"]!["memory"] = new JsonObject { ["limit"] = 64 << 20, ["swap"] = 128 << 20 };
+        Rt.Run(b, id, "--detach").AssertOk();
+        string dir = Path.Combine(root!, id);
+        Rt.Invoke("update", "--memory", "32m", "--memory-swap", "96m", id).AssertOk();
+        Assert.Equal((32 << 20).ToString(), ReadCgroup(dir, "memory.limit_in_bytes"));
+        Assert.Equal((96 << 20).ToString(), ReadCgroup(dir, "memory.memsw.limit_in_bytes"));
+        Rt.Invoke("update", "--memory", "-1", id).AssertOk();
+        string unlimited = ReadCgroup(root!, "memory.limit_in_bytes");
+        Assert.Equal(unlimited, ReadCgroup(dir, "memory.limit_in_bytes"));
+        Assert.Equal(unlimited, ReadCgroup(dir, "memory.memsw.limit_in_bytes"));
+        Remove(id);
+    }
+
+    /// <summary>cpu.rt_period_us and cpu.rt_runtime_us are checked against each other: a period
+    /// shorter than the runtime in place is refused, so runc writes the period again after the
+    /// runtime (its update.bats "update rt period and runtime").</summary>
+    [SkippableFact]
+    public void V1_update_rt_period_below_the_runtime_in_place()
+    {
+        string? root = V1Hierarchy("cpu", "cpu.rt_runtime_us");
+        Skip.If(root is null, "this host has no cgroup v1 cpu hierarchy with real-time group scheduling (cpu.rt_*)");
+        Skip.If(long.Parse(ReadCgroup(root!, "cpu.rt_runtime_us")) < 200000, "the cpu hierarchy's root has too little real-time runtime to share");
+        string id = Rt.NewId();
+        var b = NewBundle().Probe("sleep", "600");
+        b.Linux["cgroupsPath"] = "/" + id;
+        b.Linux["resources"] ??= new JsonObject();
+        b.Linux["resources"]!["cpu"] = new JsonObject { ["realtimePeriod"] = 1000000, ["realtimeRuntime"] = 100000 };
+        Rt.Run(b, id, "--detach").AssertOk();
+        string dir = Path.Combine(root!, id);
+        Assert.Equal("100000", ReadCgroup(dir, "cpu.rt_runtime_us"));
+        Rt.Invoke("update", "--cpu-rt-period", "80000", "--cpu-rt-runtime", "8000", id).AssertOk();
+        Assert.Equal("80000", ReadCgroup(dir, "cpu.rt_period_us"));
+        Assert.Equal("8000", ReadCgroup(dir, "cpu.rt_runtime_us"));
+        Rt.Invoke("update", "--cpu-rt-period", "1000000", "--cpu-rt-runtime", "50000", id).AssertOk();
+        Assert.Equal("1000000", ReadCgroup(dir, "cpu.rt_period_us"));
+        Assert.Equal("50000", ReadCgroup(dir, "cpu.rt_runtime_us"));
+        Remove(id);
+    }
+
+    /// <summary>A pod's cgroup made beforehand with empty cpuset.cpus and cpuset.mems (v1 leaves a
+    /// new cpuset so unless cgroup.clone_children is set): the container's cgroup under it takes
+    /// no task until both levels have cpus and mems, which runc copies from the nearest ancestor
+    /// that has them (ENOSPC at the init's join before).</summary>
+    [SkippableFact]
+    public void V1_container_under_a_premade_parent_with_an_empty_cpuset_runs()
+    {
+        string? root = V1Hierarchy("cpuset", "cpuset.cpus");
+        Skip.If(root is null, "this host has no cgroup v1 cpuset hierarchy");
+        string id = Rt.NewId();
+        string pod = Path.Combine(root!, id + "-pod");
+        Directory.CreateDirectory(pod);
+        Scope.OnCleanup("remove the cgroups named " + id, () => HostState.RemoveCgroupDirs(HostState.CgroupDirsNamed([id])));
+        foreach (var f in new[] { "cpuset.cpus", "cpuset.mems" })
+            if (ReadCgroup(pod, f).Length > 0)
+                File.WriteAllText(Path.Combine(pod, f), "\n"); // cgroup.clone_children filled it: empty it again
+        Assert.Empty(ReadCgroup(pod, "cpuset.cpus"));
+        var b = NewBundle().Args("/bin/sh", "-c", "echo ran");
+        b.Linux["cgroupsPath"] = $"/{id}-pod/{id}";
+        Assert.Contains("ran", Rt.Run(b, id).AssertOk().Stdout);
+        Assert.Equal(ReadCgroup(root!, "cpuset.cpus"), ReadCgroup(pod, "cpuset.cpus"));
+        Assert.Equal(ReadCgroup(root!, "cpuset.mems"), ReadCgroup(pod, "cpuset.mems"));
+    }
+
     /// <summary>A cgroup made beforehand at the container's cgroupsPath ("/ID"): in the cgroup2
     /// tree on a v2 host, else in the v1 hierarchy holding the controller.</summary>
     private static string PremadeCgroup(string id, string v1Controller)

@@ -49,8 +49,7 @@ internal sealed class CgroupV1Manager : ICgroupManager
                 var made = CgroupDirectory.CreateAll(dir);
                 _created.AddRange(made);
                 if (Path.GetFileName(mountPoint).Split(',').Contains("cpuset"))
-                    foreach (var d in made)
-                        InheritCpuset(d);
+                    InheritCpuset(mountPoint, dir);
                 if (Path.GetFileName(mountPoint).Split(',').Contains("devices") && _deviceRules.Count > 0)
                     ApplyDeviceRules(dir);
             }
@@ -63,14 +62,23 @@ internal sealed class CgroupV1Manager : ICgroupManager
         }
     }
 
-    /// <summary>A new v1 cpuset has no cpus and no mems, and no task can join it until it has: the
-    /// parent's are copied. (With cgroup.clone_children set the kernel has copied them already,
-    /// and writing the same values again changes nothing; so the new directory is not read.)</summary>
-    private static void InheritCpuset(string dir)
+    /// <summary>A v1 cpuset without cpus or mems takes no task (the init's join fails with ENOSPC):
+    /// from the hierarchy's root down to the container's directory, each level whose cpuset.cpus or
+    /// cpuset.mems is empty gets its parent's, as runc's ensureParent/copyIfNeeded. This also fills
+    /// a pre-existing parent made by someone else (a pod's cgroup) that was left empty.</summary>
+    private static void InheritCpuset(string mountPoint, string dir)
     {
-        string parent = Path.GetDirectoryName(dir)!;
-        foreach (var f in new[] { "cpuset.cpus", "cpuset.mems" })
-            CgroupDirectory.Write(dir, f, SysFile.Read(Path.Combine(parent, f)).Trim());
+        var levels = new List<string>();
+        for (string? d = dir; d is not null && d.Length > mountPoint.Length; d = Path.GetDirectoryName(d))
+            levels.Add(d);
+        levels.Reverse();
+        foreach (var level in levels)
+        {
+            string parent = Path.GetDirectoryName(level)!;
+            foreach (var f in new[] { "cpuset.cpus", "cpuset.mems" })
+                if (SysFile.Read(Path.Combine(level, f)).Trim().Length == 0)
+                    CgroupDirectory.Write(level, f, SysFile.Read(Path.Combine(parent, f)).Trim());
+        }
     }
 
     /// <summary>Deny everything, then each rule in order (the defaults come last).</summary>
@@ -105,12 +113,15 @@ internal sealed class CgroupV1Manager : ICgroupManager
         const string field = "resources";
         ResourceValidator.Validate(r, field);
         bool swapFirst = false;
-        if (r.Memory is { Limit: { } limit } m && DirOf("memory") is { } mem)
+        if (r.Memory is { } m && DirOf("memory") is { } mem)
         {
-            // Raising memory and memsw together: memsw first keeps memsw >= memory at each step.
-            long current = long.TryParse(CgroupFiles.Read(mem, "memory.limit_in_bytes"), out long c) ? c : -1;
-            swapFirst = limit == -1 || (ulong)limit > (ulong)current;
-            if (m.CheckBeforeUpdate == true && limit > 0 && CgroupFiles.Number(mem, "memory.usage_in_bytes") > (ulong)limit)
+            // As runc: memory -1 without a swap value lifts the memory+swap limit too (when the
+            // kernel has one); the kernel refuses a memory limit above memory+swap.
+            if (m.Limit == -1 && m.Swap is null or 0 && File.Exists(Path.Combine(mem, "memory.memsw.limit_in_bytes")))
+                m.Swap = -1;
+            ulong current = ulong.TryParse(CgroupFiles.Read(mem, "memory.limit_in_bytes"), out ulong c) ? c : ulong.MaxValue;
+            swapFirst = V1Resources.SwapFirst(m.Limit, m.Swap, current);
+            if (m.Limit is { } limit && m.CheckBeforeUpdate == true && limit > 0 && CgroupFiles.Number(mem, "memory.usage_in_bytes") > (ulong)limit)
                 throw new PlanningException(field + ".memory.limit",
                     $"{limit} is below the memory the container uses now ({CgroupFiles.Number(mem, "memory.usage_in_bytes")})");
         }

@@ -9,7 +9,7 @@ namespace OciRuntime.Cgroups.V1;
 internal static class V1Resources
 {
     /// <param name="swapFirst">memory.memsw must stay at or above memory.limit at every moment:
-    /// raising both (an update) writes swap first, lowering or setting them anew writes the limit first</param>
+    /// see <see cref="SwapFirst"/></param>
     public static List<CgroupWrite> Map(LinuxResources r, bool swapFirst = false, string field = "linux.resources")
     {
         var w = new List<CgroupWrite>();
@@ -38,6 +38,13 @@ internal static class V1Resources
             w.Add(new("rdma", "rdma.max", RdmaLine(dev, limit), $"{field}.rdma[\"{dev}\"]"));
         return w;
     }
+
+    /// <summary>The order of memory.limit_in_bytes and memory.memsw.limit_in_bytes, as runc's
+    /// setMemoryAndSwap: with both given, memsw first when it is unlimited (-1) or above the memory
+    /// limit in place, so that memsw never falls below memory in between; otherwise memory first.</summary>
+    /// <param name="current">memory.limit_in_bytes now (a new cgroup's is the kernel's maximum)</param>
+    public static bool SwapFirst(long? limit, long? swap, ulong current) =>
+        limit is { } l && l != 0 && swap is { } s && s != 0 && (s == -1 || current < (ulong)s);
 
     /// <summary>"mlx5_0 hca_handle=2 hca_object=max": an absent count is left unlimited.</summary>
     public static string RdmaLine(string dev, LinuxRdma l) =>
@@ -75,8 +82,11 @@ internal static class V1Resources
             w.Add(new("cpu", "cpu.cfs_quota_us", q.ToString(), f + ".quota"));
         if (c.Burst is { } bu)
             w.Add(new("cpu", "cpu.cfs_burst_us", bu.ToString(), f + ".burst"));
+        // The period first, as runc; when the kernel refuses it (EINVAL: the runtime in place is
+        // longer than the new period) it is written again after the runtime.
         if (c.RealtimePeriod is { } rp && rp != 0)
-            w.Add(new("cpu", "cpu.rt_period_us", rp.ToString(), f + ".realtimePeriod"));
+            w.Add(new("cpu", "cpu.rt_period_us", rp.ToString(), f + ".realtimePeriod",
+                RetryAfterNext: c.RealtimeRuntime is { } rt && rt != 0));
         if (c.RealtimeRuntime is { } rr && rr != 0)
             w.Add(new("cpu", "cpu.rt_runtime_us", rr.ToString(), f + ".realtimeRuntime"));
         if (c.Idle is { } idle)
