@@ -39,10 +39,13 @@ internal static class CgroupManagers
         return new CgroupV1Manager(dirs, deviceRules, resources is null ? [] : V1Resources.Map(resources));
     }
 
-    /// <summary>For an existing container, from the directories saved in its state.</summary>
-    public static ICgroupManager ForExisting(IReadOnlyDictionary<string, string>? dirs)
+    /// <summary>For an existing container, from the directories saved in its state (and the
+    /// systemd unit, when the systemd driver made its cgroup).</summary>
+    public static ICgroupManager ForExisting(IReadOnlyDictionary<string, string>? dirs, string? systemdUnit = null, bool systemdUser = false)
     {
         var d = new Dictionary<string, string>(dirs ?? new Dictionary<string, string>());
+        if (systemdUnit is not null && d.Count == 1)
+            return Systemd.SystemdCgroupManager.ForExisting(systemdUnit, systemdUser, d.Keys.First(), d.Values.First());
         if (d.Count == 1 && CgroupModeProbe.IsUnified(d.Keys.First()))
             return new CgroupV2Manager(d.Keys.First(), d.Values.First(), [], null);
         return new CgroupV1Manager(d, [], []);

@@ -14,7 +14,7 @@ internal static class CommandLine
     internal static readonly OptionSpec[] GlobalOptions =
     [
         new("root", true), new("log", true), new("log-format", true), new("debug", false),
-        new("systemd-cgroup", false), new("criu", true), new("rootless", true), new("trace", false),
+        new("systemd-cgroup", false), new("cgroup-manager", true), new("criu", true), new("rootless", true), new("trace", false),
         new("help", false, "h"), new("version", false, "v"),
     ];
 
@@ -75,10 +75,11 @@ internal static class CommandLine
                     ? $"\"{cmd.Name}\" requires exactly {cmd.MinArgs} argument(s); usage: ociruntime {cmd.Name} {cmd.Usage}"
                     : $"\"{cmd.Name}\" takes {cmd.MinArgs} to {cmd.MaxArgs} arguments; usage: ociruntime {cmd.Name} {cmd.Usage}");
 
-            // create/run parse linux.cgroupsPath as slice:prefix:name and refuse it (no systemd driver yet).
-            if (global.Flag("systemd-cgroup"))
+            // The cgroup driver of create/run: --systemd-cgroup (runc) or crun's --cgroup-manager.
+            bool systemdCgroup = CgroupManager(global);
+            if (systemdCgroup)
                 parsed.Set("systemd-cgroup", "true");
-            var rootless = Rootless.RootlessMode.Detect(global.Get("rootless"), global.Flag("systemd-cgroup"));
+            var rootless = Rootless.RootlessMode.Detect(global.Get("rootless"), systemdCgroup);
             string? root = global.Get("root");
             bool rootGiven = root is not null;
             if (root is null)
@@ -87,7 +88,7 @@ internal static class CommandLine
                 if (root != StateStore.DefaultRoot && cmd is not (SpecCommand or FeaturesCommand))
                     Rootless.StateRoot.Prepare(root);
             }
-            var ctx = new GlobalContext(new StateStore(root), global.Flag("systemd-cgroup"), rootless, rootGiven);
+            var ctx = new GlobalContext(new StateStore(root), systemdCgroup, rootless, rootGiven);
             return cmd.Run(parsed, ctx);
         }
         catch (ReportedError e)
@@ -114,6 +115,27 @@ internal static class CommandLine
             // An early executor the command did not use (it failed first, or its plan wanted
             // another start) ends with it.
             Lifecycle.EarlyExecutor.Discard();
+        }
+    }
+
+    /// <summary>--cgroup-manager systemd|cgroupfs|disabled (crun's spelling; --systemd-cgroup is
+    /// systemd): whether the systemd driver is asked for. "disabled" is passed on to create/run as
+    /// is (no cgroup of the container's own).</summary>
+    private static bool CgroupManager(ParsedArgs global)
+    {
+        bool systemd = global.Flag("systemd-cgroup");
+        switch (global.Get("cgroup-manager"))
+        {
+            case null:
+                return systemd;
+            case "systemd":
+                return true;
+            case "cgroupfs" or "disabled" when systemd:
+                throw new UsageError($"--cgroup-manager={global.Get("cgroup-manager")} contradicts --systemd-cgroup");
+            case "cgroupfs" or "disabled":
+                return false;
+            case var other:
+                throw new UsageError($"--cgroup-manager: unknown manager \"{other}\" (systemd, cgroupfs or disabled)");
         }
     }
 
@@ -152,7 +174,10 @@ internal static class CommandLine
         sb.Append("   --rootless value    true: cgroups only where the caller may create them (delegated); false; or auto\n");
         sb.Append("                       (default: true unless the host's root runs it). Callers other than the host's\n");
         sb.Append("                       root keep their state in $XDG_RUNTIME_DIR/ociruntime unless --root is given\n");
-        sb.Append("   --systemd-cgroup    linux.cgroupsPath is slice:prefix:name (no systemd driver yet: refused)\n");
+        sb.Append("   --systemd-cgroup    the systemd cgroup driver: linux.cgroupsPath is slice:prefix:name, the container\n");
+        sb.Append("                       gets a transient scope from systemd (cgroup v2 hosts)\n");
+        sb.Append("   --cgroup-manager value  systemd (= --systemd-cgroup), cgroupfs (default) or disabled (no cgroup\n");
+        sb.Append("                       of the container's own; linux.resources refused)\n");
         sb.Append("   --help, -h          show help\n");
         sb.Append("   --version, -v       print the version\n");
         return sb.ToString();

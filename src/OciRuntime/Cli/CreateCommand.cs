@@ -27,6 +27,7 @@ internal sealed class CreateCommand : Command
     {
         // --no-new-keyring needs no action: ociruntime never creates a session keyring.
         return new Lifecycle.CreateOptions(Id(a), a.Get("bundle") ?? ".", a.Get("pid-file"),
-            a.Flag("no-pivot"), a.Int("preserve-fds", 0), a.Get("console-socket"), SystemdCgroup: a.Flag("systemd-cgroup"), PidfdSocket: a.Get("pidfd-socket"));
+            a.Flag("no-pivot"), a.Int("preserve-fds", 0), a.Get("console-socket"), SystemdCgroup: a.Flag("systemd-cgroup"), PidfdSocket: a.Get("pidfd-socket"),
+            NoCgroup: a.Get("cgroup-manager") == "disabled");
     }
 }

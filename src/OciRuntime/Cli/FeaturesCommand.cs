@@ -30,7 +30,9 @@ internal sealed class FeaturesCommand : Command
         {
             Namespaces = ["cgroup", "ipc", "mount", "network", "pid", "time", "user", "uts"],
             Capabilities = [.. Capabilities.All],
-            Cgroup = new FeaturesCgroup { V1 = true, V2 = true, Systemd = false, SystemdUser = false, Rdma = true },
+            // systemd: the driver (--systemd-cgroup), for cgroup v2 hosts; systemdUser: its
+            // rootless form with the user's own systemd instance.
+            Cgroup = new FeaturesCgroup { V1 = true, V2 = true, Systemd = true, SystemdUser = true, Rdma = true },
             Seccomp = new FeaturesSeccomp
             {
                 Enabled = true,
@@ -55,6 +57,8 @@ internal sealed class FeaturesCommand : Command
             },
             NetDevices = new FeaturesEnabled { Enabled = true },
         },
+        // Passed to systemd as unit properties as they are (runc lists the same prefix).
+        PotentiallyUnsafeConfigAnnotations = [Cgroups.Systemd.SystemdAnnotations.Prefix],
         Annotations = new Dictionary<string, string>
         {
             ["io.github.seccomp.libseccomp.version"] = SeccompCompiler.LibraryVersion(),

@@ -228,7 +228,7 @@ internal sealed unsafe class Container(StateStore store, ContainerRecord record)
         HookRunner.Run("poststop", Record.Hooks?.Poststop, () => State(ContainerStatus.Stopped), warnOnly: true);
     }
 
-    public Cgroups.ICgroupManager Cgroup => Cgroups.CgroupManagers.ForExisting(Record.CgroupDirectories);
+    public Cgroups.ICgroupManager Cgroup => Cgroups.CgroupManagers.ForExisting(Record.CgroupDirectories, Record.SystemdUnit, Record.SystemdUser);
 
     private void KillRemaining()
     {

@@ -10,12 +10,13 @@ namespace OciRuntime.Lifecycle;
 /// <param name="ConsoleFd">a console socket already connected (`run` attached to the caller's
 /// terminal), used instead of <paramref name="ConsoleSocket"/>; -1: none</param>
 /// <param name="SystemdCgroup">--systemd-cgroup: linux.cgroupsPath is "slice:prefix:name"</param>
+/// <param name="NoCgroup">--cgroup-manager=disabled: the container stays in the runtime's cgroup</param>
 /// <param name="Rootless">who runs the runtime (null: the host's root, cgroups as usual)</param>
 /// <param name="StartedByCaller">the caller starts the container itself (`run`): no exec fifo;
 /// the init waits for `start` on the sync socket, which the returned LaunchedInit holds</param>
 internal sealed record CreateOptions(string Id, string Bundle, string? PidFile, bool NoPivot, int PreserveFds,
     string? ConsoleSocket = null, int ConsoleFd = -1, bool SystemdCgroup = false, Rootless.RootlessMode? Rootless = null,
-    bool StartedByCaller = false, string? PidfdSocket = null);
+    bool StartedByCaller = false, string? PidfdSocket = null, bool NoCgroup = false);
 
 /// <summary>
 /// `create`: config → plan → init waiting on the exec fifo → state.json. Anything that fails
@@ -41,24 +42,30 @@ internal static class ContainerCreator
         if (!Directory.Exists(rootfs))
             throw new RuntimeError($"root.path: {rootfs}: no such directory");
 
-        if (o.SystemdCgroup)
-            SystemdCgroupPath.Refuse(config.Linux?.CgroupsPath, o.Id, Directory.Exists("/run/systemd/system"));
         int listenFds = InheritedFds.ListenFdsOfThisProcess();
         if (listenFds > 0 && config.Process is not null)
             config.Process.Env = InheritedFds.WithListenEnv(config.Process.Env, listenFds);
 
         string mountinfo = SysFile.Read("/proc/self/mountinfo"); // host facts and the rootfs' parent mount
         var host = HostFactsReader.Read(needCgroups: true, mountinfo);
+        // --systemd-cgroup: a unit of the system's systemd, or of the user's own instance for a
+        // runtime that is not root (decisions §46). Refused here, before anything exists, on a
+        // host without cgroup v2 or systemd.
+        var systemd = o.SystemdCgroup
+            ? Cgroups.Systemd.SystemdCgroupManager.ForNew(host, config, o.Id, userInstance: o.Rootless is { Unprivileged: true })
+            : null;
         // --rootless: the hierarchies where the caller may create the container's cgroup; in the
         // others the container stays in the caller's cgroup (which a cgroup mount then shows).
-        var cgroupHost = o.Rootless is { Cgroups: true }
+        var cgroupHost = o.NoCgroup ? host with { CgroupHierarchies = [] }
+            : o.Rootless is { Cgroups: true } && systemd is null
             ? Rootless.RootlessCgroups.Usable(host, config.Linux?.CgroupsPath, o.Id, Rootless.RootlessCgroups.MayCreate)
             : host;
         string? fifo = o.StartedByCaller ? null : store.FifoOf(o.Id);
         var plan = Planner.PlanInit(new PlanRequest(o.Id, config, bundle, rootfs, fifo, o.NoPivot, listenFds + o.PreserveFds, host,
             HomeOf(config, rootfs), ParentMountOf(rootfs, mountinfo), Diagnostics.StartupTrace.Enabled,
             SetgroupsDenied: Rootless.RootlessIdMaps.DeniesSetgroups(config, o.Rootless),
-            CgroupsNotCreated: host.CgroupHierarchies.Except(cgroupHost.CgroupHierarchies).Select(h => h.MountPoint).ToList()));
+            CgroupsNotCreated: host.CgroupHierarchies.Except(cgroupHost.CgroupHierarchies).Select(h => h.MountPoint).ToList(),
+            ContainerCgroup: systemd?.CgroupPath));
         Diagnostics.StartupTrace.Mark("plan");
         foreach (var w in plan.Warnings)
             Diagnostics.Log.Warn(w);
@@ -69,7 +76,9 @@ internal static class ContainerCreator
         IdmappedMountCheck.CheckWritable(config, bundle);
         if (o.Rootless is { Unprivileged: true } unprivileged)
             Rootless.RootlessIdMaps.Check(config, unprivileged);
-        var cgroup = o.Rootless is { Cgroups: true }
+        ICgroupManager cgroup = systemd is not null ? systemd
+            : o.NoCgroup ? NoCgroupManager(host, config)
+            : o.Rootless is { Cgroups: true }
             ? RootlessCgroupManager(host, cgroupHost, config, o.Id, Rootless.RootlessCgroups.KeepsDeviceRules(o.Rootless))
             : CgroupManagers.ForNew(host, config.Linux?.CgroupsPath, o.Id, config.Linux?.Resources);
 
@@ -142,6 +151,8 @@ internal static class ContainerCreator
                     Annotations = config.Annotations,
                     NoProcess = config.Process is null,
                     CgroupDirectories = new Dictionary<string, string>(cgroup.Directories),
+                    SystemdUnit = systemd?.Unit,
+                    SystemdUser = systemd?.UserInstance ?? false,
                     Hooks = config.Hooks,
                     RootfsBaseMount = rootfsBase,
                 };
@@ -203,6 +214,20 @@ internal static class ContainerCreator
             if (!ProcFile.IsProcfs(source))
                 throw new RuntimeError($"mounts[{i}].source: {source} is not a proc filesystem: only a procfs may be bound onto /proc");
         }
+    }
+
+    /// <summary>--cgroup-manager=disabled (crun's): no cgroup is made, so any limit is refused by name.</summary>
+    private static ICgroupManager NoCgroupManager(HostFacts host, Spec.Spec config)
+    {
+        var r = config.Linux?.Resources;
+        ResourceValidator.Validate(r);
+        if (r is not null)
+        {
+            var writes = host.CgroupMode == CgroupMode.Unified ? Cgroups.V2.V2Resources.Map(r) : Cgroups.V1.V1Resources.Map(r);
+            if (writes.Count > 0)
+                throw new PlanningException(writes[0].Field, "cannot be applied with --cgroup-manager=disabled (the container gets no cgroup of its own)");
+        }
+        return new Cgroups.V1.CgroupV1Manager(new Dictionary<string, string>(), [], []);
     }
 
     /// <summary>--rootless: the container's cgroup only where the caller may create it.</summary>

@@ -22,6 +22,14 @@ internal sealed class ContainerRecord
     public Spec.Hooks? Hooks { get; set; }
     /// <summary>config.json had no process: `create` made the container, `start` must fail
     /// (runtime-spec: start MUST generate an error if process was not set).</summary>
+    /// <summary>--systemd-cgroup: the unit holding the container's cgroup (null: cgroupfs driver).</summary>
+    [JsonPropertyName("systemdUnit")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? SystemdUnit { get; set; }
+    /// <summary>The unit belongs to the user's systemd instance (not the system's).</summary>
+    [JsonPropertyName("systemdUser")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public bool SystemdUser { get; set; }
     [JsonPropertyName("noProcess")]
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
     public bool NoProcess { get; set; }

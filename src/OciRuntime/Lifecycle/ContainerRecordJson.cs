@@ -14,7 +14,7 @@ namespace OciRuntime.Lifecycle;
 internal static class ContainerRecordJson
 {
     private static readonly string[] Keys =
-        ["id", "pid", "initStartTime", "bundle", "rootfs", "created", "annotations", "cgroupDirectories", "hooks", "noProcess", "rootfsBaseMount"];
+        ["id", "pid", "initStartTime", "bundle", "rootfs", "created", "annotations", "cgroupDirectories", "hooks", "systemdUnit", "systemdUser", "noProcess", "rootfsBaseMount"];
 
     /// <param name="source">the file, for errors</param>
     public static ContainerRecord Parse(ReadOnlySpan<byte> json, string source) =>
@@ -39,6 +39,8 @@ internal static class ContainerRecordJson
                 case "annotations": r.Annotations = c.StringMap(); break;
                 case "cgroupDirectories": r.CgroupDirectories = c.StringMap(); break;
                 case "hooks": r.Hooks = HooksReader.ReadHooks(ref c); break;
+                case "systemdUnit": r.SystemdUnit = c.String(); break;
+                case "systemdUser": r.SystemdUser = c.Boolean() == true; break;
                 case "noProcess": r.NoProcess = c.Boolean() == true; break;
                 case "rootfsBaseMount": r.RootfsBaseMount = c.RequiredUInt64(); break;
                 default: c.Skip(); break;
@@ -68,6 +70,10 @@ internal static class ContainerRecordJson
                 w.WritePropertyName("hooks");
                 WriteHooks(w, hooks);
             }
+            if (r.SystemdUnit is { } unit)
+                w.WriteString("systemdUnit", unit);
+            if (r.SystemdUser)
+                w.WriteBoolean("systemdUser", true);
             if (r.NoProcess)
                 w.WriteBoolean("noProcess", true);
             if (r.RootfsBaseMount is { } mountBase)

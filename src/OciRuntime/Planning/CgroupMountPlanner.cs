@@ -68,9 +68,10 @@ internal static class CgroupMountPlanner
     }
 
     /// <summary>The container's cgroup in a hierarchy; rootless without a delegated cgroup there,
-    /// the runtime's own, where the container stays.</summary>
+    /// the runtime's own, where the container stays; with the systemd driver, its unit's cgroup
+    /// (<see cref="PlanRequest.ContainerCgroup"/>).</summary>
     private static string CgroupOf(PlanRequest req, CgroupHierarchy h) =>
         req.CgroupsNotCreated?.Contains(h.MountPoint) == true
             ? h.OwnPath
-            : Planning.CgroupPaths.Resolve(req.Config.Linux?.CgroupsPath, req.ContainerId, h.OwnPath);
+            : req.ContainerCgroup ?? Planning.CgroupPaths.Resolve(req.Config.Linux?.CgroupsPath, req.ContainerId, h.OwnPath);
 }

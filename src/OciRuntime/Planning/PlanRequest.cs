@@ -22,4 +22,5 @@ internal sealed record PlanRequest(
     string? RootfsParentMount = null,
     bool Trace = false,
     bool SetgroupsDenied = false,
-    IReadOnlyCollection<string>? CgroupsNotCreated = null);
+    IReadOnlyCollection<string>? CgroupsNotCreated = null,
+    string? ContainerCgroup = null);

@@ -83,31 +83,4 @@ public class CgroupCommandTests
         Assert.Equal("Read", (string?)j["data"]!["blkio"]!["ioServiceBytesRecursive"]![0]!["op"]);
         Assert.Equal(2UL, (ulong)j["data"]!["hugetlb"]!["2MB"]!["max"]!);
     }
-
-    [Theory]
-    [InlineData("machine.slice:docker:abc", "machine.slice", "docker-abc.scope")]
-    [InlineData(":ociruntime:abc", "system.slice", "ociruntime-abc.scope")]
-    [InlineData("user.slice::my.slice", "user.slice", "my.slice")]
-    public void Systemd_cgroups_path_is_parsed(string path, string slice, string unit)
-    {
-        var p = SystemdCgroupPath.Parse(path, "id");
-        Assert.Equal(slice, p.Slice);
-        Assert.Equal(unit, p.Unit);
-    }
-
-    [Theory]
-    [InlineData("/abs/path")]
-    [InlineData("a:b")]
-    [InlineData("notaslice:p:n")]
-    [InlineData("x.slice:p:")]
-    public void Bad_systemd_cgroups_path_names_the_field(string path) =>
-        Assert.Equal("linux.cgroupsPath", Assert.Throws<PlanningException>(() => SystemdCgroupPath.Parse(path, "id")).Path);
-
-    [Fact]
-    public void Systemd_cgroups_are_refused_saying_why()
-    {
-        var e = Assert.Throws<RuntimeError>(() => SystemdCgroupPath.Refuse("system.slice:p:n", "id", systemdRunning: false));
-        Assert.Contains("does not run systemd", e.Message);
-        Assert.Contains("p-n.scope", e.Message);
-    }
 }

@@ -111,7 +111,7 @@ public class ResourceMappingTests
         Assert.Equal(new[]
         {
             "memory.max=104857600", "memory.swap.max=104857600", "memory.low=52428800",
-            "cpu.weight=20", "cpu.max=50000 100000", "cpu.max.burst=1000", "cpu.idle=0", "cpuset.cpus=0-1", "cpuset.mems=0",
+            "cpu.weight=59", "cpu.max=50000 100000", "cpu.max.burst=1000", "cpu.idle=0", "cpuset.cpus=0-1", "cpuset.mems=0",
             "pids.max=32",
             "io.bfq.weight=500", "io.bfq.weight=8:0 300", "io.max=8:0 rbps=1000", "io.max=8:16 wiops=10",
             "hugetlb.2MB.max=4194304",
@@ -164,9 +164,12 @@ public class ResourceMappingTests
     [Theory]
     [InlineData(0UL, 0UL)]
     [InlineData(2UL, 1UL)]
-    [InlineData(1024UL, 39UL)]
+    [InlineData(1024UL, 100UL)]
     [InlineData(262144UL, 10000UL)]
     [InlineData(1UL, 1UL)]
+    [InlineData(512UL, 59UL)]
+    [InlineData(100UL, 17UL)]
+    [InlineData(262143UL, 10000UL)]
     public void Cpu_shares_to_weight_as_runc(ulong shares, ulong weight) =>
         Assert.Equal(weight, V2Conversions.CpuWeight(shares));
 

@@ -24,9 +24,12 @@ public class FeaturesTests
             "rstrictatime", "rnostrictatime", "rnodiratime", "rdiratime", "rnosymfollow", "rsymfollow" });
         Assert.True(F.Linux.MountExtensions!.IdMap!.Enabled);
         Assert.False(F.Linux.IntelRdt!.Enabled);
-        // The rdma limits are mapped on v1 and v2; no systemd driver yet.
+        // The rdma limits are mapped on v1 and v2; the systemd driver (system and user instance),
+        // whose org.systemd.property.* annotations go to systemd as they are (runc lists them too).
         Assert.True(F.Linux.Cgroup!.Rdma);
-        Assert.False(F.Linux.Cgroup.Systemd);
+        Assert.True(F.Linux.Cgroup.Systemd);
+        Assert.True(F.Linux.Cgroup.SystemdUser);
+        Assert.Equal(["org.systemd.property."], F.PotentiallyUnsafeConfigAnnotations);
     }
 
     [Fact]

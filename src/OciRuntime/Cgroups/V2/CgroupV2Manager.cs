@@ -85,6 +85,14 @@ internal sealed class CgroupV2Manager : ICgroupManager
         }
     }
 
+    /// <summary>The directory exists already, made by someone else (systemd's scope, its process
+    /// in it): only the device program and the resource files, as <see cref="Create"/> would.</summary>
+    public void ApplyToExisting()
+    {
+        _devices?.Attach(_dir);
+        ResourceWriter.Apply(_writes, _ => _dir);
+    }
+
     public void AddProcess(int pid) => CgroupDirectory.Write(_dir, "cgroup.procs", pid.ToString());
 
     public IReadOnlyList<int> Pids() => CgroupDirectory.Procs(_dir);

@@ -6,22 +6,38 @@ namespace OciRuntime.Cgroups.V2;
 /// </summary>
 internal static class V2Conversions
 {
-    /// <summary>cpu.shares [2, 262144] onto cpu.weight [1, 10000], linearly; 0 leaves the weight alone.</summary>
+    /// <summary>
+    /// cpu.shares [2, 262144] onto cpu.weight [1, 10000] with the curve runc 1.3.2+ and crun 1.23+
+    /// use (opencontainers/cgroups' ConvertCPUSharesToCgroupV2Value): in log2(shares) a quadratic
+    /// that meets the ends and sends the default 1024 to the default 100 (the linear formula before
+    /// it sent 1024 to 39). 0 leaves the weight alone. The cgroupfs and the systemd driver (CPUWeight)
+    /// both take it from here, so either gives a container the same weight.
+    /// </summary>
     public static ulong CpuWeight(ulong shares)
     {
         if (shares == 0)
             return 0;
-        shares = Math.Clamp(shares, 2UL, 262144UL);
-        return 1 + (shares - 2) * 9999 / 262142;
+        if (shares <= 2)
+            return 1;
+        if (shares >= 262144)
+            return 10000;
+        double l = Math.Log2(shares);
+        double exponent = (l * l + 125 * l) / 612.0 - 7.0 / 34.0;
+        return (ulong)Math.Ceiling(Math.Pow(10, exponent));
     }
 
-    /// <summary>The inverse, for `events` and `update` output on v2.</summary>
+    /// <summary>The inverse (the root of the quadratic), for `events` and `update` output on v2.</summary>
     public static ulong CpuShares(ulong weight)
     {
         if (weight == 0)
             return 0;
-        weight = Math.Clamp(weight, 1UL, 10000UL);
-        return 2 + (weight - 1) * 262142 / 9999;
+        if (weight <= 1)
+            return 2;
+        if (weight >= 10000)
+            return 262144;
+        double e = Math.Log10(weight) + 7.0 / 34.0;
+        double l = (-125 + Math.Sqrt(125.0 * 125.0 + 4 * 612.0 * e)) / 2;
+        return (ulong)Math.Round(Math.Pow(2, l));
     }
 
     /// <summary>blkio weight [10, 1000] onto io.weight [1, 10000].</summary>
