@@ -175,7 +175,17 @@ internal static class ContainerCreator
         catch
         {
             if (cgroupCreated)
-                cgroup.Destroy();
+            {
+                // The error that made create fail is the one to report; one while undoing is a warning.
+                try
+                {
+                    cgroup.Destroy();
+                }
+                catch (Exception e) when (e is RuntimeError or SyscallException or IOException)
+                {
+                    Diagnostics.Log.Warn($"container {o.Id}: removing its cgroup after the failed create: {e.Message}");
+                }
+            }
             if (rootfsBase is { } mountBase)
                 HostMounts.UndoAbove(rootfs, mountBase);
             store.Remove(o.Id);

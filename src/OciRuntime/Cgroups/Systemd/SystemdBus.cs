@@ -47,10 +47,10 @@ internal sealed class SystemdBus : IDisposable
             var connection = new DBusConnection(new DBusConnectionOptions(address));
             try
             {
-                Wait(connection.ConnectAsync().AsTask(), TimeSpan.FromSeconds(10), "connect to " + address);
+                Wait(connection.ConnectAsync().AsTask(), TimeSpan.FromSeconds(10), "connect", address);
                 return new SystemdBus(connection, address, peer, userInstance);
             }
-            catch (Exception e) when (e is DBusExceptionBase or IOException or System.Net.Sockets.SocketException
+            catch (Exception e) when (e is RuntimeError or DBusExceptionBase or IOException or System.Net.Sockets.SocketException
                                           or TimeoutException or ArgumentException or UnauthorizedAccessException)
             {
                 connection.Dispose();
@@ -119,14 +119,23 @@ internal sealed class SystemdBus : IDisposable
     public void StartTransientUnit(string unit, IReadOnlyList<UnitProperty> properties)
     {
         WatchJobs();
-        using var writer = _connection.GetMessageWriter();
-        writer.WriteMethodCallHeader(Service, ManagerPath, ManagerInterface, "StartTransientUnit", "ssa(sv)a(sa(sv))");
-        writer.WriteString(unit);
-        writer.WriteString("fail");
-        WriteProperties(writer, properties);
-        var aux = writer.WriteArrayStart(DBusType.Struct);
-        writer.WriteArrayEnd(aux);
-        var task = _connection.CallMethodAsync(writer.CreateMessage(),
+        MessageBuffer message;
+        var writer = _connection.GetMessageWriter();
+        try
+        {
+            writer.WriteMethodCallHeader(Service, ManagerPath, ManagerInterface, "StartTransientUnit", "ssa(sv)a(sa(sv))");
+            writer.WriteString(unit);
+            writer.WriteString("fail");
+            WriteProperties(ref writer, properties);
+            var aux = writer.WriteArrayStart(DBusType.Struct);
+            writer.WriteArrayEnd(aux);
+            message = writer.CreateMessage();
+        }
+        finally
+        {
+            writer.Dispose();
+        }
+        var task = _connection.CallMethodAsync(message,
             static (Message m, object? _) => m.GetBodyReader().ReadObjectPathAsString(), null);
         string job = Call(task, $"StartTransientUnit {unit}");
         string result = WaitForJob(job, unit, "start");
@@ -178,12 +187,21 @@ internal sealed class SystemdBus : IDisposable
     {
         if (properties.Count == 0)
             return;
-        using var writer = _connection.GetMessageWriter();
-        writer.WriteMethodCallHeader(Service, ManagerPath, ManagerInterface, "SetUnitProperties", "sba(sv)");
-        writer.WriteString(unit);
-        writer.WriteBool(true);
-        WriteProperties(writer, properties);
-        Call(_connection.CallMethodAsync(writer.CreateMessage()), $"SetUnitProperties {unit}");
+        MessageBuffer message;
+        var writer = _connection.GetMessageWriter();
+        try
+        {
+            writer.WriteMethodCallHeader(Service, ManagerPath, ManagerInterface, "SetUnitProperties", "sba(sv)");
+            writer.WriteString(unit);
+            writer.WriteBool(true);
+            WriteProperties(ref writer, properties);
+            message = writer.CreateMessage();
+        }
+        finally
+        {
+            writer.Dispose();
+        }
+        Call(_connection.CallMethodAsync(message), $"SetUnitProperties {unit}");
     }
 
     private void WatchJobs()
@@ -223,7 +241,8 @@ internal sealed class SystemdBus : IDisposable
         }
     }
 
-    private static void WriteProperties(MessageWriter writer, IReadOnlyList<UnitProperty> properties)
+    /// <summary>a(sv); the writer is a ref struct: passed by reference, or the caller's position is lost.</summary>
+    private static void WriteProperties(ref MessageWriter writer, IReadOnlyList<UnitProperty> properties)
     {
         var start = writer.WriteArrayStart(DBusType.Struct);
         foreach (var p in properties)
@@ -277,24 +296,30 @@ internal sealed class SystemdBus : IDisposable
         _ => throw new ArgumentException($"unit property value of type {signature} cannot be sent"),
     };
 
-    private static T Call<T>(Task<T> task, string what)
+    private T Call<T>(Task<T> task, string what)
     {
-        Wait(task, JobTimeout, what);
+        Wait(task, JobTimeout, what, Address);
         return task.Result;
     }
 
-    private static void Call(Task task, string what) => Wait(task, JobTimeout, what);
+    private void Call(Task task, string what) => Wait(task, JobTimeout, what, Address);
 
-    private static void Wait(Task task, TimeSpan timeout, string what)
+    /// <summary>Waits for a call; systemd's error reply becomes <see cref="SystemdError"/>, a lost
+    /// connection or a timeout a <see cref="RuntimeError"/> naming the call and the address.</summary>
+    private static void Wait(Task task, TimeSpan timeout, string what, string address)
     {
         try
         {
             if (!task.Wait(timeout))
-                throw new TimeoutException($"{what}: no answer within {timeout.TotalSeconds} s");
+                throw new RuntimeError($"systemd: {what}: no answer within {timeout.TotalSeconds} s on {address}");
         }
         catch (AggregateException ae) when (ae.InnerException is DBusErrorReplyException e)
         {
             throw new SystemdError(e.ErrorName, e.ErrorMessage, what);
+        }
+        catch (AggregateException ae) when (ae.InnerException is DBusExceptionBase or IOException or System.Net.Sockets.SocketException)
+        {
+            throw new RuntimeError($"systemd: {what}: D-Bus connection {address}: {ae.InnerException!.Message}");
         }
         catch (AggregateException ae) when (ae.InnerException is { } inner)
         {
