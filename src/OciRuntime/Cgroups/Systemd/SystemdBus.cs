@@ -38,6 +38,15 @@ internal sealed class SystemdBus : IDisposable
         UserInstance = userInstance;
     }
 
+    private static SystemdBus? s_system, s_user;
+
+    /// <summary>One connection per process and instance: `run` creates and deletes over the same
+    /// one (a second connection to /run/systemd/private while the first was open went unanswered
+    /// in the guest). Never closed: the process's exit closes it.</summary>
+    public static SystemdBus Shared(bool userInstance) => userInstance
+        ? s_user ??= Connect(true)
+        : s_system ??= Connect(false);
+
     /// <summary>The first address that answers; an error naming every one tried otherwise.</summary>
     public static SystemdBus Connect(bool userInstance)
     {
@@ -47,7 +56,7 @@ internal sealed class SystemdBus : IDisposable
             var connection = new DBusConnection(new DBusConnectionOptions(address));
             try
             {
-                Wait(connection.ConnectAsync().AsTask(), TimeSpan.FromSeconds(10), "connect", address);
+                Wait(connection.ConnectAsync().AsTask(), JobTimeout, "connect", address);
                 return new SystemdBus(connection, address, peer, userInstance);
             }
             catch (Exception e) when (e is RuntimeError or DBusExceptionBase or IOException or System.Net.Sockets.SocketException
@@ -138,9 +147,21 @@ internal sealed class SystemdBus : IDisposable
         var task = _connection.CallMethodAsync(message,
             static (Message m, object? _) => m.GetBodyReader().ReadObjectPathAsString(), null);
         string job = Call(task, $"StartTransientUnit {unit}");
-        string result = WaitForJob(job, unit, "start");
+        string result;
+        try
+        {
+            result = WaitForJob(job, unit, "start");
+        }
+        catch (RuntimeError)
+        {
+            ResetFailedUnit(unit);
+            throw;
+        }
         if (result != "done")
+        {
+            ResetFailedUnit(unit); // as runc: a failed unit is not left behind
             throw new RuntimeError($"systemd could not start unit {unit}: its start job ended \"{result}\"");
+        }
     }
 
     /// <summary>StopUnit, waiting for the job; a unit that does not exist is no error.</summary>

@@ -68,12 +68,11 @@ internal sealed class SystemdCgroupManager : ICgroupManager
         string managerCgroup = "";
         if (userInstance)
         {
-            bus = SystemdBus.Connect(userInstance: true);
+            bus = SystemdBus.Shared(userInstance: true);
             managerCgroup = bus.ManagerControlGroup;
             string managerDir = h.MountPoint + managerCgroup;
             if (Linux.LibC.access(managerDir + "/cgroup.subtree_control", Linux.LibC.W_OK) != 0)
             {
-                bus.Dispose();
                 throw new RuntimeError($"--systemd-cgroup: the user's systemd instance runs in {managerDir}, which is not delegated to this user " +
                     "(cgroup.subtree_control not writable); enable delegation (systemd's user@.service Delegate=yes) or run without --systemd-cgroup");
             }
@@ -98,11 +97,11 @@ internal sealed class SystemdCgroupManager : ICgroupManager
 
     /// <summary>For an existing container, from its state.</summary>
     public static SystemdCgroupManager ForExisting(string unit, bool userInstance, string mountPoint, string dir) =>
-        new(unit, userInstance, mountPoint, dir, new CgroupV2Manager(mountPoint, dir, [], null), [], null);
+        new(unit, userInstance, mountPoint, dir, new CgroupV2Manager(mountPoint, dir, [], null), [], null) { _started = true };
 
     public IReadOnlyDictionary<string, string> Directories => _files.Directories;
 
-    private SystemdBus Bus => _bus ??= SystemdBus.Connect(_userInstance);
+    private SystemdBus Bus => _bus ??= SystemdBus.Shared(_userInstance);
 
     /// <summary>Connects (while the executor starts); the unit itself needs the pid (<see cref="AddProcess"/>).</summary>
     public void Create() => _ = Bus;
@@ -162,6 +161,10 @@ internal sealed class SystemdCgroupManager : ICgroupManager
     /// failed, and removes sub-cgroups systemd left (systemd 239 does not remove them).</summary>
     public void Destroy()
     {
+        // A create that did not get its unit started owns nothing: a unit of that name is another
+        // container's (UnitExists), and a failed start was reset already.
+        if (!_started)
+            return;
         Bus.StopUnit(_unit);
         Bus.ResetFailedUnit(_unit);
         if (Directory.Exists(_dir))
