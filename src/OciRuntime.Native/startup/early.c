@@ -62,7 +62,7 @@ static int early_child(void *unused)
 /* The subcommand: the first word that is not an option or a global option's value. */
 static int starts_a_container(int argc, char **argv)
 {
-    static const char *const with_value[] = { "--root", "--log", "--log-format", "--criu", "--rootless" };
+    static const char *const with_value[] = { "--root", "--log", "--log-format", "--criu", "--rootless", "--cgroup-manager" };
     for (int i = 1; i < argc && argv[i]; i++) {
         const char *a = argv[i];
         if (a[0] == '-') {
