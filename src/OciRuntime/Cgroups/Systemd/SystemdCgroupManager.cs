@@ -152,6 +152,7 @@ internal sealed class SystemdCgroupManager : ICgroupManager
         if (!Directory.Exists(_dir))
             throw new RuntimeError($"--systemd-cgroup: systemd started unit {_unit} but its cgroup {_dir} does not exist " +
                 "(is the runtime in systemd's cgroup and pid namespace?)");
+        DelegatedControllers.Enable(_mountPoint, _dir, _fileWrites, _unit);
         _files.ApplyToExisting();
     }
 
@@ -194,6 +195,7 @@ internal sealed class SystemdCgroupManager : ICgroupManager
         foreach (var w in warnings)
             Diagnostics.Log.Warn(w);
         Bus.SetUnitProperties(_unit, props);
+        DelegatedControllers.Enable(_mountPoint, _dir, V2Resources.Map(r, field), _unit);
         _files.Update(r);
     }
 
