@@ -217,9 +217,33 @@ public class SystemdDriverTests
     [InlineData("org.systemd.property.MemoryMax", "uint64 -1")]
     [InlineData("org.systemd.property.After", "[]")]
     [InlineData("org.systemd.property.TimeoutStopSec", "'five'")]
+    [InlineData("org.systemd.property.CPUWeight", "'heavy'")] // systemd: "Unexpected message contents", naming nothing
+    [InlineData("org.systemd.property.TasksMax", "100")] // int32, systemd reads uint64
+    [InlineData("org.systemd.property.Delegate", "'yes'")]
     public void Bad_systemd_annotations_name_the_annotation(string key, string value) =>
         Assert.Equal($"annotations[\"{key}\"]",
             Assert.Throws<PlanningException>(() => SystemdAnnotations.Parse(new() { [key] = value })).Path);
+
+    [Fact]
+    public void A_wrong_typed_known_property_says_which_type_systemd_takes()
+    {
+        var e = Assert.Throws<PlanningException>(() => SystemdAnnotations.Parse(new() { ["org.systemd.property.CPUWeight"] = "'heavy'" }));
+        Assert.Equal("annotations[\"org.systemd.property.CPUWeight\"]: \"'heavy'\" is of D-Bus type s, but systemd's CPUWeight takes t " +
+            "(write it as \"uint64 N\" or \"@t N\")", e.Message);
+        Assert.Equal("CPUWeight=t 500", SystemdAnnotations.Parse(new() { ["org.systemd.property.CPUWeight"] = "uint64 500" }).Single().ToString());
+    }
+
+    [Fact]
+    public void Systemds_refusal_of_a_property_lists_the_annotations_sent()
+    {
+        Assert.True(SystemdAnnotations.IsPropertyRefusal("System.Error.ENXIO"));
+        Assert.True(SystemdAnnotations.IsPropertyRefusal("org.freedesktop.DBus.Error.InvalidArgs"));
+        Assert.False(SystemdAnnotations.IsPropertyRefusal("org.freedesktop.systemd1.UnitExists"));
+        Assert.Equal("", SystemdAnnotations.Sent(new() { ["other"] = "x" }));
+        Assert.Equal("; the unit's properties from annotations, sent as given: " +
+            "annotations[\"org.systemd.property.Foo\"] = \"'x'\", annotations[\"org.systemd.property.Nice\"] = \"-5\"",
+            SystemdAnnotations.Sent(new() { ["org.systemd.property.Nice"] = "-5", ["org.systemd.property.Foo"] = "'x'", ["other"] = "y" }));
+    }
 
     [Fact]
     public void Cpu_weight_is_the_same_curve_as_go_computes_it()

@@ -41,10 +41,49 @@ internal static class SystemdAnnotations
                 name = name[..^3] + "USec";
                 v = UnitValue.UInt64(Seconds(v) ?? throw new PlanningException(field, $"\"{value}\" is not a number of seconds"));
             }
+            if (KnownTypes.TryGetValue(name, out string? want) && v.Signature != want)
+                throw new PlanningException(field,
+                    $"\"{value}\" is of D-Bus type {v.Signature}, but systemd's {name} takes {want}" +
+                    (want is "t" or "u" or "i" or "x" ? $" (write it as \"{TypeWord(want)} N\" or \"@{want} N\")" : ""));
             list.Add(new(name, v));
         }
         return list;
     }
+
+    /// <summary>The D-Bus types of unit properties the runtime knows (it maps resources to most of
+    /// them): an annotation of another type is refused here, naming it, rather than by systemd
+    /// with "Unexpected message contents" naming nothing.</summary>
+    private static readonly Dictionary<string, string> KnownTypes = new(StringComparer.Ordinal)
+    {
+        ["CPUWeight"] = "t", ["StartupCPUWeight"] = "t", ["CPUShares"] = "t", ["StartupCPUShares"] = "t",
+        ["CPUQuotaPerSecUSec"] = "t", ["CPUQuotaPeriodUSec"] = "t",
+        ["MemoryMax"] = "t", ["MemoryHigh"] = "t", ["MemoryLow"] = "t", ["MemoryMin"] = "t", ["MemorySwapMax"] = "t",
+        ["MemoryLimit"] = "t", ["TasksMax"] = "t", ["IOWeight"] = "t", ["StartupIOWeight"] = "t", ["BlockIOWeight"] = "t",
+        ["AllowedCPUs"] = "ay", ["AllowedMemoryNodes"] = "ay",
+        ["CPUAccounting"] = "b", ["MemoryAccounting"] = "b", ["TasksAccounting"] = "b", ["IOAccounting"] = "b",
+        ["BlockIOAccounting"] = "b", ["Delegate"] = "b", ["DefaultDependencies"] = "b", ["SendSIGKILL"] = "b", ["SendSIGHUP"] = "b",
+        ["DevicePolicy"] = "s", ["Slice"] = "s", ["Description"] = "s", ["OOMPolicy"] = "s", ["CollectMode"] = "s", ["KillMode"] = "s",
+        ["TimeoutStopUSec"] = "t", ["RuntimeMaxUSec"] = "t", ["KillSignal"] = "i",
+    };
+
+    private static string TypeWord(string sig) => sig switch { "t" => "uint64", "u" => "uint32", "x" => "int64", _ => "int32" };
+
+    /// <summary>For systemd's refusal of a property it cannot read (ENXIO "Unexpected message
+    /// contents", InvalidArgs...): the org.systemd.property.* annotations that were sent as given,
+    /// so that the message names them; "" when there were none.</summary>
+    public static string Sent(Dictionary<string, string>? annotations)
+    {
+        var sent = (annotations ?? []).Where(kv => kv.Key.StartsWith(Prefix, StringComparison.Ordinal))
+            .OrderBy(kv => kv.Key, StringComparer.Ordinal)
+            .Select(kv => $"annotations[\"{kv.Key}\"] = \"{kv.Value}\"").ToList();
+        return sent.Count == 0 ? "" : "; the unit's properties from annotations, sent as given: " + string.Join(", ", sent);
+    }
+
+    /// <summary>systemd's answers to a property it could not take.</summary>
+    public static bool IsPropertyRefusal(string errorName) => errorName is "System.Error.ENXIO" or "System.Error.EINVAL"
+        or "System.Error.ENOENT" or "System.Error.EOPNOTSUPP" or "System.Error.ERANGE"
+        or "org.freedesktop.DBus.Error.InvalidArgs" or "org.freedesktop.DBus.Error.PropertyReadOnly"
+        or "org.freedesktop.DBus.Error.UnknownProperty";
 
     private static ulong? Seconds(UnitValue v) => v.Value switch
     {

@@ -86,6 +86,7 @@ internal sealed class SystemdCgroupManager : ICgroupManager
             new CgroupV2Manager(h.MountPoint, dir, files, deviceRules.Count > 0 ? new DeviceProgram(deviceRules) : null),
             [.. SystemdProperties.ForNewUnit(path, 0), .. annotations], bus);
         manager._resources = resources;
+        manager._annotations = config.Annotations;
         manager._fileWrites = files;
         foreach (var w in warnings)
             Diagnostics.Log.Warn(w);
@@ -132,7 +133,7 @@ internal sealed class SystemdCgroupManager : ICgroupManager
             Diagnostics.Log.Warn(w);
         try
         {
-            Bus.StartTransientUnit(_unit, props);
+            Start(props);
         }
         catch (SystemdError e) when (e.Name == "org.freedesktop.systemd1.UnitExists")
         {
@@ -141,7 +142,7 @@ internal sealed class SystemdCgroupManager : ICgroupManager
             Bus.ResetFailedUnit(_unit);
             try
             {
-                Bus.StartTransientUnit(_unit, props);
+                Start(props);
             }
             catch (SystemdError again) when (again.Name == "org.freedesktop.systemd1.UnitExists")
             {
@@ -155,6 +156,22 @@ internal sealed class SystemdCgroupManager : ICgroupManager
         DelegatedControllers.Enable(_mountPoint, _dir, _fileWrites, _unit);
         _files.ApplyToExisting();
     }
+
+    /// <summary>StartTransientUnit; a property systemd cannot take is named by systemd only by its
+    /// error ("Unexpected message contents"): the annotations sent as given are listed with it.</summary>
+    private void Start(List<UnitProperty> props)
+    {
+        try
+        {
+            Bus.StartTransientUnit(_unit, props);
+        }
+        catch (SystemdError e) when (SystemdAnnotations.IsPropertyRefusal(e.Name) && SystemdAnnotations.Sent(_annotations) is { Length: > 0 } sent)
+        {
+            throw new RuntimeError(e.Message + sent);
+        }
+    }
+
+    private Dictionary<string, string>? _annotations;
 
     public IReadOnlyList<int> Pids() => _files.Pids();
 
