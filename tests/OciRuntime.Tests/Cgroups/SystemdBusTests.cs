@@ -66,6 +66,21 @@ public sealed class SystemdBusTests : IDisposable
         bus.ResetFailedUnit("t-c.scope"); // errors are no error here
     }
 
+    [Fact]
+    public void A_missing_socket_is_named_as_missing()
+    {
+        Assert.Equal("/nonexistent/h19f.sock", SystemdBus.MissingSocket("unix:path=/nonexistent/h19f.sock,guid=00"));
+        Assert.Null(SystemdBus.MissingSocket("unix:abstract=/nonexistent"));
+        Assert.Null(SystemdBus.MissingSocket("unix:path=/"));
+        if (File.Exists("/run/systemd/private"))
+            return; // systemd's own socket would answer
+        Environment.SetEnvironmentVariable("DBUS_SYSTEM_BUS_ADDRESS", "unix:path=/nonexistent/h19f.sock");
+        var e = Assert.Throws<RuntimeError>(() => SystemdBus.Connect(userInstance: false));
+        Assert.Contains("unix:path=/nonexistent/h19f.sock: /nonexistent/h19f.sock does not exist", e.Message);
+        Assert.Contains("unix:path=/run/systemd/private: /run/systemd/private does not exist", e.Message);
+        Assert.DoesNotContain("Cannot assign requested address", e.Message);
+    }
+
     public void Dispose()
     {
         Environment.SetEnvironmentVariable("DBUS_SYSTEM_BUS_ADDRESS", _old);

@@ -53,6 +53,11 @@ internal sealed class SystemdBus : IDisposable
         var tried = new List<string>();
         foreach (var (address, peer) in Addresses(userInstance))
         {
+            if (MissingSocket(address) is { } missing)
+            {
+                tried.Add($"{address}: {missing} does not exist (nothing listens there)");
+                continue;
+            }
             var connection = new DBusConnection(new DBusConnectionOptions(address));
             try
             {
@@ -69,6 +74,20 @@ internal sealed class SystemdBus : IDisposable
         string which = userInstance ? "the user's systemd instance (rootless --systemd-cgroup)" : "systemd";
         throw new RuntimeError($"--systemd-cgroup: no D-Bus connection to {which}: " +
             (tried.Count == 0 ? "no bus address (neither $DBUS_SESSION_BUS_ADDRESS nor $XDG_RUNTIME_DIR is set)" : string.Join("; ", tried)));
+    }
+
+    /// <summary>The socket path of a "unix:path=..." address when nothing is there (the library
+    /// would say "Cannot assign requested address"); null otherwise.</summary>
+    internal static string? MissingSocket(string address)
+    {
+        const string unixPath = "unix:path=";
+        if (!address.StartsWith(unixPath, StringComparison.Ordinal) || address.Contains(';'))
+            return null;
+        string path = address[unixPath.Length..];
+        int comma = path.IndexOf(',');
+        if (comma >= 0)
+            path = path[..comma];
+        return path.Length > 0 && !path.Contains('%') && !File.Exists(path) && !Directory.Exists(path) ? path : null;
     }
 
     private static IEnumerable<(string Address, bool Peer)> Addresses(bool userInstance)
