@@ -7,13 +7,15 @@
 #   2. unit-level checks and failure injection                           (unit-checks.sh)
 #   3. the conformance tests that concern cgroups, OCI_RUNTIME_ARGS=--systemd-cgroup
 #      (each bundle gets cgroupsPath system.slice:ocitest:ID; leftover checks include units)
-#   4. systemd stopped (systemctl poweroff of the namespace), no container cgroup left
+#   4. the managers in their systemd configuration: tests/integration/run.sh's steps with
+#      INTEG_CGROUP_DRIVER=systemd (Podman, containerd's runc shim, Docker; OCI_SYSTEMD_MANAGERS)
+#   5. systemd stopped (systemctl poweroff of the namespace), no container cgroup or unit left
 #
 #   tests/systemd/run.sh [xunit filter]
 #
 # OCI_SYSTEMD_RUNTIME: auto (default: out/ociruntime when its `features` says
 # linux.cgroup.systemd=true, else /usr/sbin/runc to prove the harness), runc, ociruntime, or a
-# path. OCI_SYSTEMD_PHASES: which of nobus,units,conformance to run (default all).
+# path. OCI_SYSTEMD_PHASES: which of nobus,units,conformance,managers to run (default all).
 # Every phase prints its wall time; the checks print "N passed, N failed" lines, dotnet test its
 # summary. Skips (exit 0, saying why) where systemd or the VM cannot be had.
 # Processes given to systemd must be in its pid namespace: every phase that calls the runtime runs
@@ -54,9 +56,10 @@ if [ "${1:-}" != --guest ]; then
   echo "runtime under test: $RT ($("$RT" --version 2>/dev/null | head -1))"
   dotnet build "$ROOT/tests/conformance/OciRuntime.Conformance/OciRuntime.Conformance.csproj" -v q -nologo >/dev/null \
     || { echo "tests/systemd/run.sh: building the conformance tests failed"; echo "0 passed, 1 failed"; exit 1; }
-  export SD_RT=$RT SD_FILTER=$FILTER SD_PHASES=${OCI_SYSTEMD_PHASES:-nobus,units,conformance} OCI_VM_LOGGER=${OCI_VM_LOGGER:-}
+  export SD_RT=$RT SD_FILTER=$FILTER SD_PHASES=${OCI_SYSTEMD_PHASES:-nobus,units,conformance,managers} OCI_VM_LOGGER=${OCI_VM_LOGGER:-}
+  export SD_MANAGERS=${OCI_SYSTEMD_MANAGERS:-podman containerd docker} SD_SHELL=${OCI_SYSTEMD_SHELL:+$(readlink -f "$OCI_SYSTEMD_SHELL")}
   export VM_RW=$ROOT VM_WORKDIR=$ROOT VM_SMP=${VM_SMP:-2} VM_MEM=${VM_MEM:-3072} VM_TIMEOUT=${VM_TIMEOUT:-1200}
-  export VM_ENV="SD_RT SD_FILTER SD_PHASES OCI_VM_LOGGER ${VM_ENV:-}"
+  export VM_ENV="SD_RT SD_FILTER SD_PHASES SD_MANAGERS SD_SHELL OCI_VM_LOGGER ${VM_ENV:-}"
   t0=$SECONDS
   "$ROOT/tests/vm/run-in-vm.sh" "bash tests/systemd/run.sh --guest"
   rc=$?
@@ -118,6 +121,9 @@ if [ "$STATE" != running ] || [ "$(IN systemctl is-active dbus.service)" != acti
   echo "0 passed, 1 failed"; exit 1
 fi
 
+# (OCI_SYSTEMD_SHELL=SCRIPT: a script of one's own run there first, for a look at a failure)
+if [ -n "${SD_SHELL:-}" ]; then IN env RT="$RT" bash "$SD_SHELL"; phase "$SD_SHELL done"; fi
+
 # 3. unit-level checks and failure injection
 if has units; then
   IN bash "$HERE/unit-checks.sh" units "$RT" || RC=1
@@ -126,7 +132,7 @@ fi
 
 # 4. the conformance tests that concern cgroups, with --systemd-cgroup
 if has conformance; then
-  F=${SD_FILTER:-"(FullyQualifiedName~ResourceTests|FullyQualifiedName~CgroupCommandConformanceTests|FullyQualifiedName~Device_cgroup|FullyQualifiedName~Cgroup_namespace|FullyQualifiedName~Cve_2023_25809_root)&FullyQualifiedName!~A_frozen_existing_cgroup&FullyQualifiedName!~A_non_empty_existing_cgroup&FullyQualifiedName!~Systemd_cgroup_is_refused"}
+  F=${SD_FILTER:-"(FullyQualifiedName~ResourceTests|FullyQualifiedName~CgroupCommandConformanceTests|FullyQualifiedName~Device_cgroup|FullyQualifiedName~Cgroup_namespace|FullyQualifiedName~Cve_2023_25809_root_cgroupfs)&FullyQualifiedName!~A_frozen_existing_cgroup&FullyQualifiedName!~A_non_empty_existing_cgroup&FullyQualifiedName!~Systemd_cgroup_is_refused&FullyQualifiedName!~The_systemd_driver_is_refused"}
   # runc: ociruntime's own promises (messages naming the JSON field) are not asked of it
   [ "$RTNAME" = ociruntime ] || F="($F)&runtime!=ociruntime-only"
   TMPD=$(mktemp -d /tmp/conformance.XXXXXX)
@@ -138,12 +144,23 @@ if has conformance; then
   phase "conformance tests (--systemd-cgroup) done"
 fi
 
-# 5. systemd left clean, then stopped; nothing of the tests left in the cgroup tree
+# 5. the managers in their systemd configuration: tests/integration's steps with Podman
+#    (cgroup_manager = "systemd"), containerd's runc shim (SystemdCgroup) and Docker
+#    (native.cgroupdriver=systemd), in a mount namespace of their own (they hide /run)
+if has managers; then
+  TMPI=$(mktemp -d /tmp/integ.XXXXXX)
+  IN env __OCI_INTEG_INNER=1 INTEG_CGROUP_DRIVER=systemd INTEG_TIMEOUT=240 OCI_RUNTIME=$RT OCI_SANDBOX_RUN_ID=sd \
+    OCI_CONFORMANCE_TMP=$TMPI INTEG_LOGS=$ROOT/build/systemd-integration-logs \
+    unshare --mount --propagation private bash "$ROOT/tests/integration/run.sh" ${SD_MANAGERS:-podman containerd docker} || RC=1
+  phase "managers (systemd cgroup configuration) done"
+fi
+
+# 6. systemd left clean, then stopped; nothing of the tests left in the cgroup tree
 FAILED_UNITS=$(IN systemctl list-units --all --failed --plain --no-legend 2>&1)
-LEFT_UNITS=$(IN systemctl list-units --all --plain --no-legend 2>&1 | grep -E '^(sdtest|ocitest|runc|ociruntime)-' )
+LEFT_UNITS=$(IN systemctl list-units --all --plain --no-legend 2>&1 | grep -E '^(sdtest|ocitest|runc|ociruntime|libpod|docker|ctr|integ)[-.]' )
 stop_systemd
 phase "systemd stopped"
-LEFT_CG=$(find /sys/fs/cgroup -mindepth 1 -maxdepth 4 -type d \( -name '*sdtest*' -o -name '*ocitest*' -o -name '*ctsd*' \) 2>/dev/null)
+LEFT_CG=$(find /sys/fs/cgroup -mindepth 1 -maxdepth 4 -type d \( -name '*sdtest*' -o -name '*ocitest*' -o -name '*ctsd*' -o -name 'integ*' -o -name 'libpod*' -o -name 'docker*' \) 2>/dev/null)
 P=0 F=0
 if [ -z "$FAILED_UNITS" ]; then P=$((P + 1)); echo "ok   no failed unit at the end"; else F=$((F + 1)); echo "FAIL failed units at the end: $FAILED_UNITS"; fi
 if [ -z "$LEFT_UNITS" ]; then P=$((P + 1)); echo "ok   no test unit left at the end"; else F=$((F + 1)); echo "FAIL test units left at the end: $LEFT_UNITS"; fi

@@ -50,7 +50,12 @@ bundle() {
 
 # show UNIT: every property of the unit into SP[...] (one systemctl call: each exec is slow under TCG)
 declare -A SP
-show() { local k v; SP=(); while IFS='=' read -r k v; do SP[$k]=$v; done < <(systemctl show "$1" 2>&1); }
+show() {
+  local k v out
+  SP=()
+  out=$(systemctl show "$1" 2>&1) || echo "(systemctl show $1 failed: $out)"
+  while IFS='=' read -r k v; do SP[$k]=$v; done <<<"$out"
+}
 prop() { systemctl show -P "$2" "$1" 2>&1; }
 pidof_ct() { "$RT" --root "$STATE" --systemd-cgroup state "$1" 2>/dev/null | jq -r .pid; }
 tagged() { grep -l "SDTEST_TAG=$TAG" /proc/[0-9]*/environ 2>/dev/null | cut -d/ -f3 | tr '\n' ' '; }
@@ -63,7 +68,7 @@ nothing_left() {
   if [ "$MODE" = units ]; then
     # (a failed unit stays loaded: not-found means neither active nor failed)
     show "$unit"
-    [ "${SP[LoadState]}" = not-found ] || problems+=" unit $unit: LoadState=${SP[LoadState]} ActiveState=${SP[ActiveState]} Result=${SP[Result]};"
+    [ "${SP[LoadState]:-}" = not-found ] || problems+=" unit $unit: LoadState=${SP[LoadState]:-} ActiveState=${SP[ActiveState]:-} Result=${SP[Result]:-};"
   fi
   local cg; cg=$(find /sys/fs/cgroup -mindepth 1 -maxdepth 4 -type d -name "*${unit%.scope}*" 2>/dev/null | tr '\n' ' ')
   [ -n "$cg" ] && problems+=" cgroup left: $cg;"
@@ -81,6 +86,14 @@ if [ "$MODE" = nobus ]; then
   if [ $ST -ne 0 ] && echo "$OUT" | grep -qiE 'systemd|d-?bus|bus'; then ok "no bus: run -d fails naming it: $(echo $OUT | head -c 300)"
   else bad "no bus: \`run -d\` exit $ST, expected a failure naming systemd/dbus: $OUT"; fi
   nothing_left "no bus" nobus sdtest-nobus.scope
+  # systemd said to run (/run/systemd/system, its marker), but neither the system bus nor
+  # /run/systemd/private answers: the connection fails, naming what it tried
+  mkdir -p /run/systemd/system
+  R run -d --bundle "$B" nobus2
+  if [ $ST -ne 0 ] && echo "$OUT" | grep -qiE 'd-?bus|bus|socket|connect'; then ok "bus unreachable: run -d fails naming it: $(echo $OUT | head -c 300)"
+  else bad "bus unreachable: \`run -d\` exit $ST, expected a failure naming the bus: $OUT"; fi
+  nothing_left "bus unreachable" nobus2 sdtest-nobus.scope
+  rmdir /run/systemd/system /run/systemd 2>/dev/null
   echo "$PASS passed, $FAIL failed"
   rm -rf "$W"
   [ $FAIL -eq 0 ]; exit
@@ -95,26 +108,26 @@ must "create in a scope" create --bundle "$B" u1
 must "start" start u1
 PID=$(pidof_ct u1)
 show $U
-eq "unit active" active "${SP[ActiveState]}"
-eq "Delegate" yes "${SP[Delegate]}"
-eq "Slice" system.slice "${SP[Slice]}"
-CG=${SP[ControlGroup]}
+eq "unit active" active "${SP[ActiveState]:-}"
+eq "Delegate" yes "${SP[Delegate]:-}"
+eq "Slice" system.slice "${SP[Slice]:-}"
+CG=${SP[ControlGroup]:-}
 eq "ControlGroup" /system.slice/$U "$CG"
 eq "the init's cgroup is the scope's" "0::$CG" "$(cat /proc/$PID/cgroup 2>&1)"
 D=/sys/fs/cgroup$CG
-eq "MemoryMax" 67108864 "${SP[MemoryMax]}"
+eq "MemoryMax" 67108864 "${SP[MemoryMax]:-}"
 eq "memory.max" 67108864 "$(cat $D/memory.max 2>&1)"
-eq "TasksMax" 50 "${SP[TasksMax]}"
+eq "TasksMax" 50 "${SP[TasksMax]:-}"
 eq "pids.max" 50 "$(cat $D/pids.max 2>&1)"
-W1=${SP[CPUWeight]}
+W1=${SP[CPUWeight]:-}
 eq "cpu.weight agrees with CPUWeight" "$W1" "$(cat $D/cpu.weight 2>&1)"
 case $W1 in 39|100) ok "CPUWeight for shares 1024 is runc's ($W1)";; *) bad "CPUWeight for shares 1024: $W1, expected 39 (runc <1.3.2) or 100 (runc >=1.3.2)";; esac
-eq "CPUQuotaPerSecUSec" 500ms "${SP[CPUQuotaPerSecUSec]}"
+eq "CPUQuotaPerSecUSec" 500ms "${SP[CPUQuotaPerSecUSec]:-}"
 eq "cpu.max" "50000 100000" "$(cat $D/cpu.max 2>&1)"
-eq "AllowedCPUs" 0 "${SP[AllowedCPUs]}"
+eq "AllowedCPUs" 0 "${SP[AllowedCPUs]:-}"
 eq "cpuset.cpus" 0 "$(cat $D/cpuset.cpus 2>&1)"
-eq "annotation org.systemd.property.TimeoutStopUSec" "2min 3.456789s" "${SP[TimeoutStopUSec]}"
-eq "annotation org.systemd.property.CollectMode" inactive-or-failed "${SP[CollectMode]}"
+eq "annotation org.systemd.property.TimeoutStopUSec" "2min 3.456789s" "${SP[TimeoutStopUSec]:-}"
+eq "annotation org.systemd.property.CollectMode" inactive-or-failed "${SP[CollectMode]:-}"
 # Delegate=yes: the controllers are enabled for the scope, which may hand them on
 for c in memory pids cpu cpuset; do
   grep -qw $c $D/cgroup.controllers 2>/dev/null && ok "delegated controller $c in $CG" || bad "controller $c missing in $CG: [$(cat $D/cgroup.controllers 2>&1)]"
@@ -137,17 +150,17 @@ eq "cgroup.freeze after resume" 0 "$(cat $D/cgroup.freeze 2>&1)"
 # update: systemd's properties and the files change together
 must "update" update --memory 134217728 --pids-limit 70 --cpu-quota 20000 --cpu-period 100000 --cpu-share 512 --cpuset-cpus 0-1 u1
 show $U
-eq "unit still active" active "${SP[ActiveState]}"
-eq "MemoryMax after update" 134217728 "${SP[MemoryMax]}"
+eq "unit still active" active "${SP[ActiveState]:-}"
+eq "MemoryMax after update" 134217728 "${SP[MemoryMax]:-}"
 eq "memory.max after update" 134217728 "$(cat $D/memory.max 2>&1)"
-eq "TasksMax after update" 70 "${SP[TasksMax]}"
+eq "TasksMax after update" 70 "${SP[TasksMax]:-}"
 eq "pids.max after update" 70 "$(cat $D/pids.max 2>&1)"
-eq "CPUQuotaPerSecUSec after update" 200ms "${SP[CPUQuotaPerSecUSec]}"
+eq "CPUQuotaPerSecUSec after update" 200ms "${SP[CPUQuotaPerSecUSec]:-}"
 eq "cpu.max after update" "20000 100000" "$(cat $D/cpu.max 2>&1)"
-W2=${SP[CPUWeight]}
+W2=${SP[CPUWeight]:-}
 eq "cpu.weight agrees with CPUWeight after update" "$W2" "$(cat $D/cpu.weight 2>&1)"
 [ "$W2" != "$W1" ] && ok "CPUWeight changed by --cpu-share 512 ($W1 -> $W2)" || bad "CPUWeight unchanged by --cpu-share 512 ($W2)"
-eq "AllowedCPUs after update" 0-1 "${SP[AllowedCPUs]}"
+eq "AllowedCPUs after update" 0-1 "${SP[AllowedCPUs]:-}"
 eq "cpuset.cpus after update" 0-1 "$(cat $D/cpuset.cpus 2>&1)"
 # a systemd reload must not undo what update set (runc's reason to set properties, not only files)
 systemctl daemon-reload
