@@ -4,10 +4,11 @@
 #   ./build.sh            install missing OS packages, build out/ociruntime, run one demo container
 #   ./build.sh test       build, then every test: unit, native (C executor), conformance (as root,
 #                         inside a private cgroup+mount+pid namespace sandbox)
-#   ./build.sh test unit|native|layout|conformance|vm|integration|cri|runtime-tools   one group
-#                         only (layout: is the committed code layout still that of the code; vm:
-#                         the cgroup tests inside a cgroup-v2-only QEMU guest,
-#                         tests/vm/run-cgroup-v2-tests.sh; integration: out/ociruntime driven by
+#   ./build.sh test unit|native|layout|conformance|vm|systemd|integration|cri|runtime-tools   one
+#                         group only (layout: is the committed code layout still that of the code;
+#                         vm: the cgroup tests inside a cgroup-v2-only QEMU guest,
+#                         tests/vm/run-cgroup-v2-tests.sh; systemd: --systemd-cgroup against a
+#                         real systemd in that guest, tests/systemd/run.sh; integration: out/ociruntime driven by
 #                         containerd, Docker and Podman; cri: a CRI client driving containerd's CRI
 #                         plugin with out/ociruntime and runc as runtime handlers, tests/cri/run.sh;
 #                         runtime-tools: the OCI validation suite from ../shared/runtime-tools)
@@ -153,6 +154,15 @@ test_vm() {
   return $rc
 }
 
+# The systemd cgroup driver against a real systemd: one cgroup2-only guest in which systemd (dbus
+# only) runs as PID 1 of a pid+mount namespace; bus-absent, unit-level and failure-injection checks,
+# then the cgroup conformance tests with --systemd-cgroup. Skips, saying why, without qemu or systemd.
+test_systemd() {
+  say "systemd cgroup driver (a real systemd in a cgroup2-only QEMU guest, tests/systemd/run.sh)"
+  [ "$(id -u)" = 0 ] || { echo "build.sh: the systemd tests need root" >&2; return 1; }
+  tests/systemd/run.sh
+}
+
 # The OCI runtime-tools validation suite (../shared/runtime-tools), built once into
 # build/runtime-tools (rebuilt only when its source changes), every file run against
 # out/ociruntime in the sandbox; tests/runtime-tools/expected-pass.txt lists the files that must
@@ -265,9 +275,9 @@ case "$cmd" in
     ensure_packages
     build_runtime
     case "${2:-all}" in
-      unit|native|layout|conformance|vm|integration|cri) groups=("$2") ;;
+      unit|native|layout|conformance|vm|systemd|integration|cri) groups=("$2") ;;
       runtime-tools) groups=(runtime_tools) ;;
-      all) groups=(unit native layout conformance vm integration cri runtime_tools) ;;
+      all) groups=(unit native layout conformance vm systemd integration cri runtime_tools) ;;
       *) echo "build.sh test: unknown group ${2}" >&2; exit 2 ;;
     esac
     for g in "${groups[@]}"; do

@@ -7,6 +7,12 @@ CTR=(ctr --address "$CTRD/containerd.sock" --namespace integ)
 # empty network namespace: ctr adds none without --net-host), native snapshots
 CTR_RUN=(--runtime io.containerd.runc.v2 --runc-binary "$RUNTIME" --snapshotter native)
 ctr_cg() { echo "/$CGPARENT/ctr-$1"; }
+# systemd (run.sh's SYSTEMD): the shim's SystemdCgroup option, as the CRI's SystemdCgroup = true
+# sets it, and cgroupsPath in slice:prefix:name form
+if [[ $SYSTEMD == 1 ]]; then
+    CTR_RUN+=(--runc-systemd-cgroup)
+    ctr_cg() { echo "$CGPARENT:ctr:$1"; }
+fi
 ctr_status() { "${CTR[@]}" task ls 2>/dev/null | awk -v id="$1" '$1 == id { print $3 }'; }
 ctr_pid() { "${CTR[@]}" task ls 2>/dev/null | awk -v id="$1" '$1 == id { print $2 }'; }
 

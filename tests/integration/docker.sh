@@ -6,6 +6,9 @@ DKR=$T/docker
 DOCKER_RT=$RTNAME; [[ $DOCKER_RT != runc ]] || DOCKER_RT=runc-under-test
 DOCKER=(env DOCKER_CONFIG="$DKR/cli" docker -H "unix://$DKR/docker.sock")
 DOCKER_RUN=(--runtime "$DOCKER_RT" --network none)
+# the cgroup driver and parent: cgroupfs below CGPARENT, or systemd with a slice (run.sh's SYSTEMD)
+DOCKER_CGD=cgroupfs DOCKER_CGP=/$CGPARENT/docker
+[[ $SYSTEMD == 1 ]] && DOCKER_CGD=systemd DOCKER_CGP=$CGPARENT
 d_status() { "${DOCKER[@]}" inspect -f '{{.State.Status}}' "$1" 2>/dev/null; }
 d_pid() { "${DOCKER[@]}" inspect -f '{{.State.Pid}}' "$1" 2>/dev/null; }
 
@@ -15,8 +18,8 @@ docker_start() {
     cat >"$DKR/daemon.json" <<JSON
 {
   "runtimes": { "$DOCKER_RT": { "path": "$RUNTIME" } },
-  "exec-opts": ["native.cgroupdriver=cgroupfs"],
-  "cgroup-parent": "/$CGPARENT/docker",
+  "exec-opts": ["native.cgroupdriver=$DOCKER_CGD"],
+  "cgroup-parent": "$DOCKER_CGP",
   "storage-driver": "vfs",
   "iptables": false,
   "ip-masq": false,

@@ -2,9 +2,12 @@
 # documents). Sourced by run.sh.
 
 PDM=$T/podman
+# the cgroup manager and parent: cgroupfs below CGPARENT, or systemd with a slice (run.sh's SYSTEMD)
+PODMAN_CGM=cgroupfs PODMAN_CGP=/$CGPARENT/podman
+[[ $SYSTEMD == 1 ]] && PODMAN_CGM=systemd PODMAN_CGP=$CGPARENT
 PODMAN=(env TMPDIR="$PDM/tmp" CONTAINERS_CONF="$PDM/containers.conf" CONTAINERS_STORAGE_CONF="$PDM/storage.conf" podman --root "$PDM/root" --runroot "$PDM/run" --tmpdir "$PDM/tmp" --storage-driver vfs
-        --cgroup-manager cgroupfs --events-backend file)
-PODMAN_RUN=(--network none --cgroup-parent "/$CGPARENT/podman")
+        --cgroup-manager "$PODMAN_CGM" --events-backend file)
+PODMAN_RUN=(--network none --cgroup-parent "$PODMAN_CGP")
 p_status() { "${PODMAN[@]}" inspect -f '{{.State.Status}}' "$1" 2>/dev/null; }
 p_pid() { "${PODMAN[@]}" inspect -f '{{.State.Pid}}' "$1" 2>/dev/null; }
 
@@ -25,7 +28,7 @@ runtime = "$RTNAME"
 # podman passes --log-format json --log FILE (and reads the error back from FILE) only to the
 # runtimes listed here; the built-in list has runc and crun but not ociruntime
 runtime_supports_json = ["crun", "runc", "kata", "runsc", "krun", "$RTNAME"]
-cgroup_manager = "cgroupfs"
+cgroup_manager = "$PODMAN_CGM"
 events_logger = "file"
 events_logfile_path = "$PDM/events.log"
 static_dir = "$PDM/root/libpod"
@@ -44,7 +47,7 @@ p_run_output() { do_ "${PODMAN[@]}" run --rm "${PODMAN_RUN[@]}" "$IMAGE" echo he
 p_run_exit() { do_ "${PODMAN[@]}" run --rm "${PODMAN_RUN[@]}" "$IMAGE" sh -c 'exit 3'; expect_rc 3; }
 p_run_tty() { do_tty "${PODMAN[@]}" run --rm -t "${PODMAN_RUN[@]}" "$IMAGE" sh -c 'test -t 0 && test -t 1 && echo is-a-tty'; expect_ok && expect_out 'is-a-tty'; }
 p_run_detached() {
-    do_ "${PODMAN[@]}" run -d --name c1 --network host --cgroup-parent "/$CGPARENT/podman" "$IMAGE" sleep 1000 || { expect_ok; return; }
+    do_ "${PODMAN[@]}" run -d --name c1 --network host --cgroup-parent "$PODMAN_CGP" "$IMAGE" sleep 1000 || { expect_ok; return; }
     [[ $(p_status c1) == running ]] || { echo "c1 is $(p_status c1), want running"; return 1; }
 }
 p_exec() { do_ "${PODMAN[@]}" exec c1 sh -c 'echo exec-out; exit 4'; expect_rc 4 && expect_out '^exec-out$'; }

@@ -25,6 +25,12 @@
 # manager has no such command), then "N passed, N failed". Exit status 1 if a step failed (125
 # from the sandbox if something was left behind). The step log (every command, its output and
 # status) and the daemons' logs are kept in build/integration-logs/ (INTEG_LOGS overrides).
+#
+# INTEG_CGROUP_DRIVER=systemd: the managers in their systemd configuration instead (Podman's
+# cgroup_manager = "systemd", ctr --runc-systemd-cgroup as the CRI's SystemdCgroup = true sets it,
+# dockerd's native.cgroupdriver=systemd), every container in the slice integ.slice. Run that way by
+# tests/systemd inside its guest, within systemd's pid namespace and a mount namespace of its own,
+# with __OCI_INTEG_INNER=1, OCI_SANDBOX_RUN_ID and OCI_CONFORMANCE_TMP set (the guest is the sandbox).
 set -u
 
 SELF=$(readlink -f -- "${BASH_SOURCE[0]}")
@@ -58,11 +64,14 @@ RTNAME=${RUNTIME##*/}
 RUNID=$OCI_SANDBOX_RUN_ID
 T=$OCI_CONFORMANCE_TMP/integ
 CGPARENT=integ-$RUNID            # every container cgroup lives below this (sandbox cleanup knows it)
+SYSTEMD=0; [[ ${INTEG_CGROUP_DRIVER:-cgroupfs} == systemd ]] && SYSTEMD=1
+# systemd: a slice of systemd's (a top-level one; its cgroup is /integ.slice)
+[[ $SYSTEMD == 1 ]] && CGPARENT=integ.slice
 IMAGE=localhost/busybox:latest
 MANAGERS=("$@")
 [[ ${#MANAGERS[@]} -gt 0 ]] || MANAGERS=(containerd docker podman)
 mkdir -p "$T"
-echo "runtime under test: $RUNTIME ($("$RUNTIME" --version 2>&1 | head -1))"
+echo "runtime under test: $RUNTIME ($("$RUNTIME" --version 2>&1 | head -1)), cgroup driver: ${INTEG_CGROUP_DRIVER:-cgroupfs}"
 
 PASSED=0 FAILED=0 SKIPPED=0
 RESULTS=()
@@ -71,14 +80,14 @@ RC=0        # and its exit status
 
 # do CMD... : runs CMD with a deadline, keeps its output in OUTPUT and status in RC.
 do_() {
-    OUTPUT=$(timeout -k 5 60 "$@" 2>&1 </dev/null)
+    OUTPUT=$(timeout -k 5 "${INTEG_TIMEOUT:-60}" "$@" 2>&1 </dev/null)
     RC=$?
     printf '    $ %s\n%s\n    (exit %d)\n' "$*" "$(sed 's/^/    | /' <<<"$OUTPUT")" "$RC" >>"$T/steps.log"
     return $RC
 }
 # the same, with a terminal on stdin/stdout (script(1) gives CMD a pty)
 do_tty() {
-    OUTPUT=$(timeout -k 5 60 script -qec "$(printf '%q ' "$@")" /dev/null 2>&1 </dev/null | tr -d '\r')
+    OUTPUT=$(timeout -k 5 "${INTEG_TIMEOUT:-60}" script -qec "$(printf '%q ' "$@")" /dev/null 2>&1 </dev/null | tr -d '\r')
     RC=${PIPESTATUS[0]}
     printf '    $ (tty) %s\n%s\n    (exit %d)\n' "$*" "$(sed 's/^/    | /' <<<"$OUTPUT")" "$RC" >>"$T/steps.log"
     return $RC
@@ -106,9 +115,14 @@ step() {
     printf '%-10s %-22s %s\n' "$m" "$name" "$(case $rc in 0) echo PASS;; 2) echo SKIP;; *) echo FAIL;; esac)"
 }
 
-# The memory limit the runtime set on PID's cgroup (cgroup v1 memory controller).
+# The memory limit the runtime set on PID's cgroup (cgroup v1 memory controller, or cgroup v2).
 memory_limit_of() {
     local pid=$1 path
+    if [[ -f /sys/fs/cgroup/cgroup.controllers ]]; then
+        path=$(awk -F: '$1 == "0" { print $3 }' "/proc/$pid/cgroup" 2>/dev/null)
+        cat "/sys/fs/cgroup$path/memory.max" 2>/dev/null
+        return
+    fi
     path=$(awk -F: '$2 ~ /(^|,)memory(,|$)/ { print $3 }' "/proc/$pid/cgroup" 2>/dev/null)
     cat "/sys/fs/cgroup/memory$path/memory.limit_in_bytes" 2>/dev/null
 }
@@ -135,6 +149,14 @@ cleanup() {
         kill -KILL "$pid" 2>/dev/null
         wait "$pid" 2>/dev/null
     done
+    # systemd: the slice's units (the containers' scopes, conmon's) stopped by systemd first, and
+    # systemd's own processes (init.scope, dbus) spared by the sweep
+    if [[ $SYSTEMD == 1 ]]; then
+        systemctl list-units --all --plain --no-legend 2>/dev/null | awk '$1 ~ /^(libpod|docker|ctr|cri-containerd|ociruntime|runc)-.*scope$/ { print "unit left: " $0 }' >>"$T/cleanup.log"
+        systemctl stop "$CGPARENT" >>"$T/cleanup.log" 2>&1
+        systemctl reset-failed >>"$T/cleanup.log" 2>&1
+        SWEEP_SPARE='^0::/(init\.scope|system\.slice/dbus\.)'
+    fi
     # shims, conmon and containers the daemons left, their mounts, the container cgroups (all
     # below CGPARENT; the daemons' own cgroups are named after RUNID)
     sweep_leftovers "$T" "$CGPARENT" >>"$T/cleanup.log" 2>&1
@@ -149,7 +171,16 @@ trap 'exit 130' INT TERM
 
 # A private, empty /run (this mount namespace only): containerd's shim keeps runc state in
 # /run/containerd/runc, podman in /run/libpod and /run/containers — all of it vanishes with this.
+# (systemd: its sockets and /run/systemd/system, which says systemd runs, are carried over)
+if [[ $SYSTEMD == 1 ]]; then
+    mkdir -p "$T/keep-run/systemd" "$T/keep-run/dbus"
+    mount --rbind /run/systemd "$T/keep-run/systemd" && mount --rbind /run/dbus "$T/keep-run/dbus" || { echo "cannot keep /run/systemd"; exit 1; }
+fi
 mount -t tmpfs -o mode=755,nosuid,nodev tmpfs /run || { echo "cannot mount a tmpfs on /run"; exit 1; }
+if [[ $SYSTEMD == 1 ]]; then
+    mkdir -p /run/systemd /run/dbus
+    mount --move "$T/keep-run/systemd" /run/systemd && mount --move "$T/keep-run/dbus" /run/dbus || { echo "cannot keep /run/systemd"; exit 1; }
+fi
 # and /var/lib: podman 4.3 keeps a blob-info cache in /var/lib/containers/cache whatever --root says
 mount -t tmpfs -o mode=755,nosuid,nodev tmpfs /var/lib || { echo "cannot mount a tmpfs on /var/lib"; exit 1; }
 

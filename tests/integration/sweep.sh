@@ -11,6 +11,8 @@ sweep_leftovers() {
         pid=${p#/proc/}
         [[ $pid == 1 || $pid == $$ || $pid == "$BASHPID" ]] && continue
         grep -qx "PPid:[[:space:]]*0" "$p/status" 2>/dev/null && continue
+        # (SWEEP_SPARE: a regex of cgroups whose processes are not ours, e.g. systemd's own)
+        [[ -n ${SWEEP_SPARE:-} ]] && grep -qE "$SWEEP_SPARE" "$p/cgroup" 2>/dev/null && continue
         echo "leftover process $pid: $(tr '\0' ' ' <"$p/cmdline" 2>/dev/null)"
         kill -KILL "$pid" 2>/dev/null
     done

@@ -109,7 +109,12 @@ public sealed class Bundle
         File.WriteAllText(ConfigPath, text);
     }
 
-    public void Save()
+    public void Save() => Save(null);
+
+    /// <summary>Writes config.json; for container <paramref name="id"/> under the systemd cgroup driver
+    /// (<see cref="TestEnv.SystemdCgroup"/>) a bundle without a cgroupsPath gets "system.slice:ocitest:ID",
+    /// in the written file only (a bundle may serve several containers).</summary>
+    public void Save(string? id)
     {
         if (_rawConfig != null)
         {
@@ -123,10 +128,12 @@ public sealed class Bundle
             env.Add($"{HostState.TagVariable}={_scope.Tag}");
             p["env"] = env;
         }
+        if (id != null && TestEnv.SystemdCgroup && config["linux"] is JsonObject linux && linux["cgroupsPath"] is null)
+            linux["cgroupsPath"] = "system.slice:ocitest:" + id;
         File.WriteAllText(ConfigPath, config.ToJsonString(s_indented));
     }
 
-    internal void SaveIfNeeded() => Save();
+    internal void SaveIfNeeded(string? id = null) => Save(id);
 
     /// <summary>A path inside the rootfs on the host side.</summary>
     public string HostPath(string containerPath) => Path.Combine(Rootfs, containerPath.TrimStart('/'));

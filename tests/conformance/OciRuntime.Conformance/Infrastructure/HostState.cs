@@ -84,7 +84,42 @@ public static class HostState
 
     /// <summary>The cgroup hierarchies mounted under /sys/fs/cgroup (v1 controllers and cgroup2).</summary>
     public static List<MountEntry> CgroupHierarchies() =>
-        MountInfo.ReadSelf().Where(m => (m.FsType is "cgroup" or "cgroup2") && m.MountPoint.StartsWith("/sys/fs/cgroup/", StringComparison.Ordinal)).ToList();
+        MountInfo.ReadSelf().Where(m => (m.FsType is "cgroup" or "cgroup2") &&
+            (m.MountPoint.StartsWith("/sys/fs/cgroup/", StringComparison.Ordinal) || m.MountPoint == "/sys/fs/cgroup")).ToList();
+
+    /// <summary>systemd units (any state, failed ones too) whose name contains one of the ids, as
+    /// "NAME LOAD ACTIVE SUB" lines of `systemctl list-units --all`; empty unless the runtime runs
+    /// with its systemd cgroup driver (<see cref="TestEnv.SystemdCgroup"/>).</summary>
+    public static List<string> SystemdUnitsNamed(IReadOnlyCollection<string> ids)
+    {
+        if (!TestEnv.SystemdCgroup || ids.Count == 0)
+            return new List<string>();
+        var psi = new System.Diagnostics.ProcessStartInfo("systemctl")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (string a in new[] { "list-units", "--all", "--plain", "--no-legend", "--full", "--no-pager" })
+            psi.ArgumentList.Add(a);
+        using var p = System.Diagnostics.Process.Start(psi)!;
+        string output = p.StandardOutput.ReadToEnd();
+        string error = p.StandardError.ReadToEnd();
+        p.WaitForExit();
+        if (p.ExitCode != 0)
+            return new List<string> { $"(systemctl list-units failed, exit {p.ExitCode}: {error.Trim()})" };
+        return output.Split('\n', StringSplitOptions.RemoveEmptyEntries)
+            .Select(l => string.Join(' ', l.Split(' ', StringSplitOptions.RemoveEmptyEntries).Take(4)))
+            .Where(l => ids.Any(id => id.Length > 0 && l.Split(' ')[0].Contains(id, StringComparison.Ordinal))).ToList();
+    }
+
+    /// <summary>Stops the units and clears their failed state (cleanup of what a test left).</summary>
+    public static void StopSystemdUnits(IEnumerable<string> unitLines)
+    {
+        foreach (string unit in unitLines.Select(l => l.Split(' ')[0]).Where(u => !u.StartsWith('(')))
+            foreach (string verb in new[] { "stop", "reset-failed" })
+                System.Diagnostics.Process.Start("systemctl", new[] { verb, unit })!.WaitForExit(30000);
+    }
 
     /// <summary>Cgroup dirs (in any hierarchy, up to 6 levels deep) whose name contains one of the ids.</summary>
     public static List<string> CgroupDirsNamed(IReadOnlyCollection<string> ids)

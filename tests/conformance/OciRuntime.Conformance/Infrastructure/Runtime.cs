@@ -183,7 +183,7 @@ public sealed class Runtime
     /// <summary>Container ids this test used (create/run), for cleanup.</summary>
     public HashSet<string> KnownIds { get; } = new();
 
-    public IReadOnlyList<string> GlobalArgs => new[] { "--root", Root, "--log", LogFile, "--log-format", "json" };
+    public IReadOnlyList<string> GlobalArgs => new[] { "--root", Root, "--log", LogFile, "--log-format", "json" }.Concat(TestEnv.RuntimeArgs).ToArray();
 
     /// <summary>
     /// A fresh container id: "ct" + the sandbox run id + random hex. Unique across concurrent runs
@@ -265,14 +265,14 @@ public sealed class Runtime
     public RuntimeResult Create(Bundle bundle, string id, params string[] extra)
     {
         KnownIds.Add(id);
-        bundle.SaveIfNeeded();
+        bundle.SaveIfNeeded(id);
         return Invoke(["create", "--bundle", bundle.Dir, .. extra, id]);
     }
 
     public RuntimeResult Create(InvokeOptions options, Bundle bundle, string id, params string[] extra)
     {
         KnownIds.Add(id);
-        bundle.SaveIfNeeded();
+        bundle.SaveIfNeeded(id);
         return Invoke(options, ["create", "--bundle", bundle.Dir, .. extra, id]);
     }
 
@@ -284,14 +284,14 @@ public sealed class Runtime
     {
         id ??= NewId();
         KnownIds.Add(id);
-        bundle.SaveIfNeeded();
+        bundle.SaveIfNeeded(id);
         return Invoke(options, ["run", "--bundle", bundle.Dir, .. extra, id]);
     }
 
     public RuntimeInvocation LaunchRun(Bundle bundle, string id, params string[] extra)
     {
         KnownIds.Add(id);
-        bundle.SaveIfNeeded();
+        bundle.SaveIfNeeded(id);
         return Launch(new InvokeOptions(), ["run", "--bundle", bundle.Dir, .. extra, id]);
     }
 

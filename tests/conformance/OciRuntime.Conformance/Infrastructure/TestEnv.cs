@@ -25,6 +25,16 @@ public static class TestEnv
     /// <summary>The sandbox's run id (OCI_SANDBOX_RUN_ID), part of every generated container id.</summary>
     public static string SandboxRunId => Environment.GetEnvironmentVariable("OCI_SANDBOX_RUN_ID") ?? "";
 
+    /// <summary>Global options put before every runtime command (OCI_RUNTIME_ARGS, split on spaces), e.g.
+    /// "--systemd-cgroup" in the systemd group (tests/systemd).</summary>
+    public static IReadOnlyList<string> RuntimeArgs { get; } =
+        (Environment.GetEnvironmentVariable("OCI_RUNTIME_ARGS") ?? "").Split(' ', StringSplitOptions.RemoveEmptyEntries);
+
+    /// <summary>Whether the runtime runs with its systemd cgroup driver: bundles then get a
+    /// "system.slice:ocitest:ID" cgroupsPath and the leftover checks look for units too.</summary>
+    public static bool SystemdCgroup { get; } =
+        RuntimeArgs.Contains("--systemd-cgroup") || RuntimeArgs.Contains("--cgroup-manager=systemd");
+
     public static string ProbePath { get; } =
         Environment.GetEnvironmentVariable("OCI_PROBE") is { Length: > 0 } p ? p : Path.Combine(AppContext.BaseDirectory, "probe");
 

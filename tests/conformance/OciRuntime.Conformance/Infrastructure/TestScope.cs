@@ -101,6 +101,8 @@ public sealed class TestScope : IDisposable
         var ids = goneIds.Where(i => i.StartsWith("ct", StringComparison.Ordinal) && i.Length > 8).ToList();
         foreach (string cg in HostState.CgroupDirsNamed(ids))
             problems.Add($"cgroup left: {cg}");
+        foreach (string unit in HostState.SystemdUnitsNamed(ids))
+            problems.Add($"systemd unit left: {unit}");
         if (problems.Count > 0)
             throw new XunitException("left behind:\n  " + string.Join("\n  ", problems));
     }
@@ -176,7 +178,15 @@ public sealed class TestScope : IDisposable
             Native.umount2(m.MountPoint, Native.MNT_DETACH);
         }
 
-        // 6. cgroups named after this test's containers
+        // 6. systemd units named after them (the systemd cgroup driver), failed ones too
+        var units = HostState.SystemdUnitsNamed(Runtime.KnownIds.Where(i => i.StartsWith("ct", StringComparison.Ordinal)).ToList());
+        if (units.Count > 0)
+        {
+            problems.Add("systemd units left: " + string.Join(", ", units) + " — stopped");
+            HostState.StopSystemdUnits(units);
+        }
+
+        // 6b. cgroups named after this test's containers
         var cgroups = HostState.CgroupDirsNamed(Runtime.KnownIds.Where(i => i.StartsWith("ct", StringComparison.Ordinal)).ToList());
         if (cgroups.Count > 0)
         {
