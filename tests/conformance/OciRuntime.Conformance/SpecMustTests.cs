@@ -188,4 +188,16 @@ public sealed class SpecMustTests : ConformanceTest
         Rt.Create(b, id).AssertFailed("listenerMetadata without listenerPath").AssertStderrMentions("listenerMetadata");
         Scope.AssertNothingLeft([id]);
     }
+
+    /// <summary>linux.intelRdt is not applied (issue 16 item 6: a clear refusal where it cannot be):
+    /// create fails naming the field and leaves nothing behind, whether or not the host has resctrl.</summary>
+    [Fact]
+    public void Intel_rdt_is_refused_naming_the_field()
+    {
+        var b = NewBundle().Probe("id");
+        b.Linux["intelRdt"] = new JsonObject { ["closID"] = "ocitest", ["l3CacheSchema"] = "L3:0=ff" };
+        string id = Rt.NewId();
+        Rt.Create(b, id).AssertFailed("linux.intelRdt").AssertStderrMentions("linux.intelRdt");
+        Scope.AssertNothingLeft([id]);
+    }
 }
