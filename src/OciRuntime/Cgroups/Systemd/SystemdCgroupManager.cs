@@ -196,17 +196,8 @@ internal sealed class SystemdCgroupManager : ICgroupManager
     public void Update(LinuxResources r)
     {
         const string field = "resources";
-        ResourceValidator.Validate(r, field);
         // Checked before systemd is told: a lower MemoryMax would OOM-kill the container first.
-        if (r.Memory is { Limit: { } limit, CheckBeforeUpdate: true } && limit > 0
-            && CgroupFiles.Number(_dir, "memory.current") > (ulong)limit)
-            throw new PlanningException(field + ".memory.limit",
-                $"{limit} is below the memory the container uses now ({CgroupFiles.Number(_dir, "memory.current")})");
-        if (r.Memory is { Swap: not null, Limit: null } m)
-        {
-            ulong cur = CgroupFiles.Number(_dir, "memory.max");
-            m.Limit = cur == ulong.MaxValue ? -1 : (long)cur;
-        }
+        CgroupV2Manager.PrepareUpdate(_dir, r, field);
         var warnings = new List<string>();
         var props = SystemdProperties.ForResources(r, Bus.Version, field, warnings);
         foreach (var w in warnings)

@@ -99,20 +99,29 @@ internal sealed class CgroupV2Manager : ICgroupManager
 
     public void Destroy() => CgroupDirectory.Remove(_dir);
 
+    /// <summary>What an update of a v2 cgroup checks and completes before anything is written (the
+    /// cgroupfs and the systemd drivers both): the resources are valid, a lower memory limit is not
+    /// below what the container uses now (else it would be OOM-killed first), and a swap value
+    /// without a memory limit counts against the memory limit in place (memory.swap.max is swap
+    /// minus memory).</summary>
+    internal static void PrepareUpdate(string dir, LinuxResources r, string field)
+    {
+        ResourceValidator.Validate(r, field);
+        if (r.Memory is { Limit: { } limit, CheckBeforeUpdate: true } && limit > 0
+            && CgroupFiles.Number(dir, "memory.current") > (ulong)limit)
+            throw new PlanningException(field + ".memory.limit",
+                $"{limit} is below the memory the container uses now ({CgroupFiles.Number(dir, "memory.current")})");
+        if (r.Memory is { Swap: not null, Limit: null } m)
+        {
+            ulong cur = CgroupFiles.Number(dir, "memory.max");
+            m.Limit = cur == ulong.MaxValue ? -1 : (long)cur;
+        }
+    }
+
     public void Update(LinuxResources r)
     {
         const string field = "resources";
-        ResourceValidator.Validate(r, field);
-        if (r.Memory is { Limit: { } limit, CheckBeforeUpdate: true } && limit > 0
-            && CgroupFiles.Number(_dir, "memory.current") > (ulong)limit)
-            throw new PlanningException(field + ".memory.limit",
-                $"{limit} is below the memory the container uses now ({CgroupFiles.Number(_dir, "memory.current")})");
-        if (r.Memory is { Swap: not null, Limit: null } m)
-        {
-            // memory.swap.max is swap minus memory: without a new limit, the one in place counts.
-            ulong cur = CgroupFiles.Number(_dir, "memory.max");
-            m.Limit = cur == ulong.MaxValue ? -1 : (long)cur;
-        }
+        PrepareUpdate(_dir, r, field);
         ResourceWriter.Apply(V2Resources.Map(r, field), _ => _dir);
     }
 
