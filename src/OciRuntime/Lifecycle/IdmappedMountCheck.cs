@@ -1,5 +1,6 @@
 using OciRuntime.Planning;
 using OciRuntime.Rootless;
+using OciRuntime.Spec;
 
 namespace OciRuntime.Lifecycle;
 
@@ -15,22 +16,19 @@ internal static class IdmappedMountCheck
     {
         if (config.Mounts is not { Count: > 0 })
             return;
-        CheckWithin(IdmappedMountPlanner.Resolve(config, bundle),
-            () => IdMappings.ParseProcMap(File.ReadAllText("/proc/self/uid_map")),
-            () => IdMappings.ParseProcMap(File.ReadAllText("/proc/self/gid_map")));
+        CheckWithin(IdmappedMountPlanner.Resolve(config, bundle), IdMapWriter.OwnUidMap, IdMapWriter.OwnGidMap);
     }
 
     /// <summary>Pure part: the runtime's own maps are read only when a mount has maps of its own.</summary>
-    internal static void CheckWithin(IReadOnlyList<IdmappedMount> mounts, Func<IReadOnlyList<IdRange>> ownUid,
-        Func<IReadOnlyList<IdRange>> ownGid)
+    internal static void CheckWithin(IReadOnlyList<IdmappedMount> mounts, Func<IdMap> ownUid, Func<IdMap> ownGid)
     {
-        IReadOnlyList<IdRange>? uid = null, gid = null;
+        IdMap? uid = null, gid = null;
         foreach (var m in mounts)
         {
-            if (m.Uid is null || m.UidField.StartsWith("linux.", StringComparison.Ordinal))
+            if (m.Uid is null || m.Uid.Field.StartsWith("linux.", StringComparison.Ordinal))
                 continue;
-            IdMappings.CheckWithin(m.Uid, uid ??= ownUid(), m.UidField);
-            IdMappings.CheckWithin(m.Gid!, gid ??= ownGid(), m.GidField);
+            m.Uid.CheckWithin(uid ??= ownUid());
+            m.Gid!.CheckWithin(gid ??= ownGid());
         }
     }
 }

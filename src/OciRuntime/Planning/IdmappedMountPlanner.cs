@@ -1,18 +1,18 @@
 using OciRuntime.Plan;
+using OciRuntime.Spec;
 using static OciRuntime.Linux.MountFlags;
 
 namespace OciRuntime.Planning;
 
 /// <summary>
 /// One id-mapped mount of config.json, resolved. Either the ranges of a user namespace to make
-/// (Uid/Gid, with the fields they came from) or the path of the container's joined one.
+/// (Uid/Gid, each naming the field it came from) or the path of the container's joined one.
 /// </summary>
 internal sealed record IdmappedMount(int Index, string Source, bool CloneRecursive, bool Recursive,
-    IReadOnlyList<IdRange>? Uid, IReadOnlyList<IdRange>? Gid, string? UsernsPath,
-    string UidField, string GidField, string Origin)
+    IdMap? Uid, IdMap? Gid, string? UsernsPath, string Origin)
 {
     /// <summary>Mounts with this key can share one user namespace.</summary>
-    public string UsernsKey => UsernsPath is { } p ? "path:" + p : IdMappings.Format(Uid!) + "|" + IdMappings.Format(Gid!);
+    public string UsernsKey => UsernsPath is { } p ? "path:" + p : Uid!.ProcText + "|" + Gid!.ProcText;
 }
 
 /// <summary>
@@ -55,9 +55,7 @@ internal static class IdmappedMountPlanner
 
             if (hasUid)
             {
-                list.Add(new IdmappedMount(i, source, opts.Recursive, recursive,
-                    IdMappings.Validate(m.UidMappings!, $"{f}.uidMappings"), IdMappings.Validate(m.GidMappings!, $"{f}.gidMappings"),
-                    null, $"{f}.uidMappings", $"{f}.gidMappings", $"{f}.uidMappings"));
+                list.Add(new IdmappedMount(i, source, opts.Recursive, recursive, m.UidMapAt(i), m.GidMapAt(i), null, $"{f}.uidMappings"));
                 continue;
             }
             // "idmap"/"ridmap" alone: mapped as the container's user namespace maps its ids.
@@ -68,18 +66,15 @@ internal static class IdmappedMountPlanner
                     $"\"{m.Options![opts.IdMap!.Index]}\" without {f}.uidMappings/gidMappings uses the container's user namespace mappings, but linux.namespaces has no user namespace");
             if (!string.IsNullOrEmpty(nss[u].Path))
             {
-                list.Add(new IdmappedMount(i, source, opts.Recursive, recursive, null, null, nss[u].Path,
-                    "", "", asked));
+                list.Add(new IdmappedMount(i, source, opts.Recursive, recursive, null, null, nss[u].Path, asked));
                 continue;
             }
             var linux = config.Linux!;
-            if (linux.UidMappings is not { Count: > 0 } uid)
+            if (linux.UidMappings is not { Count: > 0 })
                 throw new PlanningException("linux.uidMappings", "required when creating a new user namespace");
-            if (linux.GidMappings is not { Count: > 0 } gid)
+            if (linux.GidMappings is not { Count: > 0 })
                 throw new PlanningException("linux.gidMappings", "required when creating a new user namespace");
-            list.Add(new IdmappedMount(i, source, opts.Recursive, recursive,
-                IdMappings.Validate(uid, "linux.uidMappings"), IdMappings.Validate(gid, "linux.gidMappings"),
-                null, "linux.uidMappings", "linux.gidMappings", asked));
+            list.Add(new IdmappedMount(i, source, opts.Recursive, recursive, linux.UidMap, linux.GidMap, null, asked));
         }
         if (list.Count > UsernsFromMapsStep.MaxSlots)
             throw new PlanningException("mounts", $"{list.Count} id-mapped mounts, at most {UsernsFromMapsStep.MaxSlots} are supported");
@@ -108,7 +103,7 @@ internal static class IdmappedMountPlanner
                 slots[m.UsernsKey] = slot;
                 steps.Add(m.UsernsPath is { } path
                     ? new UsernsFromPathStep(slot, path, m.Origin)
-                    : new UsernsFromMapsStep(slot, IdMappings.Format(m.Uid!), IdMappings.Format(m.Gid!), m.Origin));
+                    : new UsernsFromMapsStep(slot, m.Uid!.ProcText, m.Gid!.ProcText, m.Origin));
             }
             var opts = (m.CloneRecursive ? IdmapOpts.CloneRecursive : 0) | (m.Recursive ? IdmapOpts.Recursive : 0) |
                        (lastUse[m.UsernsKey] == t ? IdmapOpts.CloseUserns : 0);

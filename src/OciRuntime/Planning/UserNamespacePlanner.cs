@@ -28,15 +28,13 @@ internal static class UserNamespacePlanner
         string field = $"linux.namespaces[{index}]";
         if (create)
         {
-            if (linux.UidMappings is not { Count: > 0 } uid)
+            if (linux.UidMappings is not { Count: > 0 })
                 throw new PlanningException("linux.uidMappings", "required when creating a new user namespace");
-            if (linux.GidMappings is not { Count: > 0 } gid)
+            if (linux.GidMappings is not { Count: > 0 })
                 throw new PlanningException("linux.gidMappings", "required when creating a new user namespace");
-            var uidRanges = IdMappings.Validate(uid, "linux.uidMappings");
-            var gidRanges = IdMappings.Validate(gid, "linux.gidMappings");
-            if (IdMappings.ToHost(uidRanges, 0) is null)
+            if (linux.UidMap!.ToHost(0) is null)
                 throw new PlanningException("linux.uidMappings", "must map the container's uid 0 (its root sets up the container)");
-            if (IdMappings.ToHost(gidRanges, 0) is null)
+            if (linux.GidMap!.ToHost(0) is null)
                 throw new PlanningException("linux.gidMappings", "must map the container's gid 0 (its root sets up the container)");
             steps.Add(new UnshareStep(Namespaces.CLONE_NEWUSER, field));
             steps.Add(new SyncStep(SyncTag.WriteIdMaps, "linux.uidMappings"));

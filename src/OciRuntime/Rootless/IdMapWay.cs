@@ -1,4 +1,4 @@
-using OciRuntime.Planning;
+using OciRuntime.Spec;
 
 namespace OciRuntime.Rootless;
 
@@ -18,51 +18,29 @@ internal enum IdMapWay
 /// </summary>
 internal static class IdMapWays
 {
-    public static IdMapWay Choose(IReadOnlyList<IdRange> ranges, uint ownId, bool unprivileged) =>
-        !unprivileged || IsSelfMapping(ranges, ownId) ? IdMapWay.Direct : IdMapWay.Tool;
-
-    /// <summary>One line mapping exactly the caller's own id.</summary>
-    public static bool IsSelfMapping(IReadOnlyList<IdRange> ranges, uint ownId) =>
-        ranges is [{ Count: 1 } r] && r.Outside == ownId;
+    /// <param name="ownId">the caller's effective uid (gid): one line mapping exactly it may be written directly</param>
+    public static IdMapWay Choose(IdMap map, uint ownId, bool unprivileged) =>
+        !unprivileged || map.IsOnly(ownId) ? IdMapWay.Direct : IdMapWay.Tool;
 
     /// <summary>setgroups must be "deny" before an unprivileged caller writes its own gid as the map.</summary>
-    public static bool DeniesSetgroups(IReadOnlyList<IdRange> gidRanges, uint egid, bool unprivileged) =>
-        unprivileged && IsSelfMapping(gidRanges, egid);
+    public static bool DeniesSetgroups(IdMap gidMap, uint egid, bool unprivileged) =>
+        unprivileged && gidMap.IsOnly(egid);
 
     /// <summary>
     /// What newuidmap/newgidmap accept from an unprivileged user: each range either the user's own
     /// id alone or inside its subordinate ranges. Throws naming the first range that is neither.
     /// </summary>
-    public static void CheckToolAllows(IReadOnlyList<IdRange> ranges, uint ownId, IReadOnlyList<IdRange> subordinate,
-        string field, string kind, string file)
+    public static void CheckToolAllows(IdMap map, uint ownId, IReadOnlyList<IdRange> subordinate, string kind, string file)
     {
-        for (int i = 0; i < ranges.Count; i++)
+        for (int i = 0; i < map.Ranges.Count; i++)
         {
-            var r = ranges[i];
-            if (r.Count == 1 && r.Outside == ownId)
+            var r = map.Ranges[i];
+            if (r.Size == 1 && r.HostId == ownId)
                 continue;
-            if (!Covered(r.Outside, r.Count, subordinate))
-                throw new PlanningException($"{field}[{i}]",
-                    $"hostID {r.Outside}..{(ulong)r.Outside + r.Count - 1} cannot be mapped by an unprivileged caller ({kind} {ownId}): " +
+            if (!IdMap.Covers(subordinate, r.HostId, r.HostEnd))
+                throw new PlanningException($"{map.Field}[{i}]",
+                    $"hostID {r.HostId}..{r.HostEnd - 1} cannot be mapped by an unprivileged caller ({kind} {ownId}): " +
                     $"it may map only its own {kind} {ownId} and the ranges {file} gives it ({SubordinateIds.Describe(subordinate)})");
         }
-    }
-
-    private static bool Covered(uint start, uint count, IReadOnlyList<IdRange> ranges)
-    {
-        // Adjacent ranges together may cover it: walk forward until nothing extends the covered part.
-        ulong pos = start, end = (ulong)start + count;
-        bool progressed = true;
-        while (pos < end && progressed)
-        {
-            progressed = false;
-            foreach (var o in ranges)
-                if (pos >= o.Outside && pos < (ulong)o.Outside + o.Count)
-                {
-                    pos = (ulong)o.Outside + o.Count;
-                    progressed = true;
-                }
-        }
-        return pos >= end;
     }
 }

@@ -1,4 +1,5 @@
 using OciRuntime.Planning;
+using OciRuntime.Spec;
 
 namespace OciRuntime.Rootless;
 
@@ -14,23 +15,24 @@ internal static class IdMapWriter
     {
         if (!UserNamespacePlanner.IsNew(config))
             return;
-        var linux = config.Linux!;
-        IdMappings.CheckWithin(IdMappings.Validate(linux.UidMappings!, "linux.uidMappings"),
-            IdMappings.ParseProcMap(File.ReadAllText("/proc/self/uid_map")), "linux.uidMappings");
-        IdMappings.CheckWithin(IdMappings.Validate(linux.GidMappings!, "linux.gidMappings"),
-            IdMappings.ParseProcMap(File.ReadAllText("/proc/self/gid_map")), "linux.gidMappings");
+        config.Linux!.UidMap!.CheckWithin(OwnUidMap());
+        config.Linux.GidMap!.CheckWithin(OwnGidMap());
     }
+
+    /// <summary>The runtime's own maps: the ids it may hand to a user namespace it makes.</summary>
+    public static IdMap OwnUidMap() => IdMap.ParseProcMap(File.ReadAllText("/proc/self/uid_map"), "/proc/self/uid_map");
+
+    public static IdMap OwnGidMap() => IdMap.ParseProcMap(File.ReadAllText("/proc/self/gid_map"), "/proc/self/gid_map");
 
     public static void Write(int pid, Spec.Spec config)
     {
-        var linux = config.Linux!;
-        WriteOne(pid, "uid_map", IdMappings.Validate(linux.UidMappings!, "linux.uidMappings"), "linux.uidMappings");
-        WriteOne(pid, "gid_map", IdMappings.Validate(linux.GidMappings!, "linux.gidMappings"), "linux.gidMappings");
+        WriteOne(pid, "uid_map", config.Linux!.UidMap!);
+        WriteOne(pid, "gid_map", config.Linux.GidMap!);
     }
 
-    internal static void WriteOne(int pid, string file, IReadOnlyList<IdRange> ranges, string field)
+    internal static void WriteOne(int pid, string file, IdMap map)
     {
         // One write(2) of the whole map: the kernel accepts a map only once, and only whole.
-        Linux.ProcFile.Write($"/proc/{pid}/{file}", IdMappings.Format(ranges), field);
+        Linux.ProcFile.Write($"/proc/{pid}/{file}", map.ProcText, map.Field);
     }
 }

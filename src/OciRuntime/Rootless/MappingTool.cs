@@ -1,5 +1,5 @@
 using OciRuntime.Linux;
-using OciRuntime.Planning;
+using OciRuntime.Spec;
 
 namespace OciRuntime.Rootless;
 
@@ -18,19 +18,20 @@ internal static unsafe class MappingTool
     public static string? Find(string name) => ChildProcess.FindProgram(name, Dirs);
 
     /// <summary>The helper's arguments after its name: the pid, then each range as inside outside count.</summary>
-    public static List<string> Arguments(int pid, IReadOnlyList<IdRange> ranges)
+    public static List<string> Arguments(int pid, IdMap map)
     {
         var args = new List<string> { pid.ToString() };
-        foreach (var r in ranges)
-            args.AddRange([r.Inside.ToString(), r.Outside.ToString(), r.Count.ToString()]);
+        foreach (var r in map.Ranges)
+            args.AddRange([r.ContainerId.ToString(), r.HostId.ToString(), r.Size.ToString()]);
         return args;
     }
 
-    public static void Run(string name, int pid, IReadOnlyList<IdRange> ranges, string field)
+    public static void Run(string name, int pid, IdMap map)
     {
+        string field = map.Field;
         string tool = Find(name) ?? throw new PlanningException(field, $"needs {name} (package uidmap), which is not installed");
         var argv = new List<string> { tool };
-        argv.AddRange(Arguments(pid, ranges));
+        argv.AddRange(Arguments(pid, map));
         int devNull = LibC.open("/dev/null", LibC.O_RDONLY | LibC.O_CLOEXEC, 0);
         if (devNull < 0)
             throw SyscallException.Last("open /dev/null");

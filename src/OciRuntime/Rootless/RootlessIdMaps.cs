@@ -1,6 +1,7 @@
 using OciRuntime.Lifecycle;
 using OciRuntime.Linux;
 using OciRuntime.Planning;
+using OciRuntime.Spec;
 
 namespace OciRuntime.Rootless;
 
@@ -16,8 +17,8 @@ internal static class RootlessIdMaps
 
     /// <summary>The new user namespace's setgroups will be "deny" (the planner then leaves setgroups(2) out).</summary>
     public static bool DeniesSetgroups(Spec.Spec config, RootlessMode? mode) =>
-        mode is { Unprivileged: true } && UserNamespacePlanner.IsNew(config) && config.Linux?.GidMappings is { Count: > 0 } g &&
-        IdMapWays.DeniesSetgroups(IdMappings.Validate(g, "linux.gidMappings"), mode.Egid, true);
+        mode is { Unprivileged: true } && UserNamespacePlanner.IsNew(config) && config.Linux?.GidMap is { } g &&
+        IdMapWays.DeniesSetgroups(g, mode.Egid, true);
 
     public static void Check(Spec.Spec config, RootlessMode mode)
     {
@@ -32,36 +33,35 @@ internal static class RootlessIdMaps
             return;
         var linux = config.Linux!;
         string? name = PasswdFile.NameOf(ReadOrEmpty("/etc/passwd"), mode.Euid);
-        CheckOne(IdMappings.Validate(linux.UidMappings!, "linux.uidMappings"), mode.Euid, mode.Euid, "linux.uidMappings", "uid", SubUid, "newuidmap", name);
-        CheckOne(IdMappings.Validate(linux.GidMappings!, "linux.gidMappings"), mode.Egid, mode.Euid, "linux.gidMappings", "gid", SubGid, "newgidmap", name);
+        CheckOne(linux.UidMap!, mode.Euid, mode.Euid, "uid", SubUid, "newuidmap", name);
+        CheckOne(linux.GidMap!, mode.Egid, mode.Euid, "gid", SubGid, "newgidmap", name);
     }
 
     /// <param name="owner">the caller's uid: /etc/subgid lines are owned by users too (name or uid)</param>
-    private static void CheckOne(IReadOnlyList<IdRange> ranges, uint ownId, uint owner, string field, string kind, string file, string tool, string? name)
+    private static void CheckOne(IdMap map, uint ownId, uint owner, string kind, string file, string tool, string? name)
     {
-        if (IdMapWays.Choose(ranges, ownId, unprivileged: true) == IdMapWay.Direct)
+        if (IdMapWays.Choose(map, ownId, unprivileged: true) == IdMapWay.Direct)
             return;
-        IdMapWays.CheckToolAllows(ranges, ownId, SubordinateIds.For(ReadOrEmpty(file), name, owner), field, kind, file);
+        IdMapWays.CheckToolAllows(map, ownId, SubordinateIds.For(ReadOrEmpty(file), name, owner), kind, file);
         if (MappingTool.Find(tool) is null)
-            throw new PlanningException(field, $"mapping more than the caller's own {kind} needs {tool} (package uidmap), which is not installed");
+            throw new PlanningException(map.Field, $"mapping more than the caller's own {kind} needs {tool} (package uidmap), which is not installed");
     }
 
     public static void Write(int pid, Spec.Spec config, RootlessMode mode)
     {
-        var linux = config.Linux!;
-        var uid = IdMappings.Validate(linux.UidMappings!, "linux.uidMappings");
-        var gid = IdMappings.Validate(linux.GidMappings!, "linux.gidMappings");
+        var uid = config.Linux!.UidMap!;
+        var gid = config.Linux.GidMap!;
         if (IdMapWays.Choose(uid, mode.Euid, unprivileged: true) == IdMapWay.Direct)
-            IdMapWriter.WriteOne(pid, "uid_map", uid, "linux.uidMappings");
+            IdMapWriter.WriteOne(pid, "uid_map", uid);
         else
-            MappingTool.Run("newuidmap", pid, uid, "linux.uidMappings");
+            MappingTool.Run("newuidmap", pid, uid);
         if (IdMapWays.Choose(gid, mode.Egid, unprivileged: true) == IdMapWay.Direct)
         {
             WriteSetgroupsDeny(pid);
-            IdMapWriter.WriteOne(pid, "gid_map", gid, "linux.gidMappings");
+            IdMapWriter.WriteOne(pid, "gid_map", gid);
         }
         else
-            MappingTool.Run("newgidmap", pid, gid, "linux.gidMappings");
+            MappingTool.Run("newgidmap", pid, gid);
     }
 
     private static void WriteSetgroupsDeny(int pid)

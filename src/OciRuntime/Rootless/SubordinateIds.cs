@@ -1,4 +1,4 @@
-using OciRuntime.Planning;
+using OciRuntime.Spec;
 
 namespace OciRuntime.Rootless;
 
@@ -8,7 +8,7 @@ namespace OciRuntime.Rootless;
 /// </summary>
 internal static class SubordinateIds
 {
-    /// <summary>The ranges of the user (by name or id), as IdRanges with Inside = Outside = start.</summary>
+    /// <summary>The ranges of the user (by name or id), as IdRanges with ContainerId = HostId = start.</summary>
     public static IReadOnlyList<IdRange> For(string fileText, string? name, uint id)
     {
         var list = new List<IdRange>();
@@ -29,5 +29,5 @@ internal static class SubordinateIds
 
     /// <summary>"100000-165535, 200000-200009" or "none".</summary>
     public static string Describe(IReadOnlyList<IdRange> ranges) =>
-        ranges.Count == 0 ? "none" : string.Join(", ", ranges.Select(r => $"{r.Outside}-{(ulong)r.Outside + r.Count - 1}"));
+        ranges.Count == 0 ? "none" : string.Join(", ", ranges.Select(r => $"{r.HostId}-{r.HostEnd - 1}"));
 }

@@ -24,6 +24,20 @@ public sealed class Linux
     /// <summary>Keyed by the interface name on the host.</summary>
     [JsonPropertyName("netDevices")] public Dictionary<string, LinuxNetDevice>? NetDevices { get; set; }
     [JsonPropertyName("memoryPolicy")] public LinuxMemoryPolicy? MemoryPolicy { get; set; }
+
+    private IdMap? _uidMap, _gidMap;
+
+    /// <summary>linux.uidMappings as a checked map, built once (<see cref="IdMap.Cached"/>); null when there are none.</summary>
+    internal IdMap? UidMap => IdMap.Cached(ref _uidMap, UidMappings, "linux.uidMappings");
+
+    internal IdMap? GidMap => IdMap.Cached(ref _gidMap, GidMappings, "linux.gidMappings");
+
+    /// <summary>SpecValidator's check of both maps: every error, and the maps kept when they are good.</summary>
+    internal void CheckIdMaps(List<SpecError> errors)
+    {
+        _uidMap = IdMap.Check(UidMappings, "linux.uidMappings", errors);
+        _gidMap = IdMap.Check(GidMappings, "linux.gidMappings", errors);
+    }
 }
 
 public sealed class LinuxNamespace

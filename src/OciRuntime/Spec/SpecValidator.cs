@@ -224,8 +224,7 @@ public static class SpecValidator
             // runc accepts a relative destination (it is taken relative to the rootfs), so only empty is an error.
             if (string.IsNullOrEmpty(mounts[i].Destination))
                 errors.Add(new SpecError(mp + ".destination", "required"));
-            CheckIdMappings(mounts[i].UidMappings, mp + ".uidMappings", errors);
-            CheckIdMappings(mounts[i].GidMappings, mp + ".gidMappings", errors);
+            mounts[i].CheckIdMaps(i, errors);
         }
     }
 
@@ -313,8 +312,7 @@ public static class SpecValidator
             if (!hasGidMap)
                 errors.Add(new SpecError("linux.gidMappings", "required when creating a new user namespace"));
         }
-        CheckIdMappings(linux.UidMappings, "linux.uidMappings", errors);
-        CheckIdMappings(linux.GidMappings, "linux.gidMappings", errors);
+        linux.CheckIdMaps(errors);
 
         if (linux.TimeOffsets is { Count: > 0 } offsets)
         {
@@ -385,21 +383,6 @@ public static class SpecValidator
         {
             if (value is { ValueKind: not (JsonValueKind.Object or JsonValueKind.Null) } v)
                 errors.Add(new SpecError(field, $"expected an object, got {(v.ValueKind == JsonValueKind.Array ? "an array" : v.GetRawText())}"));
-        }
-    }
-
-    private static void CheckIdMappings(List<LinuxIdMapping>? mappings, string at, List<SpecError> errors)
-    {
-        for (int i = 0; i < (mappings?.Count ?? 0); i++)
-        {
-            var m = mappings![i];
-            string mp = SpecPath.Item(at, i);
-            if (m.ContainerId is null)
-                errors.Add(new SpecError(mp + ".containerID", "required"));
-            if (m.HostId is null)
-                errors.Add(new SpecError(mp + ".hostID", "required"));
-            if (m.Size is null or 0)
-                errors.Add(new SpecError(mp + ".size", m.Size is null ? "required" : "must be greater than zero"));
         }
     }
 

@@ -4,6 +4,7 @@ using OciRuntime.Linux;
 using OciRuntime.Plan;
 using OciRuntime.Planning;
 using Xunit;
+using IdMap = OciRuntime.Spec.IdMap;
 using static OciRuntime.Linux.MountFlags;
 using static OciRuntime.Tests.Planning.PlannerFixture;
 
@@ -150,14 +151,14 @@ public class IdmappedMountPlannerTests
               "uidMappings": [ { "containerID": 0, "hostID": 1000, "size": 10 } ], "gidMappings": [ { "containerID": 0, "hostID": 70000, "size": 1 } ] }
             """));
         var mounts = IdmappedMountPlanner.Resolve(config, "/b");
-        var own = IdMappings.ParseProcMap("0 100000 100000\n"); // a runtime in a user namespace: ids 0..99999
+        var own = IdMap.ParseProcMap("0 100000 100000\n", "own"); // a runtime in a user namespace: ids 0..99999
         IdmappedMountCheck.CheckWithin(mounts, () => own, () => own);
         var e = Assert.Throws<PlanningException>(() =>
-            IdmappedMountCheck.CheckWithin(mounts, () => own, () => IdMappings.ParseProcMap("0 100000 5000\n")));
+            IdmappedMountCheck.CheckWithin(mounts, () => own, () => IdMap.ParseProcMap("0 100000 5000\n", "own")));
         Assert.Equal("mounts[1].gidMappings[0]", e.Path); // mounts[0]'s gids 2000..2009 fit, 70000 does not
         Assert.Contains("not mapped in the runtime's own user namespace", e.Message);
         e = Assert.Throws<PlanningException>(() =>
-            IdmappedMountCheck.CheckWithin(mounts, () => IdMappings.ParseProcMap("0 0 500\n"), () => own));
+            IdmappedMountCheck.CheckWithin(mounts, () => IdMap.ParseProcMap("0 0 500\n", "own"), () => own));
         Assert.Equal("mounts[0].uidMappings[0]", e.Path);
 
         // Maps taken from linux.uidMappings are checked with the container's user namespace, not here.

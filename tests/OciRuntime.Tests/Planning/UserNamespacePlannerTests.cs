@@ -2,6 +2,7 @@ using OciRuntime.Linux;
 using OciRuntime.Plan;
 using OciRuntime.Planning;
 using Xunit;
+using IdMap = OciRuntime.Spec.IdMap;
 using static OciRuntime.Linux.MountFlags;
 using static OciRuntime.Tests.Planning.PlannerFixture;
 
@@ -114,11 +115,11 @@ public class UserNamespacePlannerTests
     [Fact]
     public void Mappings_outside_the_runtimes_own_user_namespace_are_refused()
     {
-        var own = IdMappings.ParseProcMap("         0     100000      65536\n     65536     300000      10\n");
-        var ok = IdMappings.Validate([new() { ContainerId = 0, HostId = 60000, Size = 5546 }], "linux.uidMappings"); // 60000..65545 spans both
-        IdMappings.CheckWithin(ok, own, "linux.uidMappings");
-        var bad = IdMappings.Validate([new() { ContainerId = 0, HostId = 0, Size = 1 }, new() { ContainerId = 1, HostId = 65000, Size = 1000 }], "linux.gidMappings");
-        var e = Assert.Throws<PlanningException>(() => IdMappings.CheckWithin(bad, own, "linux.gidMappings"));
+        var own = IdMap.ParseProcMap("         0     100000      65536\n     65536     300000      10\n", "/proc/self/uid_map");
+        var ok = IdMap.From([new() { ContainerId = 0, HostId = 60000, Size = 5546 }], "linux.uidMappings"); // 60000..65545 spans both
+        ok.CheckWithin(own);
+        var bad = IdMap.From([new() { ContainerId = 0, HostId = 0, Size = 1 }, new() { ContainerId = 1, HostId = 65000, Size = 1000 }], "linux.gidMappings");
+        var e = Assert.Throws<PlanningException>(() => bad.CheckWithin(own));
         Assert.Equal("linux.gidMappings[1]", e.Path);
         Assert.Contains("not mapped in the runtime's own user namespace", e.Message);
     }
@@ -126,9 +127,9 @@ public class UserNamespacePlannerTests
     [Fact]
     public void Maps_are_written_in_the_kernels_format()
     {
-        var r = IdMappings.Validate([new() { ContainerId = 0, HostId = 100000, Size = 1000 }, new() { ContainerId = 1000, HostId = 5, Size = 1 }], "f");
-        Assert.Equal("0 100000 1000\n1000 5 1\n", IdMappings.Format(r));
-        Assert.Equal(100999u, IdMappings.ToHost(r, 999));
-        Assert.Null(IdMappings.ToHost(r, 1001));
+        var r = IdMap.From([new() { ContainerId = 0, HostId = 100000, Size = 1000 }, new() { ContainerId = 1000, HostId = 5, Size = 1 }], "f");
+        Assert.Equal("0 100000 1000\n1000 5 1\n", r.ProcText);
+        Assert.Equal(100999u, r.ToHost(999));
+        Assert.Null(r.ToHost(1001));
     }
 }

@@ -4,6 +4,8 @@ using OciRuntime.Plan;
 using OciRuntime.Planning;
 using OciRuntime.Rootless;
 using Xunit;
+using IdMap = OciRuntime.Spec.IdMap;
+using IdRange = OciRuntime.Spec.IdRange;
 using static OciRuntime.Tests.Planning.PlannerFixture;
 
 namespace OciRuntime.Tests.Rootless;
@@ -79,42 +81,46 @@ public class RootlessDecisionTests
 
     private static IReadOnlyList<IdRange> R(params (uint In, uint Out, uint N)[] r) => r.Select(x => new IdRange(x.In, x.Out, x.N)).ToList();
 
+    private static IdMap M(params (uint In, uint Out, uint N)[] r) => IdMap.Of("linux.uidMappings", R(r));
+
+    private static IdMap G(params (uint In, uint Out, uint N)[] r) => IdMap.Of("linux.gidMappings", R(r));
+
     [Fact]
     public void Own_id_alone_is_written_directly_anything_more_through_the_tool()
     {
-        Assert.Equal(IdMapWay.Direct, IdMapWays.Choose(R((0, 1000, 1)), 1000, unprivileged: true));
-        Assert.Equal(IdMapWay.Tool, IdMapWays.Choose(R((0, 1000, 1), (1, 100000, 65536)), 1000, unprivileged: true));
-        Assert.Equal(IdMapWay.Tool, IdMapWays.Choose(R((0, 100000, 65536)), 1000, unprivileged: true));
-        Assert.Equal(IdMapWay.Tool, IdMapWays.Choose(R((0, 1000, 2)), 1000, unprivileged: true));
-        Assert.Equal(IdMapWay.Tool, IdMapWays.Choose(R((0, 0, 1)), 1000, unprivileged: true));
+        Assert.Equal(IdMapWay.Direct, IdMapWays.Choose(M((0, 1000, 1)), 1000, unprivileged: true));
+        Assert.Equal(IdMapWay.Tool, IdMapWays.Choose(M((0, 1000, 1), (1, 100000, 65536)), 1000, unprivileged: true));
+        Assert.Equal(IdMapWay.Tool, IdMapWays.Choose(M((0, 100000, 65536)), 1000, unprivileged: true));
+        Assert.Equal(IdMapWay.Tool, IdMapWays.Choose(M((0, 1000, 2)), 1000, unprivileged: true));
+        Assert.Equal(IdMapWay.Tool, IdMapWays.Choose(M((0, 0, 1)), 1000, unprivileged: true));
         // the host's root writes every map itself
-        Assert.Equal(IdMapWay.Direct, IdMapWays.Choose(R((0, 100000, 65536), (70000, 300000, 10)), 0, unprivileged: false));
+        Assert.Equal(IdMapWay.Direct, IdMapWays.Choose(M((0, 100000, 65536), (70000, 300000, 10)), 0, unprivileged: false));
     }
 
     [Fact]
     public void Setgroups_is_denied_only_for_an_unprivileged_own_gid_mapping()
     {
-        Assert.True(IdMapWays.DeniesSetgroups(R((0, 1000, 1)), 1000, unprivileged: true));
-        Assert.False(IdMapWays.DeniesSetgroups(R((0, 1000, 1), (1, 100000, 65536)), 1000, unprivileged: true));
-        Assert.False(IdMapWays.DeniesSetgroups(R((0, 1000, 1)), 1000, unprivileged: false));
+        Assert.True(IdMapWays.DeniesSetgroups(G((0, 1000, 1)), 1000, unprivileged: true));
+        Assert.False(IdMapWays.DeniesSetgroups(G((0, 1000, 1), (1, 100000, 65536)), 1000, unprivileged: true));
+        Assert.False(IdMapWays.DeniesSetgroups(G((0, 1000, 1)), 1000, unprivileged: false));
     }
 
     [Fact]
     public void Tool_mappings_must_be_the_own_id_or_within_the_subordinate_ranges()
     {
         var sub = R((100000, 100000, 65536), (165536, 165536, 100));
-        IdMapWays.CheckToolAllows(R((0, 1000, 1), (1, 100000, 65536)), 1000, sub, "linux.uidMappings", "uid", "/etc/subuid");
+        IdMapWays.CheckToolAllows(M((0, 1000, 1), (1, 100000, 65536)), 1000, sub, "uid", "/etc/subuid");
         // adjacent subordinate ranges together cover a range
-        IdMapWays.CheckToolAllows(R((0, 100000, 65636)), 1000, sub, "linux.uidMappings", "uid", "/etc/subuid");
+        IdMapWays.CheckToolAllows(M((0, 100000, 65636)), 1000, sub, "uid", "/etc/subuid");
 
         var e = Assert.Throws<PlanningException>(() =>
-            IdMapWays.CheckToolAllows(R((0, 1000, 1), (1, 0, 1)), 1000, sub, "linux.uidMappings", "uid", "/etc/subuid"));
+            IdMapWays.CheckToolAllows(M((0, 1000, 1), (1, 0, 1)), 1000, sub, "uid", "/etc/subuid"));
         Assert.Equal("linux.uidMappings[1]", e.Path);
         Assert.Contains("hostID 0..0", e.Message);
         Assert.Contains("100000-165535, 165536-165635", e.Message);
 
         e = Assert.Throws<PlanningException>(() =>
-            IdMapWays.CheckToolAllows(R((0, 100000, 70000)), 1000, [], "linux.gidMappings", "gid", "/etc/subgid"));
+            IdMapWays.CheckToolAllows(G((0, 100000, 70000)), 1000, [], "gid", "/etc/subgid"));
         Assert.Equal("linux.gidMappings[0]", e.Path);
         Assert.Contains("/etc/subgid gives it (none)", e.Message);
     }
@@ -134,7 +140,7 @@ public class RootlessDecisionTests
     public void Mapping_tool_gets_the_pid_then_each_range()
     {
         Assert.Equal(["42", "0", "1000", "1", "1", "100000", "65536"],
-            MappingTool.Arguments(42, R((0, 1000, 1), (1, 100000, 65536))));
+            MappingTool.Arguments(42, M((0, 1000, 1), (1, 100000, 65536))));
     }
 
     // ---- planning with setgroups denied ----
