@@ -1,5 +1,6 @@
 using OciRuntime.Cli;
 using OciRuntime.Linux;
+using OciRuntime.Spec;
 
 namespace OciRuntime.Rootless;
 
@@ -51,14 +52,9 @@ internal sealed record RootlessMode(uint Euid, uint Egid, bool InUserNamespace, 
     }
 
     /// <summary>The initial user namespace maps every id to itself: "0 0 4294967295".</summary>
-    public static bool IsInitialUserNamespace(string uidMap)
-    {
-        var lines = uidMap.Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        if (lines.Length != 1)
-            return lines.Length == 0; // no map readable: assume the host's (as runc does on error)
-        var f = lines[0].Split(' ', StringSplitOptions.RemoveEmptyEntries);
-        return f is ["0", "0", "4294967295"];
-    }
+    public static bool IsInitialUserNamespace(string uidMap) =>
+        // no map readable: assume the host's (as runc does on error)
+        IdMap.ParseProcMap(uidMap, "/proc/self/uid_map").Ranges is [] or [(0, 0, 4294967295)];
 
     private static string ReadOrEmpty(string path) => SysFile.TryRead(path, out _) ?? "";
 }
