@@ -67,8 +67,9 @@
      * MS_REMOUNT|MS_BIND with the remaining flags on the re-resolved target. Empty fstype/data      \
      * strings mean NULL. Propagation flags are never in flags (see OCI_OP_PROPAGATE).               \
      * (Executor: binds are open_tree clones; the remount flags are applied with mount_setattr to    \
-     * the still-detached clone, so it never appears without them. Superblock-only flags such as     \
-     * MS_SYNCHRONOUS are ignored for binds, as a bind remount ignores them.) */                     \
+     * the still-detached clone, so it never appears without them: only added, or with              \
+     * OCI_MNT_EXACT_FLAGS exactly those asked. Superblock-only flags such as MS_SYNCHRONOUS are      \
+     * ignored for binds, as a bind remount ignores them.) */                                        \
     X(MOUNT, 9, "ssssQu", mount)                                                                     \
     /* str target, u64 flags (MS_SHARED|MS_SLAVE|MS_PRIVATE|MS_UNBINDABLE, maybe |MS_REC),           \
      * u32 opts (only OCI_MNT_TARGET_IN_ROOT is meaningful). (Executor: an in-root target is         \
@@ -307,6 +308,15 @@ enum oci_mount_opts {
                                           made by the step gets the filesystem's default) */
     OCI_MNT_ORDINARY_DIR = 1u << 9,    /* a target that exists must be a directory itself, not a
                                           symlink (nor a file): ENOTDIR otherwise */
+    OCI_MNT_EXACT_FLAGS = 1u << 10,    /* bind MOUNT / ATTACH_TREE with OCI_MNT_REMOUNT: the mount
+                                          gets exactly the per-mount flags asked (ro, nosuid, nodev,
+                                          noexec, nosymfollow; the atime flags when one is asked,
+                                          else the source's), as "mount --bind -o" (runc); bits
+                                          32-63 of flags are the MS_* flags the options cleared.
+                                          When the kernel refuses (EPERM: flags locked by a user
+                                          namespace), the source's lockable flags (statfs) are
+                                          added and it is tried once more, unless the options
+                                          cleared one of them or asked another atime setting */
 };
 
 /* OCI_OP_SET_USER opts */

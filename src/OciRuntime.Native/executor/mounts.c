@@ -16,6 +16,7 @@
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
 #include <sys/syscall.h>
 #include <sys/sysmacros.h>
 #include <unistd.h>
@@ -52,17 +53,99 @@ struct mount_attr attr_from_flags(uint64_t flags)
     return a;
 }
 
+/* The flags a user namespace locks on the mounts it inherits (MNT_LOCK_*), and the atime ones. */
+#define ATIME_MS_FLAGS ((uint64_t)(MS_NOATIME | MS_NODIRATIME | MS_RELATIME | MS_STRICTATIME))
+#define LOCKABLE_MS_FLAGS ((uint64_t)(MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC) | ATIME_MS_FLAGS)
+
+/* "mount --bind -o <flags>" as mount(2)'s MS_REMOUNT|MS_BIND does it: the per-mount flags become
+ * exactly those asked; the atime setting is kept unless one of its flags is asked, and then it is
+ * that setting (strictatime over noatime over the default relatime, nodiratime on top). */
+static struct mount_attr exact_attr(uint64_t flags)
+{
+    static const struct { uint64_t ms, attr; } per_mount[] = {
+        { MS_RDONLY, MOUNT_ATTR_RDONLY },   { MS_NOSUID, MOUNT_ATTR_NOSUID },
+        { MS_NODEV, MOUNT_ATTR_NODEV },     { MS_NOEXEC, MOUNT_ATTR_NOEXEC },
+        { MS_NOSYMFOLLOW, MOUNT_ATTR_NOSYMFOLLOW },
+    };
+    struct mount_attr a;
+    memset(&a, 0, sizeof a);
+    for (size_t i = 0; i < sizeof per_mount / sizeof per_mount[0]; i++) {
+        if (flags & per_mount[i].ms)
+            a.attr_set |= per_mount[i].attr;
+        else
+            a.attr_clr |= per_mount[i].attr;
+    }
+    if (flags & ATIME_MS_FLAGS) {
+        a.attr_clr |= MOUNT_ATTR__ATIME;
+        a.attr_set |= (flags & MS_STRICTATIME) ? MOUNT_ATTR_STRICTATIME
+                      : (flags & MS_NOATIME) ? MOUNT_ATTR_NOATIME : MOUNT_ATTR_RELATIME;
+        if (flags & MS_NODIRATIME)
+            a.attr_set |= MOUNT_ATTR_NODIRATIME;
+        else
+            a.attr_clr |= MOUNT_ATTR_NODIRATIME;
+    }
+    return a;
+}
+
+/* A mount's flags as statfs(2) reports them, as MS_* (no ST_ flag for strictatime: a mount with
+ * neither noatime nor relatime is strictatime). */
+static uint64_t statfs_ms_flags(int fd)
+{
+    static const struct { unsigned long st; uint64_t ms; } map[] = {
+        { 0x0001, MS_RDONLY }, { 0x0002, MS_NOSUID }, { 0x0004, MS_NODEV }, { 0x0008, MS_NOEXEC },
+        { 0x0400, MS_NOATIME }, { 0x0800, MS_NODIRATIME }, { 0x1000, MS_RELATIME },
+        { 0x2000, MS_NOSYMFOLLOW },
+    };
+    struct statfs st;
+    if (fstatfs(fd, &st) < 0)
+        fail("fstatfs mount source");
+    uint64_t ms = 0;
+    for (size_t i = 0; i < sizeof map / sizeof map[0]; i++)
+        if ((unsigned long)st.f_flags & map[i].st)
+            ms |= map[i].ms;
+    if (!(ms & (MS_NOATIME | MS_RELATIME)))
+        ms |= MS_STRICTATIME;
+    return ms;
+}
+
+/* Sets the flags of a bind mount on its detached tree. OCI_MNT_EXACT_FLAGS: as runc, exactly the
+ * flags asked (bits 32-63: the flags the options cleared); when the kernel refuses because the
+ * source's flags are locked (a user namespace), the tree's own lockable flags are added and it is
+ * tried again, unless the options cleared one of them or asked for another atime setting (then
+ * the mount cannot be what was asked, and the EPERM stands). Otherwise the flags are only added. */
+void set_bind_flags(int tree, uint64_t flags, uint32_t opts)
+{
+    if (!(opts & OCI_MNT_EXACT_FLAGS)) {
+        struct mount_attr a = attr_from_flags(flags);
+        if ((a.attr_set | a.attr_clr) && sys_mount_setattr(tree, 0, &a) < 0)
+            fail("mount_setattr");
+        return;
+    }
+    uint64_t cleared = flags >> 32, asked = flags & 0xffffffffu;
+    struct mount_attr a = exact_attr(asked);
+    if (sys_mount_setattr(tree, 0, &a) == 0)
+        return;
+    if (errno != EPERM)
+        fail("mount_setattr");
+    uint64_t src = statfs_ms_flags(tree);
+    if ((src & cleared & LOCKABLE_MS_FLAGS) ||
+        ((asked & ATIME_MS_FLAGS) && (asked & ATIME_MS_FLAGS) != (src & ATIME_MS_FLAGS)))
+        fail_err(EPERM, "mount_setattr: locked flag of the source");
+    a = exact_attr(asked | (src & LOCKABLE_MS_FLAGS));
+    if (sys_mount_setattr(tree, 0, &a) < 0)
+        fail("mount_setattr with the source's locked flags");
+}
+
 /* Clones the tree at src (only its top mount unless MS_REC), applies the flags to the detached
  * copy when asked (so it never appears writable), and attaches it on tgt. */
-static void bind_onto(int src, int tgt, uint64_t flags, int apply_flags)
+static void bind_onto(int src, int tgt, uint64_t flags, uint32_t opts)
 {
     int tree = sys_open_tree(src, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH |
                                           ((flags & MS_REC) ? AT_RECURSIVE : 0));
     if (tree < 0)
         fail("open_tree");
-    struct mount_attr a = attr_from_flags(flags);
-    if (apply_flags && (a.attr_set | a.attr_clr) && sys_mount_setattr(tree, 0, &a) < 0)
-        fail("mount_setattr");
+    if (opts & OCI_MNT_REMOUNT)
+        set_bind_flags(tree, flags, opts);
     if (sys_move_mount(tree, tgt) < 0)
         fail("move_mount");
     close(tree);
@@ -147,7 +230,7 @@ void op_mount(struct plan_cursor *c)
         fail("open mount target");
     }
     if (bind) {
-        bind_onto(srcfd, tgtfd, flags, (opts & OCI_MNT_REMOUNT) != 0);
+        bind_onto(srcfd, tgtfd, flags, opts);
         close(srcfd);
     } else {
         /* The directory's own content, opened before the new filesystem hides it. */

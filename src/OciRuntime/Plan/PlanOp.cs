@@ -95,6 +95,7 @@ internal enum MountOpts : uint
     Copyup = 1u << 7,
     InheritMode = 1u << 8,
     OrdinaryDir = 1u << 9,
+    ExactFlags = 1u << 10,
 }
 
 /// <summary>Constants of the plan header (plan.h).</summary>

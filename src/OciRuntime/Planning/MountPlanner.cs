@@ -30,11 +30,16 @@ internal static class MountPlanner
                 throw new PlanningException($"{field}.source", "a bind mount needs a source");
             // A relative bind source is relative to the bundle (runtime-spec).
             string source = Path.IsPathRooted(m.Source) ? m.Source : Path.GetFullPath(Path.Combine(req.BundlePath, m.Source));
-            ulong flags = MS_BIND | (opts.Recursive ? MS_REC : 0) | opts.RemountFlags;
-            var mo = MountOpts.TargetInRoot | MountOpts.MkLikeSource | (opts.RemountFlags != 0 ? MountOpts.Remount : 0);
+            // The options, when they set or clear any flag, give the bind exactly their flags, as
+            // "mount --bind -o" (runc); flags a user namespace locked on the source are kept unless
+            // the options clear them (then EPERM). Without such options the source's flags stay.
+            ulong remount = opts.BindRemounts ? opts.ExactRemountFlags : 0;
+            ulong flags = MS_BIND | (opts.Recursive ? MS_REC : 0) | remount;
+            var mo = MountOpts.TargetInRoot | MountOpts.MkLikeSource |
+                     (opts.BindRemounts ? MountOpts.Remount | MountOpts.ExactFlags : 0);
             // An id-mapped source was cloned before the user namespace (IdmappedMountPlanner).
             if (IdmappedMountPlanner.TreeSlot(req.Config, req.Config.Mounts!.IndexOf(m)) is { } tree)
-                steps.Add(new AttachTreeStep(tree, dest, opts.RemountFlags, mo, field));
+                steps.Add(new AttachTreeStep(tree, dest, remount, mo, field));
             else
                 steps.Add(new MountStep(source, dest, "", "", flags, mo, field));
         }
