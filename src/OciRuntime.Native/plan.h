@@ -260,7 +260,12 @@
      * mount namespace). Empty host_path: the root fd of OPEN_ROOT (`create`); otherwise that        \
      * path, opened O_PATH|O_DIRECTORY (`exec`: /proc/<init>/root). fchdir, chroot("."),              \
      * chdir("/"), and the root fd reopened as "/". */                                                \
-    X(CHROOT, 74, "s", chroot)
+    X(CHROOT, 74, "s", chroot)                                                                       \
+    /* strlist paths: open each path O_PATH (after the mount namespace is entered, before the        \
+     * executor becomes the root of a user namespace: still the runtime's uid, it may pass           \
+     * directories only that uid can search) and keep the fd for a bind MOUNT with                   \
+     * OCI_MNT_SOURCE_OPENED of that source; a path that cannot be opened is skipped. */             \
+    X(OPEN_SOURCES, 75, "L", open_sources)
 
 enum oci_plan_op {
 #define OCI_OP_ENUM(name, number, schema, handler) OCI_OP_##name = number,
@@ -317,6 +322,8 @@ enum oci_mount_opts {
                                           namespace), the source's lockable flags (statfs) are
                                           added and it is tried once more, unless the options
                                           cleared one of them or asked another atime setting */
+    OCI_MNT_SOURCE_OPENED = 1u << 11,  /* bind MOUNT: when the source cannot be opened by path, use
+                                          the fd OPEN_SOURCES opened for that path, if any */
 };
 
 /* OCI_OP_SET_USER opts */

@@ -153,11 +153,50 @@ static void bind_onto(int src, int tgt, uint64_t flags, uint32_t opts)
 
 static void copy_up(int lower, const char *tgt);
 
+/* OPEN_SOURCES: bind sources opened before the executor became the root of its user namespace. */
+#define OPENED_SOURCES_MAX 1024
+static struct { const char *path; int fd; } opened[OPENED_SOURCES_MAX];
+static size_t n_opened;
+
+void op_open_sources(struct plan_cursor *c)
+{
+    uint32_t n = get_count(c);
+    if (n > OPENED_SOURCES_MAX - n_opened)
+        fail_err(E2BIG, "open_sources: too many");
+    for (uint32_t i = 0; i < n; i++) {
+        const char *path = get_str(c);
+        opened[n_opened].path = path;
+        opened[n_opened++].fd = open(path, O_PATH | O_CLOEXEC);
+    }
+}
+
+/* The fd OPEN_SOURCES kept for path (the first not taken yet), or -1; the caller owns it. */
+static int take_opened(const char *path)
+{
+    for (size_t i = 0; i < n_opened; i++)
+        if (opened[i].path && strcmp(opened[i].path, path) == 0) {
+            int fd = opened[i].fd;
+            opened[i].path = NULL;
+            return fd;
+        }
+    return -1;
+}
+
 static int open_source(const char *src, uint32_t opts)
 {
     if (opts & OCI_MNT_SOURCE_IN_ROOT)
         return in_root_open(src, O_PATH);
-    return open(src, O_PATH | O_CLOEXEC);
+    int fd = open(src, O_PATH | O_CLOEXEC), early = -1;
+    if (opts & OCI_MNT_SOURCE_OPENED)
+        early = take_opened(src);
+    if (fd >= 0 || early < 0) {
+        if (early >= 0)
+            close(early);
+        return fd;
+    }
+    /* Not reachable now (a directory on the way only the runtime's uid may search), but it was
+     * before the executor became the user namespace's root: as runc, mount what was opened then. */
+    return early;
 }
 
 /* The target, created first when the opts ask for it. -1 with errno when it cannot be opened. */

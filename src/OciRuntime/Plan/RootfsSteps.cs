@@ -35,6 +35,15 @@ internal sealed record MountStep(string Source, string Target, string FsType, st
     internal static string DescribeOpts(MountOpts o) => o == MountOpts.None ? "" : $" [{o}]";
 }
 
+/// <summary>Bind sources opened before the executor becomes a user namespace's root, for the
+/// bind mounts (MountOpts.SourceOpened) whose source that root cannot reach.</summary>
+internal sealed record OpenSourcesStep(IReadOnlyList<string> Paths, string Origin) : Step(Origin)
+{
+    public override PlanOp Op => PlanOp.OpenSources;
+    public override void EncodePayload(PlanWriter w) => w.StrList(Paths);
+    public override string Describe() => $"open the bind sources {string.Join(", ", Paths)}";
+}
+
 internal sealed record PropagateStep(string Target, ulong Flags, MountOpts Opts, string Origin) : Step(Origin)
 {
     public override PlanOp Op => PlanOp.Propagate;

@@ -117,4 +117,29 @@ public sealed class BindFlagTests : ConformanceTest
             Rt.Run(b).AssertFailed().AssertStderrMentions("mounts[", "operation not permitted", "EPERM");
         }
     }
+
+    /// <summary>
+    /// runc's userns.bats "userns with 2 inaccessible mounts": bind sources below a 0700 directory
+    /// of the host's root, which the container's mapped root may not search, still mount (runc
+    /// opens them before the user namespace; here they are opened while the executor is still
+    /// the runtime's uid, decisions §48).
+    /// </summary>
+    [Fact]
+    public void In_a_user_namespace_bind_sources_only_the_hosts_root_can_reach_still_mount()
+    {
+        string secret = Scope.NewDir("secret");
+        foreach (string d in new[] { "one", "two" })
+        {
+            Directory.CreateDirectory(Path.Combine(secret, d));
+            File.WriteAllText(Path.Combine(secret, d, "file"), d);
+        }
+        File.SetUnixFileMode(secret, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        var b = NewBundle().Probe("read", "/mnt/file", "/home/file");
+        UserNamespaceTests.MapContainerRootTo(b, UserNamespaceTests.HostBase);
+        b.AddMount("/mnt", "bind", Path.Combine(secret, "one"), "bind");
+        b.AddMount("/home", "bind", Path.Combine(secret, "two"), "rbind", "ro");
+        var p = Rt.Run(b).AssertOk().Probe;
+        Assert.Equal("3", p.For("/mnt/file").Get("bytes"));
+        Assert.Equal("3", p.For("/home/file").Get("bytes"));
+    }
 }
