@@ -88,7 +88,10 @@
      * (after making it MS_SLAVE|MS_REC so the detach does not propagate), chdir("/"), and reopen    \
      * the root fd as "/". */                                                                        \
     X(PIVOT_ROOT, 14, "", pivot_root)                                                                \
-    /* (none): for --no-pivot: mount --move the root onto "/", chroot("."), chdir("/"). */           \
+    /* (none): for --no-pivot: every mount of a whole proc or sysfs outside the root is made         \
+     * MS_SLAVE|MS_REC and detached, or, when locked (EINVAL/EPERM), gets a read-only tmpfs on its   \
+     * "sys" ("kernel" for sysfs) and a tmpfs on top (decisions §48); then mount --move the root     \
+     * onto "/", chroot("."), chdir("/"). */                                                         \
     X(MOVE_ROOT, 15, "", move_root)                                                                  \
     /* str path (in root), u64 flags: mount(NULL, path, NULL, MS_REMOUNT|MS_BIND|flags) keeping      \
      * the flags the kernel locks on that mount (nosuid, nodev, noexec, atime flags) as statfs       \

@@ -11,6 +11,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <linux/openat2.h>
 #include <stdio.h>
 #include <string.h>
@@ -479,9 +480,91 @@ void op_chroot(struct plan_cursor *c)
     reopen_root();
 }
 
+/* Undoes mountinfo's octal escapes (\040 for a space, ...) in place. */
+static void unescape_mountinfo(char *s)
+{
+    char *out = s;
+    for (; *s; s++) {
+        if (s[0] == '\\' && s[1] >= '0' && s[1] <= '3' && s[2] >= '0' && s[2] <= '7' && s[3] >= '0' && s[3] <= '7') {
+            *out++ = (char)((s[1] - '0') * 64 + (s[2] - '0') * 8 + (s[3] - '0'));
+            s += 3;
+        } else {
+            *out++ = *s;
+        }
+    }
+    *out = 0;
+}
+
+/* --no-pivot leaves the runtime's mounts in the container's mount namespace, below the root it
+ * moves onto "/": a whole procfs or sysfs there (the host's /proc, /sys) is "fully visible", and
+ * the kernel lets a new user namespace of the container mount a bare proc or sysfs (without the
+ * masked paths) because of it. As runc: every mount of the root of a proc or sysfs outside the
+ * rootfs is made a slave (the detach must not propagate) and detached. Where it cannot be (locked
+ * in a user namespace: EINVAL, EPERM), runc covers it with an empty tmpfs; that alone does not
+ * do (the kernel does not count a mount on top of it, only mounts inside it over a directory that
+ * is not empty), so a tmpfs first goes on a directory inside it ("sys" of a proc, "kernel" of a
+ * sysfs), which a user namespace made later finds locked, and then the cover. */
+#define HIDE_MAX 64
+static void hide_outer_proc_and_sys(void)
+{
+    char rootfs[PATH_MAX], fdp[32];
+    fd_path(fdp, g_exec.root_fd);
+    ssize_t n = readlink(fdp, rootfs, sizeof rootfs - 1);
+    if (n < 0)
+        fail("readlink root");
+    rootfs[n] = 0;
+    size_t rlen = (size_t)n;
+
+    static char found[HIDE_MAX][1024];
+    static char kind[HIDE_MAX]; /* 0: proc, 1: sysfs */
+    int count = 0;
+    FILE *f = fopen("/proc/thread-self/mountinfo", "re");
+    if (!f)
+        fail("open mountinfo");
+    static char line[16384];
+    while (fgets(line, sizeof line, f)) {
+        /* id parent maj:min root mountpoint options [optional...] - fstype source superoptions */
+        char *save = NULL, *root, *mp, *tok;
+        if (!strtok_r(line, " ", &save) || !strtok_r(NULL, " ", &save) || !strtok_r(NULL, " ", &save) ||
+            !(root = strtok_r(NULL, " ", &save)) || !(mp = strtok_r(NULL, " ", &save)))
+            continue;
+        while ((tok = strtok_r(NULL, " ", &save)) && strcmp(tok, "-") != 0)
+            ;
+        char *fstype = tok ? strtok_r(NULL, " ", &save) : NULL;
+        if (!fstype || strcmp(root, "/") != 0 || (strcmp(fstype, "proc") != 0 && strcmp(fstype, "sysfs") != 0))
+            continue;
+        unescape_mountinfo(mp);
+        if (strncmp(mp, rootfs, rlen) == 0 && (mp[rlen] == '/' || mp[rlen] == 0 || rlen == 1))
+            continue;
+        if (count == HIDE_MAX || strlen(mp) >= sizeof found[0])
+            fail_err(E2BIG, "mountinfo: too many proc/sysfs mounts");
+        kind[count] = strcmp(fstype, "sysfs") == 0;
+        strcpy(found[count++], mp);
+    }
+    fclose(f);
+    for (int i = 0; i < count; i++) {
+        if (mount(NULL, found[i], NULL, MS_SLAVE | MS_REC, NULL) < 0) {
+            if (errno == ENOENT || errno == EINVAL)
+                continue; /* gone with a mount detached before it */
+            fail("make host proc/sysfs slave");
+        }
+        if (umount2(found[i], MNT_DETACH) == 0)
+            continue;
+        if (errno != EINVAL && errno != EPERM)
+            fail("detach host proc/sysfs");
+        char inner[sizeof found[0] + 16];
+        snprintf(inner, sizeof inner, "%.1023s/%s", found[i], kind[i] ? "kernel" : "sys");
+        if (mount("tmpfs", inner, "tmpfs", MS_RDONLY, NULL) < 0)
+            fail("cover inside host proc/sysfs");
+        if (mount("tmpfs", found[i], "tmpfs", 0, NULL) < 0)
+            fail("cover host proc/sysfs");
+    }
+}
+
 void op_move_root(struct plan_cursor *c)
 {
     (void)c;
+    hide_outer_proc_and_sys();
     if (fchdir(g_exec.root_fd) < 0)
         fail("fchdir root");
     if (mount(".", "/", NULL, MS_MOVE, NULL) < 0)
