@@ -67,8 +67,9 @@
      * MS_REMOUNT|MS_BIND with the remaining flags on the re-resolved target. Empty fstype/data      \
      * strings mean NULL. Propagation flags are never in flags (see OCI_OP_PROPAGATE).               \
      * (Executor: binds are open_tree clones; the remount flags are applied with mount_setattr to    \
-     * the still-detached clone, so it never appears without them. Superblock-only flags such as     \
-     * MS_SYNCHRONOUS are ignored for binds, as a bind remount ignores them.) */                     \
+     * the still-detached clone, so it never appears without them: only added, or with              \
+     * OCI_MNT_EXACT_FLAGS exactly those asked. Superblock-only flags such as MS_SYNCHRONOUS are      \
+     * ignored for binds, as a bind remount ignores them.) */                                        \
     X(MOUNT, 9, "ssssQu", mount)                                                                     \
     /* str target, u64 flags (MS_SHARED|MS_SLAVE|MS_PRIVATE|MS_UNBINDABLE, maybe |MS_REC),           \
      * u32 opts (only OCI_MNT_TARGET_IN_ROOT is meaningful). (Executor: an in-root target is         \
@@ -87,7 +88,10 @@
      * (after making it MS_SLAVE|MS_REC so the detach does not propagate), chdir("/"), and reopen    \
      * the root fd as "/". */                                                                        \
     X(PIVOT_ROOT, 14, "", pivot_root)                                                                \
-    /* (none): for --no-pivot: mount --move the root onto "/", chroot("."), chdir("/"). */           \
+    /* (none): for --no-pivot: every mount of a whole proc or sysfs outside the root is made         \
+     * MS_SLAVE|MS_REC and detached, or, when locked (EINVAL/EPERM), gets a read-only tmpfs on its   \
+     * "sys" ("kernel" for sysfs) and a tmpfs on top (decisions §48); then mount --move the root     \
+     * onto "/", chroot("."), chdir("/"). */                                                         \
     X(MOVE_ROOT, 15, "", move_root)                                                                  \
     /* str path (in root), u64 flags: mount(NULL, path, NULL, MS_REMOUNT|MS_BIND|flags) keeping      \
      * the flags the kernel locks on that mount (nosuid, nodev, noexec, atime flags) as statfs       \
@@ -259,7 +263,12 @@
      * mount namespace). Empty host_path: the root fd of OPEN_ROOT (`create`); otherwise that        \
      * path, opened O_PATH|O_DIRECTORY (`exec`: /proc/<init>/root). fchdir, chroot("."),              \
      * chdir("/"), and the root fd reopened as "/". */                                                \
-    X(CHROOT, 74, "s", chroot)
+    X(CHROOT, 74, "s", chroot)                                                                       \
+    /* strlist paths: open each path O_PATH (after the mount namespace is entered, before the        \
+     * executor becomes the root of a user namespace: still the runtime's uid, it may pass           \
+     * directories only that uid can search) and keep the fd for a bind MOUNT with                   \
+     * OCI_MNT_SOURCE_OPENED of that source; a path that cannot be opened is skipped. */             \
+    X(OPEN_SOURCES, 75, "L", open_sources)
 
 enum oci_plan_op {
 #define OCI_OP_ENUM(name, number, schema, handler) OCI_OP_##name = number,
@@ -307,6 +316,17 @@ enum oci_mount_opts {
                                           made by the step gets the filesystem's default) */
     OCI_MNT_ORDINARY_DIR = 1u << 9,    /* a target that exists must be a directory itself, not a
                                           symlink (nor a file): ENOTDIR otherwise */
+    OCI_MNT_EXACT_FLAGS = 1u << 10,    /* bind MOUNT / ATTACH_TREE with OCI_MNT_REMOUNT: the mount
+                                          gets exactly the per-mount flags asked (ro, nosuid, nodev,
+                                          noexec, nosymfollow; the atime flags when one is asked,
+                                          else the source's), as "mount --bind -o" (runc); bits
+                                          32-63 of flags are the MS_* flags the options cleared.
+                                          When the kernel refuses (EPERM: flags locked by a user
+                                          namespace), the source's lockable flags (statfs) are
+                                          added and it is tried once more, unless the options
+                                          cleared one of them or asked another atime setting */
+    OCI_MNT_SOURCE_OPENED = 1u << 11,  /* bind MOUNT: when the source cannot be opened by path, use
+                                          the fd OPEN_SOURCES opened for that path, if any */
 };
 
 /* OCI_OP_SET_USER opts */

@@ -185,10 +185,9 @@ void op_attach_tree(struct plan_cursor *c)
     int tgt = open_target(target, opts, tree);
     if (tgt < 0)
         fail("open mount target");
-    struct mount_attr a = attr_from_flags(flags);
     /* On the detached tree, so that it never appears without its flags (as bind MOUNT). */
-    if ((opts & OCI_MNT_REMOUNT) && (a.attr_set | a.attr_clr) && sys_mount_setattr(tree, 0, &a) < 0)
-        fail("mount_setattr");
+    if (opts & OCI_MNT_REMOUNT)
+        set_bind_flags(tree, flags, opts);
     if (sys_move_mount(tree, tgt) < 0)
         fail("move_mount");
     close(tree);

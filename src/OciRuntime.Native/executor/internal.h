@@ -86,6 +86,8 @@ void reopen_root(void);                                   /* root_fd = "/" */
 struct mount_attr;
 struct mount_attr attr_from_flags(uint64_t flags);            /* MS_* -> mount_setattr attributes */
 int open_target(const char *tgt, uint32_t opts, int src);     /* created per opts; -1 with errno */
+/* the remount flags of a bind on its detached tree (OCI_MNT_EXACT_FLAGS: runc's rule) */
+void set_bind_flags(int tree, uint64_t flags, uint32_t opts);
 
 /* copyup.c: copy the tree below the directory src into the directory dst (OCI_MNT_COPYUP) */
 void copy_tree(int src, int dst);

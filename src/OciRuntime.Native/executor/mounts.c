@@ -11,11 +11,13 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <linux/openat2.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
 #include <sys/syscall.h>
 #include <sys/sysmacros.h>
 #include <unistd.h>
@@ -52,17 +54,99 @@ struct mount_attr attr_from_flags(uint64_t flags)
     return a;
 }
 
+/* The flags a user namespace locks on the mounts it inherits (MNT_LOCK_*), and the atime ones. */
+#define ATIME_MS_FLAGS ((uint64_t)(MS_NOATIME | MS_NODIRATIME | MS_RELATIME | MS_STRICTATIME))
+#define LOCKABLE_MS_FLAGS ((uint64_t)(MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC) | ATIME_MS_FLAGS)
+
+/* "mount --bind -o <flags>" as mount(2)'s MS_REMOUNT|MS_BIND does it: the per-mount flags become
+ * exactly those asked; the atime setting is kept unless one of its flags is asked, and then it is
+ * that setting (strictatime over noatime over the default relatime, nodiratime on top). */
+static struct mount_attr exact_attr(uint64_t flags)
+{
+    static const struct { uint64_t ms, attr; } per_mount[] = {
+        { MS_RDONLY, MOUNT_ATTR_RDONLY },   { MS_NOSUID, MOUNT_ATTR_NOSUID },
+        { MS_NODEV, MOUNT_ATTR_NODEV },     { MS_NOEXEC, MOUNT_ATTR_NOEXEC },
+        { MS_NOSYMFOLLOW, MOUNT_ATTR_NOSYMFOLLOW },
+    };
+    struct mount_attr a;
+    memset(&a, 0, sizeof a);
+    for (size_t i = 0; i < sizeof per_mount / sizeof per_mount[0]; i++) {
+        if (flags & per_mount[i].ms)
+            a.attr_set |= per_mount[i].attr;
+        else
+            a.attr_clr |= per_mount[i].attr;
+    }
+    if (flags & ATIME_MS_FLAGS) {
+        a.attr_clr |= MOUNT_ATTR__ATIME;
+        a.attr_set |= (flags & MS_STRICTATIME) ? MOUNT_ATTR_STRICTATIME
+                      : (flags & MS_NOATIME) ? MOUNT_ATTR_NOATIME : MOUNT_ATTR_RELATIME;
+        if (flags & MS_NODIRATIME)
+            a.attr_set |= MOUNT_ATTR_NODIRATIME;
+        else
+            a.attr_clr |= MOUNT_ATTR_NODIRATIME;
+    }
+    return a;
+}
+
+/* A mount's flags as statfs(2) reports them, as MS_* (no ST_ flag for strictatime: a mount with
+ * neither noatime nor relatime is strictatime). */
+static uint64_t statfs_ms_flags(int fd)
+{
+    static const struct { unsigned long st; uint64_t ms; } map[] = {
+        { 0x0001, MS_RDONLY }, { 0x0002, MS_NOSUID }, { 0x0004, MS_NODEV }, { 0x0008, MS_NOEXEC },
+        { 0x0400, MS_NOATIME }, { 0x0800, MS_NODIRATIME }, { 0x1000, MS_RELATIME },
+        { 0x2000, MS_NOSYMFOLLOW },
+    };
+    struct statfs st;
+    if (fstatfs(fd, &st) < 0)
+        fail("fstatfs mount source");
+    uint64_t ms = 0;
+    for (size_t i = 0; i < sizeof map / sizeof map[0]; i++)
+        if ((unsigned long)st.f_flags & map[i].st)
+            ms |= map[i].ms;
+    if (!(ms & (MS_NOATIME | MS_RELATIME)))
+        ms |= MS_STRICTATIME;
+    return ms;
+}
+
+/* Sets the flags of a bind mount on its detached tree. OCI_MNT_EXACT_FLAGS: as runc, exactly the
+ * flags asked (bits 32-63: the flags the options cleared); when the kernel refuses because the
+ * source's flags are locked (a user namespace), the tree's own lockable flags are added and it is
+ * tried again, unless the options cleared one of them or asked for another atime setting (then
+ * the mount cannot be what was asked, and the EPERM stands). Otherwise the flags are only added. */
+void set_bind_flags(int tree, uint64_t flags, uint32_t opts)
+{
+    if (!(opts & OCI_MNT_EXACT_FLAGS)) {
+        struct mount_attr a = attr_from_flags(flags);
+        if ((a.attr_set | a.attr_clr) && sys_mount_setattr(tree, 0, &a) < 0)
+            fail("mount_setattr");
+        return;
+    }
+    uint64_t cleared = flags >> 32, asked = flags & 0xffffffffu;
+    struct mount_attr a = exact_attr(asked);
+    if (sys_mount_setattr(tree, 0, &a) == 0)
+        return;
+    if (errno != EPERM)
+        fail("mount_setattr");
+    uint64_t src = statfs_ms_flags(tree);
+    if ((src & cleared & LOCKABLE_MS_FLAGS) ||
+        ((asked & ATIME_MS_FLAGS) && (asked & ATIME_MS_FLAGS) != (src & ATIME_MS_FLAGS)))
+        fail_err(EPERM, "mount_setattr: locked flag of the source");
+    a = exact_attr(asked | (src & LOCKABLE_MS_FLAGS));
+    if (sys_mount_setattr(tree, 0, &a) < 0)
+        fail("mount_setattr with the source's locked flags");
+}
+
 /* Clones the tree at src (only its top mount unless MS_REC), applies the flags to the detached
  * copy when asked (so it never appears writable), and attaches it on tgt. */
-static void bind_onto(int src, int tgt, uint64_t flags, int apply_flags)
+static void bind_onto(int src, int tgt, uint64_t flags, uint32_t opts)
 {
     int tree = sys_open_tree(src, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH |
                                           ((flags & MS_REC) ? AT_RECURSIVE : 0));
     if (tree < 0)
         fail("open_tree");
-    struct mount_attr a = attr_from_flags(flags);
-    if (apply_flags && (a.attr_set | a.attr_clr) && sys_mount_setattr(tree, 0, &a) < 0)
-        fail("mount_setattr");
+    if (opts & OCI_MNT_REMOUNT)
+        set_bind_flags(tree, flags, opts);
     if (sys_move_mount(tree, tgt) < 0)
         fail("move_mount");
     close(tree);
@@ -70,11 +154,50 @@ static void bind_onto(int src, int tgt, uint64_t flags, int apply_flags)
 
 static void copy_up(int lower, const char *tgt);
 
+/* OPEN_SOURCES: bind sources opened before the executor became the root of its user namespace. */
+#define OPENED_SOURCES_MAX 1024
+static struct { const char *path; int fd; } opened[OPENED_SOURCES_MAX];
+static size_t n_opened;
+
+void op_open_sources(struct plan_cursor *c)
+{
+    uint32_t n = get_count(c);
+    if (n > OPENED_SOURCES_MAX - n_opened)
+        fail_err(E2BIG, "open_sources: too many");
+    for (uint32_t i = 0; i < n; i++) {
+        const char *path = get_str(c);
+        opened[n_opened].path = path;
+        opened[n_opened++].fd = open(path, O_PATH | O_CLOEXEC);
+    }
+}
+
+/* The fd OPEN_SOURCES kept for path (the first not taken yet), or -1; the caller owns it. */
+static int take_opened(const char *path)
+{
+    for (size_t i = 0; i < n_opened; i++)
+        if (opened[i].path && strcmp(opened[i].path, path) == 0) {
+            int fd = opened[i].fd;
+            opened[i].path = NULL;
+            return fd;
+        }
+    return -1;
+}
+
 static int open_source(const char *src, uint32_t opts)
 {
     if (opts & OCI_MNT_SOURCE_IN_ROOT)
         return in_root_open(src, O_PATH);
-    return open(src, O_PATH | O_CLOEXEC);
+    int fd = open(src, O_PATH | O_CLOEXEC), early = -1;
+    if (opts & OCI_MNT_SOURCE_OPENED)
+        early = take_opened(src);
+    if (fd >= 0 || early < 0) {
+        if (early >= 0)
+            close(early);
+        return fd;
+    }
+    /* Not reachable now (a directory on the way only the runtime's uid may search), but it was
+     * before the executor became the user namespace's root: as runc, mount what was opened then. */
+    return early;
 }
 
 /* The target, created first when the opts ask for it. -1 with errno when it cannot be opened. */
@@ -147,7 +270,7 @@ void op_mount(struct plan_cursor *c)
         fail("open mount target");
     }
     if (bind) {
-        bind_onto(srcfd, tgtfd, flags, (opts & OCI_MNT_REMOUNT) != 0);
+        bind_onto(srcfd, tgtfd, flags, opts);
         close(srcfd);
     } else {
         /* The directory's own content, opened before the new filesystem hides it. */
@@ -357,9 +480,91 @@ void op_chroot(struct plan_cursor *c)
     reopen_root();
 }
 
+/* Undoes mountinfo's octal escapes (\040 for a space, ...) in place. */
+static void unescape_mountinfo(char *s)
+{
+    char *out = s;
+    for (; *s; s++) {
+        if (s[0] == '\\' && s[1] >= '0' && s[1] <= '3' && s[2] >= '0' && s[2] <= '7' && s[3] >= '0' && s[3] <= '7') {
+            *out++ = (char)((s[1] - '0') * 64 + (s[2] - '0') * 8 + (s[3] - '0'));
+            s += 3;
+        } else {
+            *out++ = *s;
+        }
+    }
+    *out = 0;
+}
+
+/* --no-pivot leaves the runtime's mounts in the container's mount namespace, below the root it
+ * moves onto "/": a whole procfs or sysfs there (the host's /proc, /sys) is "fully visible", and
+ * the kernel lets a new user namespace of the container mount a bare proc or sysfs (without the
+ * masked paths) because of it. As runc: every mount of the root of a proc or sysfs outside the
+ * rootfs is made a slave (the detach must not propagate) and detached. Where it cannot be (locked
+ * in a user namespace: EINVAL, EPERM), runc covers it with an empty tmpfs; that alone does not
+ * do (the kernel does not count a mount on top of it, only mounts inside it over a directory that
+ * is not empty), so a tmpfs first goes on a directory inside it ("sys" of a proc, "kernel" of a
+ * sysfs), which a user namespace made later finds locked, and then the cover. */
+#define HIDE_MAX 64
+static void hide_outer_proc_and_sys(void)
+{
+    char rootfs[PATH_MAX], fdp[32];
+    fd_path(fdp, g_exec.root_fd);
+    ssize_t n = readlink(fdp, rootfs, sizeof rootfs - 1);
+    if (n < 0)
+        fail("readlink root");
+    rootfs[n] = 0;
+    size_t rlen = (size_t)n;
+
+    static char found[HIDE_MAX][1024];
+    static char kind[HIDE_MAX]; /* 0: proc, 1: sysfs */
+    int count = 0;
+    FILE *f = fopen("/proc/thread-self/mountinfo", "re");
+    if (!f)
+        fail("open mountinfo");
+    static char line[16384];
+    while (fgets(line, sizeof line, f)) {
+        /* id parent maj:min root mountpoint options [optional...] - fstype source superoptions */
+        char *save = NULL, *root, *mp, *tok;
+        if (!strtok_r(line, " ", &save) || !strtok_r(NULL, " ", &save) || !strtok_r(NULL, " ", &save) ||
+            !(root = strtok_r(NULL, " ", &save)) || !(mp = strtok_r(NULL, " ", &save)))
+            continue;
+        while ((tok = strtok_r(NULL, " ", &save)) && strcmp(tok, "-") != 0)
+            ;
+        char *fstype = tok ? strtok_r(NULL, " ", &save) : NULL;
+        if (!fstype || strcmp(root, "/") != 0 || (strcmp(fstype, "proc") != 0 && strcmp(fstype, "sysfs") != 0))
+            continue;
+        unescape_mountinfo(mp);
+        if (strncmp(mp, rootfs, rlen) == 0 && (mp[rlen] == '/' || mp[rlen] == 0 || rlen == 1))
+            continue;
+        if (count == HIDE_MAX || strlen(mp) >= sizeof found[0])
+            fail_err(E2BIG, "mountinfo: too many proc/sysfs mounts");
+        kind[count] = strcmp(fstype, "sysfs") == 0;
+        strcpy(found[count++], mp);
+    }
+    fclose(f);
+    for (int i = 0; i < count; i++) {
+        if (mount(NULL, found[i], NULL, MS_SLAVE | MS_REC, NULL) < 0) {
+            if (errno == ENOENT || errno == EINVAL)
+                continue; /* gone with a mount detached before it */
+            fail("make host proc/sysfs slave");
+        }
+        if (umount2(found[i], MNT_DETACH) == 0)
+            continue;
+        if (errno != EINVAL && errno != EPERM)
+            fail("detach host proc/sysfs");
+        char inner[sizeof found[0] + 16];
+        snprintf(inner, sizeof inner, "%.1023s/%s", found[i], kind[i] ? "kernel" : "sys");
+        if (mount("tmpfs", inner, "tmpfs", MS_RDONLY, NULL) < 0)
+            fail("cover inside host proc/sysfs");
+        if (mount("tmpfs", found[i], "tmpfs", 0, NULL) < 0)
+            fail("cover host proc/sysfs");
+    }
+}
+
 void op_move_root(struct plan_cursor *c)
 {
     (void)c;
+    hide_outer_proc_and_sys();
     if (fchdir(g_exec.root_fd) < 0)
         fail("fchdir root");
     if (mount(".", "/", NULL, MS_MOVE, NULL) < 0)

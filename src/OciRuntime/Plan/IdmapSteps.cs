@@ -57,5 +57,5 @@ internal sealed record AttachTreeStep(uint Tree, string Target, ulong Flags, Mou
     public override PlanOp Op => PlanOp.AttachTree;
     public override void EncodePayload(PlanWriter w) { w.U32(Tree); w.Str(Target); w.U64(Flags); w.U32((uint)Opts); }
     public override string Describe() =>
-        $"attach id-mapped tree #{Tree} on <root>{Target} flags={MountFlags.Describe(Flags)}{MountStep.DescribeOpts(Opts)}";
+        $"attach id-mapped tree #{Tree} on <root>{Target} flags={MountStep.DescribeFlags(Flags, Opts)}{MountStep.DescribeOpts(Opts)}";
 }

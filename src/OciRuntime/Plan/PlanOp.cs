@@ -63,6 +63,7 @@ internal enum PlanOp : uint
     RecvHookState = 72,
     RunHook = 73,
     Chroot = 74,
+    OpenSources = 75,
 }
 
 /// <summary>enum oci_procfs_how in plan.h.</summary>
@@ -95,6 +96,8 @@ internal enum MountOpts : uint
     Copyup = 1u << 7,
     InheritMode = 1u << 8,
     OrdinaryDir = 1u << 9,
+    ExactFlags = 1u << 10,
+    SourceOpened = 1u << 11,
 }
 
 /// <summary>Constants of the plan header (plan.h).</summary>

@@ -25,9 +25,23 @@ internal sealed record MountStep(string Source, string Target, string FsType, st
         string where = Opts.HasFlag(MountOpts.TargetInRoot) ? $"<root>{Target}" : Target;
         string what = (Flags & MountFlags.MS_BIND) != 0 ? $"bind {Source}" : $"{FsType} {Source}";
         string data = Data.Length > 0 ? $" data={Data}" : "";
-        return $"mount {what} on {where} flags={MountFlags.Describe(Flags)}{data}{DescribeOpts(Opts)}";
+        return $"mount {what} on {where} flags={DescribeFlags(Flags, Opts)}{data}{DescribeOpts(Opts)}";
     }
+    /// <summary>With ExactFlags, bits 32-63 are the flags the options cleared.</summary>
+    internal static string DescribeFlags(ulong flags, MountOpts o) =>
+        o.HasFlag(MountOpts.ExactFlags) && flags >> 32 != 0
+            ? $"{MountFlags.Describe(flags & 0xffffffff)} cleared={MountFlags.Describe(flags >> 32)}"
+            : MountFlags.Describe(flags);
     internal static string DescribeOpts(MountOpts o) => o == MountOpts.None ? "" : $" [{o}]";
+}
+
+/// <summary>Bind sources opened before the executor becomes a user namespace's root, for the
+/// bind mounts (MountOpts.SourceOpened) whose source that root cannot reach.</summary>
+internal sealed record OpenSourcesStep(IReadOnlyList<string> Paths, string Origin) : Step(Origin)
+{
+    public override PlanOp Op => PlanOp.OpenSources;
+    public override void EncodePayload(PlanWriter w) => w.StrList(Paths);
+    public override string Describe() => $"open the bind sources {string.Join(", ", Paths)}";
 }
 
 internal sealed record PropagateStep(string Target, ulong Flags, MountOpts Opts, string Origin) : Step(Origin)

@@ -11,8 +11,10 @@ namespace OciRuntime.Planning;
 /// <param name="AttrClr">MOUNT_ATTR_* they clear (the whole atime field when one of them names an atime)</param>
 /// <param name="Copyup">"tmpcopyup": the new tmpfs gets what the directory held</param>
 /// <param name="CopyupIndex">the index of that option</param>
+/// <param name="ClearedFlags">the MS_* flags options such as "rw", "suid", "dev" cleared (and no later option set again)</param>
 internal sealed record MountOptions(ulong Flags, ulong Propagation, string Data, bool Bind, bool Recursive,
-    IdMapOption? IdMap = null, ulong AttrSet = 0, ulong AttrClr = 0, bool Copyup = false, int CopyupIndex = -1)
+    IdMapOption? IdMap = null, ulong AttrSet = 0, ulong AttrClr = 0, bool Copyup = false, int CopyupIndex = -1,
+    ulong ClearedFlags = 0)
 {
     private static readonly Dictionary<string, (bool Clear, ulong Flag)> FlagTable = new()
     {
@@ -89,7 +91,7 @@ internal sealed record MountOptions(ulong Flags, ulong Propagation, string Data,
 
     public static MountOptions Parse(IReadOnlyList<string>? options, string fieldPath)
     {
-        ulong flags = 0, propagation = 0;
+        ulong flags = 0, propagation = 0, cleared = 0;
         var data = new List<string>();
         IdMapOption? idmap = null;
         ulong attrSet = 0, attrClr = 0;
@@ -100,9 +102,15 @@ internal sealed record MountOptions(ulong Flags, ulong Propagation, string Data,
             if (FlagTable.TryGetValue(o, out var f))
             {
                 if (f.Clear)
+                {
                     flags &= ~f.Flag;
+                    cleared |= f.Flag;
+                }
                 else
+                {
                     flags |= f.Flag;
+                    cleared &= ~f.Flag;
+                }
             }
             else if (PropagationTable.TryGetValue(o, out var p))
                 propagation = p;
@@ -133,11 +141,23 @@ internal sealed record MountOptions(ulong Flags, ulong Propagation, string Data,
                 data.Add(o);
         }
         return new MountOptions(flags, propagation, string.Join(',', data), (flags & MS_BIND) != 0, (flags & MS_REC) != 0, idmap,
-            attrSet, attrClr, copyup >= 0, copyup);
+            attrSet, attrClr, copyup >= 0, copyup, cleared);
     }
 
     /// <summary>Flags a bind mount has to get from a second, remounting pass.</summary>
     public ulong RemountFlags => Flags & ~(MS_BIND | MS_REC | MS_REMOUNT);
+
+    /// <summary>
+    /// Whether a bind mount is remounted with its options at all (runc): when they set a flag or
+    /// clear one. A bind with no such option keeps every flag of its source.
+    /// </summary>
+    public bool BindRemounts => RemountFlags != 0 || ClearedFlags != 0;
+
+    /// <summary>
+    /// The flags of a bind's remount as the executor takes them with OCI_MNT_EXACT_FLAGS: the
+    /// flags asked in bits 0-31, the flags the options cleared in bits 32-63 (MS_* fit in 32).
+    /// </summary>
+    public ulong ExactRemountFlags => RemountFlags | (ClearedFlags << 32);
 }
 
 /// <summary>The mount option "idmap" (only the mount itself) or "ridmap" (its submounts too), at options[Index].</summary>

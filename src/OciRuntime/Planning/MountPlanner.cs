@@ -30,13 +30,24 @@ internal static class MountPlanner
                 throw new PlanningException($"{field}.source", "a bind mount needs a source");
             // A relative bind source is relative to the bundle (runtime-spec).
             string source = Path.IsPathRooted(m.Source) ? m.Source : Path.GetFullPath(Path.Combine(req.BundlePath, m.Source));
-            ulong flags = MS_BIND | (opts.Recursive ? MS_REC : 0) | opts.RemountFlags;
-            var mo = MountOpts.TargetInRoot | MountOpts.MkLikeSource | (opts.RemountFlags != 0 ? MountOpts.Remount : 0);
+            // The options, when they set or clear any flag, give the bind exactly their flags, as
+            // "mount --bind -o" (runc); flags a user namespace locked on the source are kept unless
+            // the options clear them (then EPERM). Without such options the source's flags stay.
+            ulong remount = opts.BindRemounts ? opts.ExactRemountFlags : 0;
+            ulong flags = MS_BIND | (opts.Recursive ? MS_REC : 0) | remount;
+            var mo = MountOpts.TargetInRoot | MountOpts.MkLikeSource |
+                     (opts.BindRemounts ? MountOpts.Remount | MountOpts.ExactFlags : 0);
             // An id-mapped source was cloned before the user namespace (IdmappedMountPlanner).
             if (IdmappedMountPlanner.TreeSlot(req.Config, req.Config.Mounts!.IndexOf(m)) is { } tree)
-                steps.Add(new AttachTreeStep(tree, dest, opts.RemountFlags, mo, field));
+                steps.Add(new AttachTreeStep(tree, dest, remount, mo, field));
             else
+            {
+                // In a user namespace the source may lie where only the runtime's uid may pass:
+                // it is opened before the executor becomes the namespace's root (BindSources).
+                if (UserNamespacePlanner.Any(req.Config))
+                    mo |= MountOpts.SourceOpened;
                 steps.Add(new MountStep(source, dest, "", "", flags, mo, field));
+            }
         }
         else if (type == "sysfs" && SysfsNeedsBind(req.Config))
         {
@@ -100,6 +111,27 @@ internal static class MountPlanner
         throw new PlanningException($"{field}.destination",
             $"\"{dest}\" is inside /proc, where only {string.Join(", ", ProcMountAllowList)} may be mounted over " +
             "(a mount there could redirect what is written to /proc: linux.sysctl, the process's labels)");
+    }
+
+    /// <summary>
+    /// The host paths of the bind sources that OPEN_SOURCES opens early (MountOpts.SourceOpened),
+    /// in the order of their mounts.
+    /// </summary>
+    public static List<string> BindSources(PlanRequest req)
+    {
+        var list = new List<string>();
+        var mounts = req.Config.Mounts ?? [];
+        for (int i = 0; i < mounts.Count; i++)
+        {
+            var m = mounts[i];
+            if (m.Type == "cgroup" || string.IsNullOrEmpty(m.Source) || IdmappedMountPlanner.TreeSlot(req.Config, i) is not null)
+                continue;
+            var opts = MountOptions.Parse(m.Options, $"mounts[{i}].options");
+            if (!(opts.Bind || m.Type == "bind"))
+                continue;
+            list.Add(Path.IsPathRooted(m.Source) ? m.Source : Path.GetFullPath(Path.Combine(req.BundlePath, m.Source)));
+        }
+        return list;
     }
 
     private static bool SysfsNeedsBind(Spec.Spec config) =>

@@ -33,6 +33,7 @@ internal static class Planner
         // 1. Namespaces: join, create, into the container's cgroup, and fork into a pid namespace
         //    (the child is pid 1).
         var ns = NamespacePlanner.Plan(req.Config, steps);
+        PlanBindSources(req, steps);
         TraceMark(req, steps, SyncTag.TraceNamespaces);
         // The host moves linux.netDevices into the init's network namespace while it waits here.
         if (req.Config.Linux?.NetDevices is { Count: > 0 })
@@ -84,6 +85,23 @@ internal static class Planner
                 return i;
         }
         return steps.Count;
+    }
+
+    /// <summary>
+    /// In a user namespace, the bind sources are opened (OPEN_SOURCES) in the container's mount
+    /// namespace right before the executor becomes the namespace's root (SET_USER 0): until then
+    /// it is still the runtime's uid and passes directories only that uid may search, which the
+    /// mapped root may not (runc opens them before joining the namespace, for the same reason).
+    /// A bind mount uses that fd only when its source cannot be opened by path then.
+    /// </summary>
+    internal static void PlanBindSources(PlanRequest req, List<Step> steps)
+    {
+        if (!UserNamespacePlanner.Any(req.Config))
+            return;
+        var sources = MountPlanner.BindSources(req);
+        int root = steps.FindLastIndex(s => s is SetUserStep { Uid: 0, Gid: 0 });
+        if (sources.Count > 0 && root >= 0)
+            steps.Insert(root, new OpenSourcesStep(sources, "mounts"));
     }
 
     /// <summary>With --trace, the executor tells the host when a group of steps is done.</summary>

@@ -52,7 +52,7 @@ public class IdmappedMountPlannerTests
         Assert.Equal(0u, plan.SpawnNamespaces);
         Assert.Single(plan.StepsOf<ForkStep>());
         var attach = plan.StepsOf<AttachTreeStep>().Single();
-        Assert.Equal(new AttachTreeStep(0, "/data", MS_RDONLY, MountOpts.TargetInRoot | MountOpts.MkLikeSource | MountOpts.Remount,
+        Assert.Equal(new AttachTreeStep(0, "/data", MS_RDONLY, MountOpts.TargetInRoot | MountOpts.MkLikeSource | MountOpts.Remount | MountOpts.ExactFlags,
             "mounts[0]"), attach);
         Assert.True(plan.IndexOf<OpenRootStep>() < plan.IndexOf<AttachTreeStep>());
         Assert.DoesNotContain(plan.StepsOf<MountStep>(), m => m.Origin == "mounts[0]");

@@ -35,12 +35,34 @@ public class MountPlannerTests
     {
         var p = WithMounts("""{ "destination": "/data", "type": "bind", "source": "data", "options": ["rbind", "ro", "nosuid", "rprivate"] }""");
         Assert.Equal(new MountStep("/b/data", "/data", "", "", MS_BIND | MS_REC | MS_RDONLY | MS_NOSUID,
-            MountOpts.TargetInRoot | MountOpts.MkLikeSource | MountOpts.Remount, "mounts[0]"), ConfigMounts(p).Single());
+            MountOpts.TargetInRoot | MountOpts.MkLikeSource | MountOpts.Remount | MountOpts.ExactFlags, "mounts[0]"), ConfigMounts(p).Single());
         var prop = p.StepsOf<PropagateStep>().Single(s => s.Origin == "mounts[0].options");
         Assert.Equal(new PropagateStep("/data", MS_PRIVATE | MS_REC, MountOpts.TargetInRoot, "mounts[0].options"), prop);
         // after pivot_root and after the root's own propagation, which must not override it
         Assert.True(p.Steps.ToList().IndexOf(prop) > p.Steps.ToList().FindLastIndex(s => s is PropagateStep { Origin: "linux.rootfsPropagation" }));
         Assert.True(p.Steps.ToList().IndexOf(prop) > p.IndexOf<PivotRootStep>());
+    }
+
+    [Fact]
+    public void Bind_flags_are_remounted_exactly_with_the_cleared_ones_in_the_high_half_and_only_when_an_option_asks()
+    {
+        // runc: any option that sets or clears a flag remounts the bind with exactly its flags;
+        // the cleared ones (the executor's EPERM fallback needs them) ride in bits 32-63.
+        var p = WithMounts("""{ "destination": "/a", "type": "bind", "source": "/a", "options": ["bind", "rw", "nosuid", "dev", "nodev", "exec"] }""");
+        var m = ConfigMounts(p).Single();
+        Assert.Equal(MS_BIND | MS_NOSUID | MS_NODEV | ((MS_RDONLY | MS_NOEXEC) << 32), m.Flags);
+        Assert.Equal(MountOpts.Remount | MountOpts.ExactFlags, m.Opts & (MountOpts.Remount | MountOpts.ExactFlags));
+
+        // only a clearing option: still a remount, with no flag asked
+        var rw = ConfigMounts(WithMounts("""{ "destination": "/a", "type": "bind", "source": "/a", "options": ["rbind", "rw"] }""")).Single();
+        Assert.Equal(MS_BIND | MS_REC | (MS_RDONLY << 32), rw.Flags);
+        Assert.True(rw.Opts.HasFlag(MountOpts.ExactFlags));
+
+        // no flag option at all: the source's flags stay, no remount
+        var plain = ConfigMounts(WithMounts("""{ "destination": "/a", "type": "bind", "source": "/a", "options": ["rbind", "rprivate"] }""")).Single();
+        Assert.Equal(MS_BIND | MS_REC, plain.Flags);
+        Assert.False(plain.Opts.HasFlag(MountOpts.Remount));
+        Assert.False(plain.Opts.HasFlag(MountOpts.ExactFlags));
     }
 
     [Fact]

@@ -25,6 +25,33 @@ public class UserNamespacePlannerTests
     private static PlanningException Refused(string json) => Assert.Throws<PlanningException>(() => PlanOf(json));
 
     [Fact]
+    public void Bind_sources_are_opened_in_the_mount_namespace_before_the_executor_becomes_its_root()
+    {
+        string json = WithUserNs().Replace("\"root\"", """
+            "mounts": [
+                { "destination": "/a", "type": "bind", "source": "/srv/a", "options": ["rbind"] },
+                { "destination": "/t", "type": "tmpfs", "source": "tmpfs" },
+                { "destination": "/b", "source": "rel", "options": ["bind", "ro"] }
+            ], "root"
+            """);
+        var plan = PlanOf(json);
+        var open = plan.StepsOf<OpenSourcesStep>().Single();
+        Assert.Equal(["/srv/a", "/b/rel"], open.Paths);
+        int at = plan.Steps.ToList().IndexOf(open);
+        Assert.IsType<SetUserStep>(plan.Steps[at + 1]); // right before SET_USER 0/0
+        Assert.True(at > plan.Steps.ToList().FindIndex(s => s is UnshareStep u && (u.Flags & Namespaces.CLONE_NEWNS) != 0));
+        var binds = plan.StepsOf<MountStep>().Where(m => m.Origin is "mounts[0]" or "mounts[2]").ToList();
+        Assert.All(binds, m => Assert.True(m.Opts.HasFlag(MountOpts.SourceOpened)));
+
+        // without a user namespace nothing is opened early
+        var plain = PlanOf(Minimal.Replace("\"root\"", """
+            "mounts": [ { "destination": "/a", "type": "bind", "source": "/srv/a", "options": ["rbind"] } ], "root"
+            """));
+        Assert.Empty(plain.StepsOf<OpenSourcesStep>());
+        Assert.False(plain.StepsOf<MountStep>().Single(m => m.Origin == "mounts[0]").Opts.HasFlag(MountOpts.SourceOpened));
+    }
+
+    [Fact]
     public void New_user_namespace_is_unshared_alone_first_then_the_maps_then_root_then_the_rest()
     {
         var plan = PlanOf(WithUserNs());
