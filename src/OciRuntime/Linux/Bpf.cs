@@ -1,5 +1,3 @@
-using System.Runtime.InteropServices;
-
 namespace OciRuntime.Linux;
 
 /// <summary>The bpf(2) commands the cgroup v2 device controller needs: load a program, attach it.</summary>
@@ -10,9 +8,6 @@ internal static unsafe partial class Bpf
     private const uint BPF_PROG_TYPE_CGROUP_DEVICE = 15, BPF_CGROUP_DEVICE = 6;
     /// <summary>Lets a nested runtime attach its own program below ours; every program must allow.</summary>
     private const uint BPF_F_ALLOW_MULTI = 2;
-
-    [LibraryImport("libc", EntryPoint = "syscall", SetLastError = true)]
-    private static partial long syscall3(long number, long a1, long a2, long a3);
 
     /// <summary>Loads a BPF_PROG_TYPE_CGROUP_DEVICE program; returns its fd. The verifier's log
     /// is put in the error, since that is the only way to know why it refused.</summary>
@@ -31,7 +26,7 @@ internal static unsafe partial class Bpf
             *(ulong*)(attr + 8) = (ulong)code;
             *(ulong*)(attr + 16) = (ulong)lic;
             *(uint*)(attr + 68) = BPF_CGROUP_DEVICE; // expected_attach_type
-            int fd = (int)syscall3(SYS_bpf, BPF_PROG_LOAD, (long)attr, 72);
+            int fd = (int)LibC.syscall3(SYS_bpf, BPF_PROG_LOAD, (long)attr, 72);
             if (fd >= 0)
                 return fd;
             int e = LibC.Errno;
@@ -39,7 +34,7 @@ internal static unsafe partial class Bpf
             *(uint*)(attr + 24) = 1;
             *(uint*)(attr + 28) = (uint)log.Length;
             *(ulong*)(attr + 32) = (ulong)logp;
-            syscall3(SYS_bpf, BPF_PROG_LOAD, (long)attr, 72);
+            LibC.syscall3(SYS_bpf, BPF_PROG_LOAD, (long)attr, 72);
             string verifier = System.Text.Encoding.UTF8.GetString(log).TrimEnd('\0').Trim();
             throw new SyscallException("bpf(BPF_PROG_LOAD) of the device program" + (verifier.Length > 0 ? $" ({verifier})" : ""), e);
         }
@@ -58,7 +53,7 @@ internal static unsafe partial class Bpf
             *(uint*)(attr + 4) = (uint)progFd;
             *(uint*)(attr + 8) = BPF_CGROUP_DEVICE;
             *(uint*)(attr + 12) = BPF_F_ALLOW_MULTI;
-            if (syscall3(SYS_bpf, BPF_PROG_ATTACH, (long)attr, 20) != 0)
+            if (LibC.syscall3(SYS_bpf, BPF_PROG_ATTACH, (long)attr, 20) != 0)
                 throw SyscallException.Last($"bpf(BPF_PROG_ATTACH) to {cgroupDir}");
         }
         finally

@@ -49,6 +49,5 @@ internal static unsafe partial class TtyNative
     [LibraryImport("libociexec")]
     public static partial int oci_tty_clear_onlcr(int fd);
 
-    [LibraryImport("libc")]
-    public static partial int isatty(int fd);
+    public static int isatty(int fd) => Tmds.Linux.LibC.isatty(fd);
 }

@@ -1,5 +1,3 @@
-using System.Runtime.InteropServices;
-
 namespace OciRuntime.Linux;
 
 /// <summary>
@@ -14,11 +12,17 @@ internal static unsafe partial class HostMounts
     private const uint STATX_MNT_ID = 0x1000, STATX_MNT_ID_UNIQUE = 0x4000;
     private const int StatxSize = 256, StatxMaskOffset = 0, StatxMntIdOffset = 144;
 
-    [LibraryImport("libc", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
-    private static partial int umount2(string target, int flags);
+    private static int umount2(string target, int flags)
+    {
+        using var p = new LibC.CString(target, stackalloc byte[LibC.CStringBuffer]);
+        return Tmds.Linux.LibC.umount2(p.Ptr, flags);
+    }
 
-    [LibraryImport("libc", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
-    private static partial int statx(int dirfd, string path, int flags, uint mask, byte* buf);
+    private static int statx(int dirfd, string path, int flags, uint mask, byte* buf)
+    {
+        using var p = new LibC.CString(path, stackalloc byte[LibC.CStringBuffer]);
+        return Tmds.Linux.LibC.statx(dirfd, p.Ptr, flags, mask, (Tmds.Linux.statx*)buf);
+    }
 
     /// <summary>The id of the topmost mount at <paramref name="path"/> (the 64-bit unique id where
     /// the kernel has it, Linux 6.8+), or null when the path is gone.</summary>

@@ -1,5 +1,3 @@
-using System.Runtime.InteropServices;
-
 namespace OciRuntime.Linux;
 
 /// <summary>
@@ -16,9 +14,6 @@ internal static unsafe partial class IdmapSupport
     private const ulong MOUNT_ATTR_IDMAP = 0x00100000;
     private const int EBADF = 9;
 
-    [LibraryImport("libc", EntryPoint = "syscall", SetLastError = true)]
-    private static partial long syscall5(long number, long a1, long a2, long a3, long a4, long a5);
-
     public static bool KernelSupportsIdmappedMounts()
     {
         // struct mount_attr (MOUNT_ATTR_SIZE_VER0): u64 attr_set, attr_clr, propagation, userns_fd
@@ -29,7 +24,7 @@ internal static unsafe partial class IdmapSupport
         attr[3] = int.MaxValue; // a valid fd number nobody has open
         byte* empty = stackalloc byte[1];
         empty[0] = 0;
-        long r = syscall5(SYS_mount_setattr, -1, (long)empty, AT_EMPTY_PATH, (long)attr, 32);
-        return r < 0 && Marshal.GetLastSystemError() == EBADF;
+        long r = LibC.syscall5(SYS_mount_setattr, -1, (long)empty, AT_EMPTY_PATH, (long)attr, 32);
+        return r < 0 && LibC.Errno == EBADF;
     }
 }

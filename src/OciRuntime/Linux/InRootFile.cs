@@ -19,9 +19,6 @@ internal static unsafe partial class InRootFile
         public ulong Flags, Mode, Resolve;
     }
 
-    [System.Runtime.InteropServices.LibraryImport("libc", SetLastError = true)]
-    private static partial long syscall(long number, long dirfd, byte* path, OpenHow* how, nuint size);
-
     /// <summary>The file's text, or null when it does not exist or cannot be read.</summary>
     public static string? ReadText(string root, string pathInRoot)
     {
@@ -34,7 +31,7 @@ internal static unsafe partial class InRootFile
             byte[] path = Encoding.UTF8.GetBytes(pathInRoot + "\0");
             int fd;
             fixed (byte* p = path)
-                fd = (int)syscall(SYS_openat2, dirfd, p, &how, (nuint)sizeof(OpenHow));
+                fd = (int)LibC.syscall4(SYS_openat2, dirfd, (long)p, (long)&how, sizeof(OpenHow));
             if (fd < 0)
                 return null;
             try

@@ -1,8 +1,12 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using Sys = Tmds.Linux.LibC;
+using T = Tmds.Linux;
 
 namespace OciRuntime.Linux;
 
-// libc calls on files, directories and file systems.
+// libc calls on files, directories and file systems: Tmds.LibC's bindings behind the runtime's
+// signatures, and hand-written imports for what it lacks (statfs, rename).
 internal static unsafe partial class LibC
 {
     public const int O_RDONLY = 0, O_WRONLY = 1, O_RDWR = 2, O_CREAT = 0x40, O_EXCL = 0x80,
@@ -18,58 +22,86 @@ internal static unsafe partial class LibC
 
     public const uint S_IFMT = 0xF000, S_IFDIR = 0x4000;
 
-    [LibraryImport(Lib, SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
-    public static partial int open(string path, int flags, int mode);
+    public static int open(string path, int flags, int mode)
+    {
+        using var p = new CString(path, stackalloc byte[CStringBuffer]);
+        return Sys.open(p.Ptr, flags, (ushort)mode);
+    }
 
-    [LibraryImport(Lib, SetLastError = true)]
-    public static partial int close(int fd);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static int close(int fd) => Sys.close(fd);
 
-    [LibraryImport(Lib, SetLastError = true)]
-    public static partial nint read(int fd, byte* buf, nint count);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static nint read(int fd, byte* buf, nint count) => (nint)(long)Sys.read(fd, buf, (T.size_t)(ulong)count);
 
-    [LibraryImport(Lib, SetLastError = true)]
-    public static partial nint write(int fd, byte* buf, nint count);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static nint write(int fd, byte* buf, nint count) => (nint)(long)Sys.write(fd, buf, (T.size_t)(ulong)count);
 
-    [LibraryImport(Lib, SetLastError = true)]
-    public static partial nint pread(int fd, byte* buf, nint count, long offset);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static nint pread(int fd, byte* buf, nint count, long offset) =>
+        (nint)(long)Sys.pread(fd, buf, (T.size_t)(ulong)count, offset);
 
-    [LibraryImport(Lib, SetLastError = true)]
-    public static partial long lseek(int fd, long offset, int whence);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static long lseek(int fd, long offset, int whence) => Sys.lseek(fd, offset, whence);
 
-    [LibraryImport(Lib, SetLastError = true)]
-    public static partial int fcntl(int fd, int cmd, int arg);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static int fcntl(int fd, int cmd, int arg) => Sys.fcntl(fd, cmd, arg);
 
-    [LibraryImport(Lib, SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
-    public static partial int memfd_create(string name, uint flags);
+    public static int memfd_create(string name, uint flags)
+    {
+        using var p = new CString(name, stackalloc byte[CStringBuffer]);
+        return Sys.memfd_create(p.Ptr, flags);
+    }
 
-    [LibraryImport(Lib, SetLastError = true)]
-    public static partial int fstat(int fd, byte* buf);
+    /// <summary>Tmds.LibC's fstat is glibc's __fxstat with the kernel's struct stat (StatSize bytes).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static int fstat(int fd, byte* buf) => Sys.fstat(fd, (T.stat*)buf);
 
-    [LibraryImport(Lib, SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
-    public static partial int stat(string path, byte* buf);
+    public static int stat(string path, byte* buf)
+    {
+        using var p = new CString(path, stackalloc byte[CStringBuffer]);
+        return Sys.stat(p.Ptr, (T.stat*)buf);
+    }
 
-    /// <summary>struct statfs is 120 bytes on x86-64 and arm64; f_type is its first field.</summary>
+    /// <summary>struct statfs is 120 bytes on x86-64 and arm64; f_type is its first field.
+    /// Hand-written: Tmds.LibC binds statvfs only, which has no f_type.</summary>
     [LibraryImport(Lib, SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     public static partial int statfs(string path, byte* buf);
 
-    [LibraryImport(Lib, SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
-    public static partial int access(string path, int mode);
+    public static int access(string path, int mode)
+    {
+        using var p = new CString(path, stackalloc byte[CStringBuffer]);
+        return Sys.access(p.Ptr, mode);
+    }
 
-    [LibraryImport(Lib, SetLastError = true)]
-    public static partial int fchmod(int fd, uint mode);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static int fchmod(int fd, uint mode) => Sys.fchmod(fd, (ushort)mode);
 
-    [LibraryImport(Lib, SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
-    public static partial int mkfifo(string path, uint mode);
+    public static int mkfifo(string path, uint mode)
+    {
+        using var p = new CString(path, stackalloc byte[CStringBuffer]);
+        return Sys.mkfifo(p.Ptr, (ushort)mode);
+    }
 
-    [LibraryImport(Lib, SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
-    public static partial int mkdir(string path, uint mode);
+    public static int mkdir(string path, uint mode)
+    {
+        using var p = new CString(path, stackalloc byte[CStringBuffer]);
+        return Sys.mkdir(p.Ptr, (ushort)mode);
+    }
 
-    [LibraryImport(Lib, SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
-    public static partial int rmdir(string path);
+    public static int rmdir(string path)
+    {
+        using var p = new CString(path, stackalloc byte[CStringBuffer]);
+        return Sys.rmdir(p.Ptr);
+    }
 
-    [LibraryImport(Lib, SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
-    public static partial int unlink(string path);
+    public static int unlink(string path)
+    {
+        using var p = new CString(path, stackalloc byte[CStringBuffer]);
+        return Sys.unlink(p.Ptr);
+    }
 
+    /// <summary>Hand-written: Tmds.LibC 0.5.0 has no rename (nor renameat).</summary>
     [LibraryImport(Lib, SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     public static partial int rename(string oldPath, string newPath);
 }

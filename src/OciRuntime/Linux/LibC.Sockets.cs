@@ -1,8 +1,12 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using Sys = Tmds.Linux.LibC;
+using T = Tmds.Linux;
 
 namespace OciRuntime.Linux;
 
-// libc calls on sockets (fd passing over unix sockets with SCM_RIGHTS) and poll.
+// libc calls on sockets (fd passing over unix sockets with SCM_RIGHTS) and poll: Tmds.LibC's
+// bindings; MsgHdr and IoVec are laid out as its msghdr and iovec, which it takes by pointer.
 internal static unsafe partial class LibC
 {
     public const int AF_UNIX = 1, SOCK_STREAM = 1, SOCK_SEQPACKET = 5, SOCK_CLOEXEC = 0x80000;
@@ -40,27 +44,29 @@ internal static unsafe partial class LibC
         public short Revents;
     }
 
-    [LibraryImport(Lib, SetLastError = true)]
-    public static partial int socket(int domain, int type, int protocol);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static int socket(int domain, int type, int protocol) => Sys.socket(domain, type, protocol);
 
-    [LibraryImport(Lib, SetLastError = true)]
-    public static partial int socketpair(int domain, int type, int protocol, int* fds);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static int socketpair(int domain, int type, int protocol, int* fds) => Sys.socketpair(domain, type, protocol, fds);
 
-    [LibraryImport(Lib, SetLastError = true)]
-    public static partial int connect(int fd, byte* addr, uint len);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static int connect(int fd, byte* addr, uint len) => Sys.connect(fd, (T.sockaddr*)addr, len);
 
-    [LibraryImport(Lib, SetLastError = true)]
-    public static partial nint recv(int fd, byte* buf, nint count, int flags);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static nint recv(int fd, byte* buf, nint count, int flags) => (nint)(long)Sys.recv(fd, buf, (T.size_t)(ulong)count, flags);
 
-    [LibraryImport(Lib, SetLastError = true)]
-    public static partial nint send(int fd, byte* buf, nint count, int flags);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static nint send(int fd, byte* buf, nint count, int flags) => (nint)(long)Sys.send(fd, buf, (T.size_t)(ulong)count, flags);
 
-    [LibraryImport(Lib, SetLastError = true)]
-    public static partial nint recvmsg(int fd, MsgHdr* msg, int flags);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static nint recvmsg(int fd, MsgHdr* msg, int flags) => (nint)(long)Sys.recvmsg(fd, (T.msghdr*)msg, flags);
 
-    [LibraryImport(Lib, SetLastError = true)]
-    public static partial nint sendmsg(int fd, MsgHdr* msg, int flags);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static nint sendmsg(int fd, MsgHdr* msg, int flags) => (nint)(long)Sys.sendmsg(fd, (T.msghdr*)msg, flags);
 
+    /// <summary>Hand-written: Tmds.LibC 0.5.0 binds poll without SetLastError, so its errno (EINTR,
+    /// which the callers retry on) would be lost.</summary>
     [LibraryImport(Lib, SetLastError = true)]
     public static partial int poll(PollFd* fds, nuint nfds, int timeout);
 }

@@ -23,4 +23,20 @@ public class PInvokeTests
             .ToList();
         Assert.Empty(outside);
     }
+
+    /// <summary>Tmds.LibC's bindings are used through OciRuntime.Linux.LibC and the other Linux
+    /// types only (decisions §48): its types appear in no other namespace's IL.</summary>
+    [Fact]
+    public void OnlyTheLinuxNamespaceUsesTmdsLibC()
+    {
+        var arch = new ArchUnitNET.Loader.ArchLoader().LoadAssemblies(typeof(RuntimeError).Assembly).Build();
+        var uses = (from t in arch.Types
+                    where t.Namespace?.FullName?.StartsWith("OciRuntime", StringComparison.Ordinal) == true
+                    from d in t.Dependencies
+                    where d.Target?.Namespace?.FullName == "Tmds.Linux"
+                    select (From: t.Namespace.FullName, Use: $"{t.FullName} uses {d.Target.FullName}"))
+                   .Distinct().ToList();
+        Assert.Contains(uses, u => u.From == "OciRuntime.Linux"); // the check sees LibC's
+        Assert.Empty(uses.Where(u => u.From != "OciRuntime.Linux").Select(u => u.Use));
+    }
 }
