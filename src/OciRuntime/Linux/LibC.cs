@@ -10,7 +10,7 @@ namespace OciRuntime.Linux;
 /// The libc calls the host side needs, one file per subject (LibC.Files.cs, LibC.Sockets.cs,
 /// LibC.Processes.cs); this one holds errno and the raw syscall.
 ///
-/// The bindings are Tmds.LibC's (decisions §48) where it has the function with the same errno
+/// The bindings are Tmds.LibC's (decisions §49) where it has the function with the same errno
 /// behaviour (SetLastError); this class keeps the runtime's names and signatures (string paths, int
 /// and nint counts) and forwards, so callers do not see the library. What Tmds.LibC lacks, or binds
 /// without saving errno, stays a hand-written LibraryImport here, each with the reason. Both kinds

@@ -6,7 +6,7 @@ namespace OciRuntime.Linux;
 /// <summary>Questions about the mounts of the runtime's own mount namespace.</summary>
 internal static unsafe partial class MountTable
 {
-    // Hand-written: Tmds.LibC 0.5.0 has no realpath (decisions §48).
+    // Hand-written: Tmds.LibC 0.5.0 has no realpath (decisions §49).
     [LibraryImport("libc", SetLastError = true)]
     private static partial byte* realpath(byte* path, byte* resolved);
 

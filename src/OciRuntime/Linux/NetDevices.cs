@@ -17,7 +17,7 @@ internal static unsafe partial class NetDevices
     private const ushort RTM_NEWLINK = 16, NLM_F_REQUEST = 1, NLM_F_ACK = 4, NLMSG_ERROR = 2;
     private const ushort IFLA_IFNAME = 3, IFLA_NET_NS_FD = 28;
 
-    // Hand-written: Tmds.LibC 0.5.0 has no if_nametoindex (decisions §48).
+    // Hand-written: Tmds.LibC 0.5.0 has no if_nametoindex (decisions §49).
     [LibraryImport("libc", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     private static partial uint if_nametoindex(string name);
 

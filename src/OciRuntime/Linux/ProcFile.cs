@@ -17,7 +17,7 @@ internal static unsafe partial class ProcFile
     /// <summary>What <see cref="TryWrite"/> returns for a file that is not on procfs.</summary>
     public const int NotProcfs = -1;
 
-    // Hand-written: Tmds.LibC 0.5.0 has fstatvfs only, which has no f_type (decisions §48).
+    // Hand-written: Tmds.LibC 0.5.0 has fstatvfs only, which has no f_type (decisions §49).
     [LibraryImport("libc", SetLastError = true)]
     private static partial int fstatfs(int fd, byte* buf);
 

@@ -25,7 +25,7 @@ public class PInvokeTests
     }
 
     /// <summary>Tmds.LibC's bindings are used through OciRuntime.Linux.LibC and the other Linux
-    /// types only (decisions §48): its types appear in no other namespace's IL.</summary>
+    /// types only (decisions §49): its types appear in no other namespace's IL.</summary>
     [Fact]
     public void OnlyTheLinuxNamespaceUsesTmdsLibC()
     {

@@ -5,7 +5,7 @@ using Xunit;
 
 namespace OciRuntime.Tests.Linux;
 
-/// <summary>LibC forwards to Tmds.LibC's bindings (decisions §48): string paths marshalled as the
+/// <summary>LibC forwards to Tmds.LibC's bindings (decisions §49): string paths marshalled as the
 /// generated LibraryImport code did, errno as before, and the messages built from it unchanged.</summary>
 public class LibCTests
 {
