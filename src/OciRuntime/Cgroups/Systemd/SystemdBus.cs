@@ -74,7 +74,7 @@ internal sealed class SystemdBus : IDisposable
             }
             try
             {
-                return new SystemdBus(DBusConnection.Open(address, bus: !peer, DefaultTimeout), address, peer, userInstance);
+                return Open(address, peer, userInstance);
             }
             catch (DBusException e)
             {
@@ -85,6 +85,11 @@ internal sealed class SystemdBus : IDisposable
         throw new RuntimeError($"--systemd-cgroup: no D-Bus connection to {which}: " +
             (tried.Count == 0 ? "no bus address (neither $DBUS_SESSION_BUS_ADDRESS nor $XDG_RUNTIME_DIR is set)" : string.Join("; ", tried)));
     }
+
+    /// <summary>A connection to one address: a bus (Hello, then AddMatch for the job signals) or a
+    /// peer (neither).</summary>
+    internal static SystemdBus Open(string address, bool peer, bool userInstance) =>
+        new(DBusConnection.Open(address, bus: !peer, DefaultTimeout), address, peer, userInstance);
 
     /// <summary>The socket path of a "unix:path=..." address when nothing is there (connect would
     /// say only "No such file or directory"); null otherwise.</summary>
