@@ -8,6 +8,8 @@ using OciRuntime.Cgroups.Systemd.DBus;
 using Tmds.DBus.Protocol;
 using Xunit;
 using Xunit.Abstractions;
+using DBusConnection = Tmds.DBus.Protocol.DBusConnection;
+using DBusException = OciRuntime.Cgroups.Systemd.DBus.DBusException;
 
 namespace OciRuntime.Tests.Cgroups;
 
@@ -42,11 +44,17 @@ public sealed class DBusClientTests : IDisposable
         };
         _daemon = System.Diagnostics.Process.Start(psi)!;
         string address = _daemon.StandardOutput.ReadLine() ?? throw new InvalidOperationException("dbus-daemon printed no address");
-        _service = new DBusConnection(address);
-        _service.ConnectAsync().AsTask().Wait();
-        var fake = new FakeSystemd(_service);
-        _service.AddMethodHandler(fake);
-        _service.RequestNameAsync("org.freedesktop.systemd1", RequestNameOptions.Default).Wait();
+        // Connected off the test's synchronization context: the library would run the fake's
+        // handlers on it, while the test thread blocks in our (synchronous) client.
+        var fake = Task.Run(async () =>
+        {
+            _service = new DBusConnection(address);
+            await _service.ConnectAsync();
+            var fake = new FakeSystemd(_service);
+            _service.AddMethodHandler(fake);
+            await _service.RequestNameAsync("org.freedesktop.systemd1", RequestNameOptions.Default);
+            return fake;
+        }).Result;
         return (address, fake);
     }
 
@@ -150,6 +158,7 @@ public sealed class DBusClientTests : IDisposable
         Assert.Equal($"systemd: SetUnitProperties t.scope: no answer within 1 s on {address}", e.Message);
         Assert.InRange(sw.Elapsed.TotalSeconds, 0.9, 10);
         fake.NoReply = false;
+        Thread.Sleep(1000); // the late answer comes: to a call no longer awaited, it is dropped
         fake.NoSignal = true;
         e = Assert.Throws<RuntimeError>(() => bus.StartTransientUnit("t.scope", []));
         Assert.StartsWith("systemd did not start unit t.scope within 1 s (job /org/freedesktop/systemd1/job/", e.Message);
@@ -232,7 +241,7 @@ public sealed class DBusClientTests : IDisposable
     public void The_marshaller_writes_the_bytes_the_library_writes()
     {
         var props = EveryType.Where(p => p.Value.Value is not UnitValue[]).ToArray();
-        var (header, body) = RawPeer.CaptureFromLibrary(Path.Combine(_dir, "capture"), w =>
+        var (header, body) = RawPeer.CaptureFromLibrary(Path.Combine(_dir, "capture"), (ref MessageWriter w) =>
         {
             w.WriteMethodCallHeader("org.freedesktop.systemd1", "/org/freedesktop/systemd1", "org.freedesktop.systemd1.Manager",
                 "StartTransientUnit", "ssa(sv)a(sa(sv))");
@@ -385,9 +394,9 @@ public sealed class DBusClientTests : IDisposable
             if (request.InterfaceAsString == "org.freedesktop.DBus.Properties" && member == "Get")
             {
                 r.ReadString();
-                string name = r.ReadString();
+                string property = r.ReadString();
                 using var w = context.CreateReplyWriter("v");
-                w.WriteVariantString(name == "Version" ? "252.38-1~deb12u1" : "/user.slice/x.service");
+                w.WriteVariantString(property == "Version" ? "252.38-1~deb12u1" : "/user.slice/x.service");
                 context.Reply(w.CreateMessage());
                 return ValueTask.CompletedTask;
             }
@@ -422,8 +431,8 @@ public sealed class DBusClientTests : IDisposable
                     return ValueTask.CompletedTask;
             }
             Calls.Enqueue(new Call(member, [.. args], [.. props], aux));
-            if (NoReply)
-                return ValueTask.CompletedTask;
+            if (NoReply) // (the library answers an error when the handler ends without a reply: late)
+                return new ValueTask(Task.Delay(1500));
             if (Error is var (name, message) && member != "ResetFailedUnit")
             {
                 context.ReplyError(name, message);
@@ -606,8 +615,12 @@ internal static class RawPeer
                 return (m, bytes[((16 + fields + 7) & ~7)..]);
             }
         });
-        using var library = new DBusConnection($"unix:path={path}");
-        library.ConnectAsync().AsTask().Wait(TimeSpan.FromSeconds(10));
+        using var library = Task.Run(async () =>
+        {
+            var c = new DBusConnection($"unix:path={path}");
+            await c.ConnectAsync();
+            return c;
+        }).Result;
         var writer = library.GetMessageWriter();
         write(ref writer);
         library.TrySendMessage(writer.CreateMessage());
