@@ -302,6 +302,9 @@ public sealed class DBusClientTests : IDisposable
         Assert.Equal("at", r.Value("g"));
         Assert.True(r.AtEnd);
         Assert.Throws<DBusException>(() => r.Value("u")); // past the end: an error, not a crash
+        var huge = new byte[] { 0xff, 0xff, 0xff, 0xff, (byte)'a', 0 };
+        Assert.Throws<DBusException>(() => new DBusReader(huge, 0, huge.Length).Value("s"));
+        Assert.Throws<DBusException>(() => new DBusReader(huge, 0, huge.Length).Value("ay"));
 
         static DBusWriter w0()
         {

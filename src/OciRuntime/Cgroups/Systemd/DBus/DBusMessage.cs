@@ -100,7 +100,7 @@ internal sealed class DBusMessage
         var type = (DBusMessageType)r.Byte();
         r.Byte();
         r.Byte();
-        int bodyLength = checked((int)r.UInt32());
+        long bodyLength = r.UInt32();
         uint serial = r.UInt32();
         var fields = (List<object>)r.Value("a(yv)");
         r.Align(8);

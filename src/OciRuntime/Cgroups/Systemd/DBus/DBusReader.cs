@@ -26,6 +26,10 @@ internal sealed class DBusReader(byte[] message, int position, int end)
 
     public void Align(int alignment) => Take(alignment, 0);
 
+    /// <summary>A length read from the message: never more than what is left.</summary>
+    private int Length(uint n) => n <= (uint)(end - Position)
+        ? (int)n : throw new DBusException("malformed message: a length runs past its end");
+
     public byte Byte() => Take(1, 1)[0];
     public bool Bool() => UInt32() != 0;
     public short Int16() => BinaryPrimitives.ReadInt16LittleEndian(Take(2, 2));
@@ -38,7 +42,7 @@ internal sealed class DBusReader(byte[] message, int position, int end)
 
     public string String()
     {
-        int n = checked((int)UInt32());
+        int n = Length(UInt32());
         var s = Take(1, n + 1);
         return Encoding.UTF8.GetString(s[..^1]);
     }
@@ -75,7 +79,7 @@ internal sealed class DBusReader(byte[] message, int position, int end)
                 }
             case 'a':
                 {
-                    int n = checked((int)UInt32());
+                    int n = Length(UInt32());
                     string element = signature[1..];
                     Align(DBusWriter.Alignment(element));
                     int stop = Position + n;
