@@ -14,7 +14,7 @@ using DBusException = OciRuntime.Cgroups.Systemd.DBus.DBusException;
 namespace OciRuntime.Tests.Cgroups;
 
 /// <summary>
-/// The driver's hand-written D-Bus client (Cgroups/Systemd/DBus, decisions §48) against the library
+/// The driver's hand-written D-Bus client (Cgroups/Systemd/DBus, decisions §49) against the library
 /// it replaced, Tmds.DBus.Protocol, as the oracle: a private dbus-daemon, a fake
 /// org.freedesktop.systemd1 written with the library that decodes what our client sends, and the
 /// bytes the library marshals compared with ours. No systemd needed; skipped (saying so) where

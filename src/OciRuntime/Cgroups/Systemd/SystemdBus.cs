@@ -4,7 +4,7 @@ namespace OciRuntime.Cgroups.Systemd;
 
 /// <summary>
 /// A connection to systemd's manager over D-Bus (the small synchronous client in DBus/, decisions
-/// §48: a library cost every command at start). The system instance is reached through the system
+/// §49: a library cost every command at start). The system instance is reached through the system
 /// bus (/run/dbus/system_bus_socket), or, when no dbus-daemon runs, systemd's own socket
 /// /run/systemd/private, a peer connection (no Hello: there is no bus driver to answer it). The
 /// user's instance (a runtime that is not root) through $DBUS_SESSION_BUS_ADDRESS or
