@@ -1,28 +1,30 @@
-using System.Collections.Concurrent;
-using Tmds.DBus.Protocol;
+using OciRuntime.Cgroups.Systemd.DBus;
 
 namespace OciRuntime.Cgroups.Systemd;
 
 /// <summary>
-/// A connection to systemd's manager over D-Bus (Tmds.DBus.Protocol; no hand-written wire code).
-/// The system instance is reached through the system bus (/run/dbus/system_bus_socket), or, when
-/// no dbus-daemon runs, systemd's own socket /run/systemd/private, a peer connection (the library
-/// sends Hello, which the peer answers with an error; it then goes on without a bus name). The
+/// A connection to systemd's manager over D-Bus (the small synchronous client in DBus/, decisions
+/// §50: a library cost every command at start). The system instance is reached through the system
+/// bus (/run/dbus/system_bus_socket), or, when no dbus-daemon runs, systemd's own socket
+/// /run/systemd/private, a peer connection (no Hello: there is no bus driver to answer it). The
 /// user's instance (a runtime that is not root) through $DBUS_SESSION_BUS_ADDRESS or
 /// $XDG_RUNTIME_DIR/bus, else $XDG_RUNTIME_DIR/systemd/private. Only the systemd cgroup driver
-/// uses this type: nothing on the cgroupfs path loads the library.
+/// uses this type.
 /// </summary>
 internal sealed class SystemdBus : IDisposable
 {
     private const string Service = "org.freedesktop.systemd1";
     private const string ManagerPath = "/org/freedesktop/systemd1";
     private const string ManagerInterface = "org.freedesktop.systemd1.Manager";
-    private static readonly TimeSpan JobTimeout = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(30);
+
+    /// <summary>The bound of every wait: a reply, a job's end (tests shorten it).</summary>
+    internal TimeSpan Timeout { get; set; } = DefaultTimeout;
 
     private readonly DBusConnection _connection;
     private readonly bool _peer;
-    private readonly ConcurrentDictionary<string, string> _finishedJobs = new();
-    private IDisposable? _jobWatch;
+    private readonly Dictionary<string, string> _finishedJobs = new();
+    private bool _watchingJobs;
     private int _version = -1;
 
     /// <summary>Where the connection goes, for messages.</summary>
@@ -36,6 +38,18 @@ internal sealed class SystemdBus : IDisposable
         Address = address;
         _peer = peer;
         UserInstance = userInstance;
+        // Kept while any reply is awaited: a job's JobRemoved may come before its method's reply.
+        _connection.SignalReceived = m =>
+        {
+            if (m is { Interface: ManagerInterface, Member: "JobRemoved", Signature: "uoss" })
+            {
+                var r = m.Body();
+                r.UInt32();
+                string job = r.String();
+                r.String();
+                _finishedJobs[job] = r.String();
+            }
+        };
     }
 
     private static SystemdBus? s_system, s_user;
@@ -58,16 +72,12 @@ internal sealed class SystemdBus : IDisposable
                 tried.Add($"{address}: {missing} does not exist (nothing listens there)");
                 continue;
             }
-            var connection = new DBusConnection(new DBusConnectionOptions(address));
             try
             {
-                Wait(connection.ConnectAsync().AsTask(), JobTimeout, "connect", address);
-                return new SystemdBus(connection, address, peer, userInstance);
+                return Open(address, peer, userInstance);
             }
-            catch (Exception e) when (e is RuntimeError or DBusExceptionBase or IOException or System.Net.Sockets.SocketException
-                                          or TimeoutException or ArgumentException or UnauthorizedAccessException)
+            catch (DBusException e)
             {
-                connection.Dispose();
                 tried.Add($"{address}: {e.Message}");
             }
         }
@@ -76,8 +86,13 @@ internal sealed class SystemdBus : IDisposable
             (tried.Count == 0 ? "no bus address (neither $DBUS_SESSION_BUS_ADDRESS nor $XDG_RUNTIME_DIR is set)" : string.Join("; ", tried)));
     }
 
-    /// <summary>The socket path of a "unix:path=..." address when nothing is there (the library
-    /// would say "Cannot assign requested address"); null otherwise.</summary>
+    /// <summary>A connection to one address: a bus (Hello, then AddMatch for the job signals) or a
+    /// peer (neither).</summary>
+    internal static SystemdBus Open(string address, bool peer, bool userInstance) =>
+        new(DBusConnection.Open(address, bus: !peer, DefaultTimeout), address, peer, userInstance);
+
+    /// <summary>The socket path of a "unix:path=..." address when nothing is there (connect would
+    /// say only "No such file or directory"); null otherwise.</summary>
     internal static string? MissingSocket(string address)
     {
         const string unixPath = "unix:path=";
@@ -133,13 +148,12 @@ internal sealed class SystemdBus : IDisposable
 
     private string GetManagerString(string property)
     {
-        using var writer = _connection.GetMessageWriter();
-        writer.WriteMethodCallHeader(Service, ManagerPath, "org.freedesktop.DBus.Properties", "Get", "ss");
-        writer.WriteString(ManagerInterface);
-        writer.WriteString(property);
-        var task = _connection.CallMethodAsync(writer.CreateMessage(),
-            static (Message m, object? _) => m.GetBodyReader().ReadVariantValue().GetString(), null);
-        return Call(task, $"Get {property}");
+        var w = new DBusWriter();
+        w.String(ManagerInterface);
+        w.String(property);
+        var reply = Call("org.freedesktop.DBus.Properties", "Get", "ss", w, $"Get {property}");
+        return reply.Signature == "v" && reply.Body().Value("v") is string s ? s
+            : throw new RuntimeError($"systemd: Get {property}: the answer is not a string (signature \"{reply.Signature}\")");
     }
 
     /// <summary>StartTransientUnit with mode "fail"; returns once systemd's job is done, or throws
@@ -147,25 +161,13 @@ internal sealed class SystemdBus : IDisposable
     public void StartTransientUnit(string unit, IReadOnlyList<UnitProperty> properties)
     {
         WatchJobs();
-        MessageBuffer message;
-        var writer = _connection.GetMessageWriter();
-        try
-        {
-            writer.WriteMethodCallHeader(Service, ManagerPath, ManagerInterface, "StartTransientUnit", "ssa(sv)a(sa(sv))");
-            writer.WriteString(unit);
-            writer.WriteString("fail");
-            WriteProperties(ref writer, properties);
-            var aux = writer.WriteArrayStart(DBusType.Struct);
-            writer.WriteArrayEnd(aux);
-            message = writer.CreateMessage();
-        }
-        finally
-        {
-            writer.Dispose();
-        }
-        var task = _connection.CallMethodAsync(message,
-            static (Message m, object? _) => m.GetBodyReader().ReadObjectPathAsString(), null);
-        string job = Call(task, $"StartTransientUnit {unit}");
+        var w = new DBusWriter();
+        w.String(unit);
+        w.String("fail");
+        WriteProperties(w, properties);
+        w.ArrayEnd(w.ArrayStart(8)); // no auxiliary units: a(sa(sv)) empty
+        string job = JobPath(Call(ManagerInterface, "StartTransientUnit", "ssa(sv)a(sa(sv))", w, $"StartTransientUnit {unit}"),
+            $"StartTransientUnit {unit}");
         string result;
         try
         {
@@ -187,16 +189,13 @@ internal sealed class SystemdBus : IDisposable
     public void StopUnit(string unit)
     {
         WatchJobs();
-        using var writer = _connection.GetMessageWriter();
-        writer.WriteMethodCallHeader(Service, ManagerPath, ManagerInterface, "StopUnit", "ss");
-        writer.WriteString(unit);
-        writer.WriteString("replace");
-        var task = _connection.CallMethodAsync(writer.CreateMessage(),
-            static (Message m, object? _) => m.GetBodyReader().ReadObjectPathAsString(), null);
+        var w = new DBusWriter();
+        w.String(unit);
+        w.String("replace");
         string job;
         try
         {
-            job = Call(task, $"StopUnit {unit}");
+            job = JobPath(Call(ManagerInterface, "StopUnit", "ss", w, $"StopUnit {unit}"), $"StopUnit {unit}");
         }
         catch (SystemdError e) when (e.Name == "org.freedesktop.systemd1.NoSuchUnit")
         {
@@ -210,12 +209,11 @@ internal sealed class SystemdBus : IDisposable
     /// <summary>Forgets a failed unit (so no failed unit is left behind); anything else is no error.</summary>
     public void ResetFailedUnit(string unit)
     {
-        using var writer = _connection.GetMessageWriter();
-        writer.WriteMethodCallHeader(Service, ManagerPath, ManagerInterface, "ResetFailedUnit", "s");
-        writer.WriteString(unit);
+        var w = new DBusWriter();
+        w.String(unit);
         try
         {
-            Call(_connection.CallMethodAsync(writer.CreateMessage()), $"ResetFailedUnit {unit}");
+            Call(ManagerInterface, "ResetFailedUnit", "s", w, $"ResetFailedUnit {unit}");
         }
         catch (SystemdError)
         {
@@ -227,151 +225,92 @@ internal sealed class SystemdBus : IDisposable
     {
         if (properties.Count == 0)
             return;
-        MessageBuffer message;
-        var writer = _connection.GetMessageWriter();
-        try
-        {
-            writer.WriteMethodCallHeader(Service, ManagerPath, ManagerInterface, "SetUnitProperties", "sba(sv)");
-            writer.WriteString(unit);
-            writer.WriteBool(true);
-            WriteProperties(ref writer, properties);
-            message = writer.CreateMessage();
-        }
-        finally
-        {
-            writer.Dispose();
-        }
-        Call(_connection.CallMethodAsync(message), $"SetUnitProperties {unit}");
+        var w = new DBusWriter();
+        w.String(unit);
+        w.Bool(true);
+        WriteProperties(w, properties);
+        Call(ManagerInterface, "SetUnitProperties", "sba(sv)", w, $"SetUnitProperties {unit}");
     }
 
+    /// <summary>Signals of a job go to its requester (systemd tracks it), also on a peer
+    /// connection; on the bus a match makes dbus-daemon route them here. Set before the first
+    /// call whose job is awaited.</summary>
     private void WatchJobs()
     {
-        if (_jobWatch is not null)
+        if (_watchingJobs || _peer)
             return;
-        // Signals of a job go to its requester (systemd tracks it), also on a peer connection;
-        // on the bus the match makes dbus-daemon route them here. Set before the call: the signal
-        // may come before its reply.
-        var task = _connection.WatchSignalAsync(_peer ? null : Service, ManagerPath, ManagerInterface, "JobRemoved",
-            static (Message m, object? _) =>
-            {
-                var r = m.GetBodyReader();
-                r.ReadUInt32();
-                string job = r.ReadObjectPathAsString();
-                r.ReadString();
-                return (job, r.ReadString());
-            },
-            (Notification<(string Job, string Result)> n) =>
-            {
-                if (n.HasValue)
-                    _finishedJobs[n.Value.Job] = n.Value.Result;
-            }, ObserverFlags.None, emitOnCapturedContext: false);
-        _jobWatch = Call(task.AsTask(), "watch JobRemoved");
+        var w = new DBusWriter();
+        w.String($"type='signal',sender='{Service}',path='{ManagerPath}',interface='{ManagerInterface}',member='JobRemoved'");
+        Call("org.freedesktop.DBus", "/org/freedesktop/DBus", "org.freedesktop.DBus", "AddMatch", "s", w, "watch JobRemoved");
+        _watchingJobs = true;
     }
 
     private string WaitForJob(string job, string unit, string what)
     {
-        var deadline = DateTime.UtcNow + JobTimeout;
-        for (int i = 0; ; i++)
+        long deadline = DBusConnection.Deadline(Timeout);
+        while (true)
         {
-            if (_finishedJobs.TryRemove(job, out string? result))
+            if (_finishedJobs.Remove(job, out string? result))
                 return result;
-            if (DateTime.UtcNow > deadline)
-                throw new RuntimeError($"systemd did not {what} unit {unit} within {JobTimeout.TotalSeconds} s (job {job})");
-            Thread.Sleep(i < 50 ? 1 : 10);
+            try
+            {
+                _connection.ReadMessage(deadline, $"JobRemoved of {job}");
+            }
+            catch (DBusTimeoutException)
+            {
+                throw new RuntimeError($"systemd did not {what} unit {unit} within {Timeout.TotalSeconds} s (job {job})");
+            }
+            catch (DBusException e)
+            {
+                throw new RuntimeError($"systemd: waiting for job {job} of unit {unit}: D-Bus connection {Address}: {e.Message}");
+            }
         }
     }
 
-    /// <summary>a(sv); the writer is a ref struct: passed by reference, or the caller's position is lost.</summary>
-    private static void WriteProperties(ref MessageWriter writer, IReadOnlyList<UnitProperty> properties)
+    private static string JobPath(DBusMessage reply, string what) =>
+        reply.Signature == "o" ? reply.Body().String()
+            : throw new RuntimeError($"systemd: {what}: the answer is not a job path (signature \"{reply.Signature}\")");
+
+    /// <summary>a(sv): each property's name and its value as a variant.</summary>
+    internal static void WriteProperties(DBusWriter w, IReadOnlyList<UnitProperty> properties)
     {
-        var start = writer.WriteArrayStart(DBusType.Struct);
+        var array = w.ArrayStart(8);
         foreach (var p in properties)
         {
-            writer.WriteStructureStart();
-            writer.WriteString(p.Name);
-            writer.WriteVariant(ToVariant(p.Value));
+            w.StructStart();
+            w.String(p.Name);
+            w.Variant(p.Value.Signature, p.Value.Value);
         }
-        writer.WriteArrayEnd(start);
+        w.ArrayEnd(array);
     }
 
-    internal static VariantValue ToVariant(UnitValue v) => v.Value switch
-    {
-        bool b => VariantValue.Bool(b),
-        byte y => VariantValue.Byte(y),
-        short n => VariantValue.Int16(n),
-        ushort q => VariantValue.UInt16(q),
-        int i => VariantValue.Int32(i),
-        uint u => VariantValue.UInt32(u),
-        long x => VariantValue.Int64(x),
-        ulong t => VariantValue.UInt64(t),
-        double d => VariantValue.Double(d),
-        string s when v.Signature == "o" => VariantValue.ObjectPath(new ObjectPath(s)),
-        string s => VariantValue.String(s),
-        byte[] ay => VariantValue.Array(ay),
-        uint[] au => VariantValue.Array(au),
-        string[] @as => VariantValue.Array(@as),
-        ValueTuple<string, string>[] pairs => PairArray(pairs),
-        UnitValue[] items => ItemArray(v.Signature, items),
-        _ => throw new ArgumentException($"unit property value of type {v.Signature} cannot be sent"),
-    };
+    private DBusMessage Call(string @interface, string member, string signature, DBusWriter body, string what) =>
+        Call(Service, ManagerPath, @interface, member, signature, body, what);
 
-    private static VariantValue PairArray((string, string)[] pairs)
-    {
-        var array = new Tmds.DBus.Protocol.Array<Struct<string, string>>();
-        foreach (var (a, b) in pairs)
-            array.Add(Struct.Create(a, b));
-        return array.AsVariantValue();
-    }
-
-    private static VariantValue ItemArray(string signature, UnitValue[] items) => signature switch
-    {
-        "ab" => VariantValue.Array(items.Select(i => (bool)i.Value).ToArray()),
-        "an" => VariantValue.Array(items.Select(i => (short)i.Value).ToArray()),
-        "aq" => VariantValue.Array(items.Select(i => (ushort)i.Value).ToArray()),
-        "ai" => VariantValue.Array(items.Select(i => (int)i.Value).ToArray()),
-        "ax" => VariantValue.Array(items.Select(i => (long)i.Value).ToArray()),
-        "at" => VariantValue.Array(items.Select(i => (ulong)i.Value).ToArray()),
-        "ad" => VariantValue.Array(items.Select(i => (double)i.Value).ToArray()),
-        "ao" => VariantValue.Array(items.Select(i => new ObjectPath((string)i.Value)).ToArray()),
-        _ => throw new ArgumentException($"unit property value of type {signature} cannot be sent"),
-    };
-
-    private T Call<T>(Task<T> task, string what)
-    {
-        Wait(task, JobTimeout, what, Address);
-        return task.Result;
-    }
-
-    private void Call(Task task, string what) => Wait(task, JobTimeout, what, Address);
-
-    /// <summary>Waits for a call; systemd's error reply becomes <see cref="SystemdError"/>, a lost
+    /// <summary>One call; systemd's error reply becomes <see cref="SystemdError"/>, a lost
     /// connection or a timeout a <see cref="RuntimeError"/> naming the call and the address.</summary>
-    private static void Wait(Task task, TimeSpan timeout, string what, string address)
+    private DBusMessage Call(string destination, string path, string @interface, string member, string signature,
+        DBusWriter body, string what)
     {
         try
         {
-            if (!task.Wait(timeout))
-                throw new RuntimeError($"systemd: {what}: no answer within {timeout.TotalSeconds} s on {address}");
+            return _connection.Call(destination, path, @interface, member, signature, body, Timeout);
         }
-        catch (AggregateException ae) when (ae.InnerException is DBusErrorReplyException e)
+        catch (DBusErrorReplyException e)
         {
-            throw new SystemdError(e.ErrorName, e.ErrorMessage, what);
+            throw new SystemdError(e.Name, e.ErrorMessage, what);
         }
-        catch (AggregateException ae) when (ae.InnerException is DBusExceptionBase or IOException or System.Net.Sockets.SocketException)
+        catch (DBusTimeoutException)
         {
-            throw new RuntimeError($"systemd: {what}: D-Bus connection {address}: {ae.InnerException!.Message}");
+            throw new RuntimeError($"systemd: {what}: no answer within {Timeout.TotalSeconds} s on {Address}");
         }
-        catch (AggregateException ae) when (ae.InnerException is { } inner)
+        catch (DBusException e)
         {
-            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(inner).Throw();
+            throw new RuntimeError($"systemd: {what}: D-Bus connection {Address}: {e.Message}");
         }
     }
 
-    public void Dispose()
-    {
-        _jobWatch?.Dispose();
-        _connection.Dispose();
-    }
+    public void Dispose() => _connection.Dispose();
 }
 
 /// <summary>systemd answered a call with a D-Bus error: its name and message are the reason.</summary>
