@@ -72,8 +72,9 @@
      * ignored for binds, as a bind remount ignores them.) */                                        \
     X(MOUNT, 9, "ssssQu", mount)                                                                     \
     /* str target, u64 flags (MS_SHARED|MS_SLAVE|MS_PRIVATE|MS_UNBINDABLE, maybe |MS_REC),           \
-     * u32 opts (only OCI_MNT_TARGET_IN_ROOT is meaningful). (Executor: an in-root target is         \
-     * changed with mount_setattr through its resolved fd, so it works after pivot_root too.) */     \
+     * u32 opts (OCI_MNT_TARGET_IN_ROOT, OCI_MNT_IGNORE_MISSING for an in-root target). (Executor:   \
+     * an in-root target is changed with mount_setattr through its resolved fd, so it works after    \
+     * pivot_root too.) */                                                                           \
     X(PROPAGATE, 10, "sQu", propagate)                                                               \
     /* str path (in root), u32 mode (file type bits included: S_IFCHR, S_IFBLK, S_IFIFO),            \
      * u32 major, u32 minor, u32 uid, u32 gid. An existing node of the same type and number is       \

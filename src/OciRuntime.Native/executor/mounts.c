@@ -337,8 +337,11 @@ void op_propagate(struct plan_cursor *c)
     }
     /* Through the fd with mount_setattr: works after pivot_root too, with or without a /proc. */
     int fd = in_root_open(tgt, O_PATH);
-    if (fd < 0)
+    if (fd < 0) {
+        if ((opts & OCI_MNT_IGNORE_MISSING) && errno == ENOENT)
+            return;
         fail("openat2 propagation target");
+    }
     struct mount_attr a;
     memset(&a, 0, sizeof a);
     a.propagation = flags & (MS_SHARED | MS_SLAVE | MS_PRIVATE | MS_UNBINDABLE);

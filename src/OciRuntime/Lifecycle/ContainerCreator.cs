@@ -72,7 +72,7 @@ internal static class ContainerCreator
         if (Diagnostics.Log.DebugEnabled)
             Diagnostics.Log.Debug($"container {o.Id}: bundle {bundle}, rootfs {rootfs}, a plan of {plan.Steps.Count} steps for the executor");
         IdMapWriter.CheckWritable(config);
-        CheckProcBindSources(config, bundle);
+        CheckProcBindSources(config, bundle, rootfs);
         IdmappedMountCheck.CheckWritable(config, bundle);
         if (o.Rootless is { Unprivileged: true } unprivileged)
             Rootless.RootlessIdMaps.Check(config, unprivileged);
@@ -211,14 +211,14 @@ internal static class ContainerCreator
 
     /// <summary>A bind onto /proc itself must bring a procfs (as runc's checkProcMount): anything
     /// else would stand where the container's tools expect the kernel's files.</summary>
-    private static void CheckProcBindSources(Spec.Spec config, string bundle)
+    private static void CheckProcBindSources(Spec.Spec config, string bundle, string rootfs)
     {
         var mounts = config.Mounts ?? [];
         for (int i = 0; i < mounts.Count; i++)
         {
             var m = mounts[i];
             bool bind = m.Type == "bind" || (m.Options?.Any(o => o is "bind" or "rbind") ?? false);
-            if (!bind || string.IsNullOrEmpty(m.Source) || ContainerPath.Clean(m.Destination ?? "") != "/proc")
+            if (!bind || string.IsNullOrEmpty(m.Source) || ContainerPath.Clean(ContainerPath.StripRoot(m.Destination ?? "", rootfs)) != "/proc")
                 continue;
             string source = Path.IsPathRooted(m.Source) ? m.Source : Path.GetFullPath(Path.Combine(bundle, m.Source));
             if (!ProcFile.IsProcfs(source))

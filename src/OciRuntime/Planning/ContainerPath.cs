@@ -44,6 +44,21 @@ internal static class ContainerPath
         return Clean(path);
     }
 
+    /// <summary>
+    /// A mount destination written as a host path inside the rootfs ("/bundle/rootfs/mnt") means
+    /// that place in the container ("/mnt"), as runc reads it (its LexicallyStripRoot): compared
+    /// lexically, with both cleaned; any other destination is returned as it was given.
+    /// </summary>
+    public static string StripRoot(string destination, string rootfs)
+    {
+        if (!destination.StartsWith('/') || string.IsNullOrEmpty(rootfs))
+            return destination;
+        string root = Clean(rootfs), dest = Clean(destination);
+        if (root == "/" || !IsUnder(dest, root))
+            return destination;
+        return dest.Length == root.Length ? "/" : dest[root.Length..];
+    }
+
     public static string Join(string dir, string name) => dir == "/" ? "/" + name : dir + "/" + name;
 
     /// <summary>True when <paramref name="path"/> is <paramref name="dir"/> or below it.</summary>

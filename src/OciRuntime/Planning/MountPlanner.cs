@@ -12,7 +12,8 @@ internal static class MountPlanner
     {
         if (string.IsNullOrEmpty(m.Destination))
             throw new PlanningException($"{field}.destination", "must not be empty");
-        string dest = ContainerPath.Confined(m.Destination, $"{field}.destination");
+        // A destination under the rootfs's host path names that place in the container (runc).
+        string dest = ContainerPath.Confined(ContainerPath.StripRoot(m.Destination, req.RootfsPath), $"{field}.destination");
         if (dest == "/")
             throw new PlanningException($"{field}.destination", "cannot mount over the container's root");
 
@@ -81,8 +82,14 @@ internal static class MountPlanner
         if ((opts.AttrSet | opts.AttrClr) != 0)
             steps.Add(new MountSetattrStep(dest, opts.AttrSet, opts.AttrClr, MountOpts.TargetInRoot, $"{field}.options"));
 
+        // The propagation right after the mount, while its target is surely this mount (as runc),
+        // and again after the root's own propagation (which must not undo a "shared"), unless a
+        // later mount has covered the path by then.
         if (opts.Propagation != 0)
-            propagation.Add(new PropagateStep(dest, opts.Propagation, MountOpts.TargetInRoot, $"{field}.options"));
+        {
+            steps.Add(new PropagateStep(dest, opts.Propagation, MountOpts.TargetInRoot, $"{field}.options"));
+            propagation.Add(new PropagateStep(dest, opts.Propagation, MountOpts.TargetInRoot | MountOpts.IgnoreMissing, $"{field}.options"));
+        }
     }
 
     /// <summary>The files below /proc a mount may cover (runc's list: what lxcfs emulates).</summary>

@@ -58,7 +58,7 @@ internal static class RootfsPlanner
         for (int i = 0; i < mounts.Count; i++)
             MountPlanner.Plan(req, mounts[i], $"mounts[{i}]", steps, propagation, warnings);
 
-        if (!DevBindMounted(mounts))
+        if (!DevBindMounted(mounts, req.RootfsPath))
             DevicePlanner.Plan(config, steps, bindFromHost: UserNamespacePlanner.Any(config));
 
         Planner.TraceMark(req, steps, SyncTag.TraceRootfs);
@@ -104,7 +104,7 @@ internal static class RootfsPlanner
     }
 
     /// <summary>With /dev bound from the host, its nodes are the host's: create none (as runc).</summary>
-    private static bool DevBindMounted(List<Spec.Mount> mounts) =>
-        mounts.Any(m => ContainerPath.Clean(m.Destination ?? "") == "/dev" &&
+    private static bool DevBindMounted(List<Spec.Mount> mounts, string rootfs) =>
+        mounts.Any(m => ContainerPath.Clean(ContainerPath.StripRoot(m.Destination ?? "", rootfs)) == "/dev" &&
                         (m.Type == "bind" || (m.Options?.Any(o => o is "bind" or "rbind") ?? false)));
 }

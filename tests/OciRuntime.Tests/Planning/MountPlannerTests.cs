@@ -24,6 +24,27 @@ public class MountPlannerTests
     }
 
     [Fact]
+    public void A_destination_written_as_a_host_path_inside_the_rootfs_is_that_place_in_the_container()
+    {
+        var p = WithMounts("""{ "destination": "/b/rootfs/mnt/x", "type": "bind", "source": "/b/rootfs/mnt", "options": ["rbind"] }, """ +
+                           """{ "destination": "/b/rootfsy/z", "type": "tmpfs", "source": "tmpfs" }, """ +
+                           """{ "destination": "/b/./rootfs/../rootfs/w", "type": "tmpfs", "source": "tmpfs" }""");
+        var m = ConfigMounts(p);
+        Assert.Equal(("/b/rootfs/mnt", "/mnt/x"), (m[0].Source, m[0].Target));
+        Assert.Equal("/b/rootfsy/z", m[1].Target); // a sibling of the rootfs is not inside it
+        Assert.Equal("/w", m[2].Target);
+    }
+
+    [Theory]
+    [InlineData("/b/rootfs", "/b/rootfs/a/b", "/a/b")]
+    [InlineData("/b/rootfs/", "/b/rootfs", "/")]
+    [InlineData("/b/rootfs", "/b/rootfs2/a", "/b/rootfs2/a")]
+    [InlineData("/b/rootfs", "relative/a", "relative/a")]
+    [InlineData("/", "/a", "/a")]
+    public void StripRoot_is_lexical(string rootfs, string dest, string expected) =>
+        Assert.Equal(expected, ContainerPath.StripRoot(dest, rootfs));
+
+    [Fact]
     public void Later_options_override_earlier_ones()
     {
         var p = WithMounts("""{ "destination": "/x", "type": "tmpfs", "source": "tmpfs", "options": ["ro", "rw", "nodev", "dev", "noexec"] }""");
@@ -36,8 +57,13 @@ public class MountPlannerTests
         var p = WithMounts("""{ "destination": "/data", "type": "bind", "source": "data", "options": ["rbind", "ro", "nosuid", "rprivate"] }""");
         Assert.Equal(new MountStep("/b/data", "/data", "", "", MS_BIND | MS_REC | MS_RDONLY | MS_NOSUID,
             MountOpts.TargetInRoot | MountOpts.MkLikeSource | MountOpts.Remount | MountOpts.ExactFlags, "mounts[0]"), ConfigMounts(p).Single());
-        var prop = p.StepsOf<PropagateStep>().Single(s => s.Origin == "mounts[0].options");
-        Assert.Equal(new PropagateStep("/data", MS_PRIVATE | MS_REC, MountOpts.TargetInRoot, "mounts[0].options"), prop);
+        var props = p.StepsOf<PropagateStep>().Where(s => s.Origin == "mounts[0].options").ToList();
+        // right after the mount (its target is surely that mount then), and again after pivot_root
+        // unless a later mount has covered the path
+        Assert.Equal([new PropagateStep("/data", MS_PRIVATE | MS_REC, MountOpts.TargetInRoot, "mounts[0].options"),
+            new PropagateStep("/data", MS_PRIVATE | MS_REC, MountOpts.TargetInRoot | MountOpts.IgnoreMissing, "mounts[0].options")], props);
+        Assert.Equal(p.Steps.ToList().IndexOf(ConfigMounts(p).Single()) + 1, p.Steps.ToList().IndexOf(props[0]));
+        var prop = props[1];
         // after pivot_root and after the root's own propagation, which must not override it
         Assert.True(p.Steps.ToList().IndexOf(prop) > p.Steps.ToList().FindLastIndex(s => s is PropagateStep { Origin: "linux.rootfsPropagation" }));
         Assert.True(p.Steps.ToList().IndexOf(prop) > p.IndexOf<PivotRootStep>());
