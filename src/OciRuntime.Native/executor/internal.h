@@ -77,6 +77,9 @@ ssize_t read_fifo_released(int fd, char *byte);
 /* paths.c: every path is inside the root fd (RESOLVE_IN_ROOT), never a host path. */
 int in_root_open(const char *path, int flags);            /* fd, or -1 with errno */
 int mkdir_all(const char *path, mode_t mode);             /* O_PATH fd of the directory */
+/* Walks path in the root as RESOLVE_IN_ROOT would, making what is missing (directories, and the
+ * last one a file when asked), also where a symlink points to nothing yet: O_PATH fd of the end. */
+int create_in_root(const char *path, mode_t mode, int last_is_file);
 int open_parent(const char *path, char buf[PATH_MAX], const char **name); /* parent made 0755 */
 void make_file(const char *path);                         /* empty file, parents as dirs */
 void fd_path(char buf[32], int fd);                       /* "/proc/self/fd/<fd>" */

@@ -217,9 +217,12 @@ int open_target(const char *tgt, uint32_t opts, int src)
     }
     if (want_dir)
         return mkdir_all(tgt, 0755);
-    if (want_file)
-        make_file(tgt);
-    return in_root_open(tgt, O_PATH);
+    int fd = in_root_open(tgt, O_PATH);
+    /* A missing file is made where the path leads inside the root, also through a symlink that
+     * points to nothing yet (as runc: its target is made, never outside the root). */
+    if (fd < 0 && errno == ENOENT && want_file)
+        fd = create_in_root(tgt, 0755, 1);
+    return fd;
 }
 
 void op_mount(struct plan_cursor *c)

@@ -72,50 +72,130 @@ static int mkdir_last(const char *path, mode_t mode)
     return made ? in_root_open(parent, O_PATH | O_DIRECTORY) : -1;
 }
 
+/* Appends "/name" (n bytes) to the resolved path in buf (len bytes, "/" alone for the root). */
+static size_t path_push(char buf[PATH_MAX], size_t len, const char *name, size_t n)
+{
+    if (len == 1)
+        len = 0;
+    if (len + 1 + n >= PATH_MAX)
+        fail_err(ENAMETOOLONG, "path");
+    buf[len++] = '/';
+    memcpy(buf + len, name, n);
+    len += n;
+    buf[len] = 0;
+    return len;
+}
+
+int create_in_root(const char *path, mode_t mode, int last_is_file)
+{
+    /* `done`: the part resolved so far, every component an existing non-symlink, so the kernel
+     * resolves it to where we walked. `todo`: what is left; a symlink met is replaced by its
+     * target followed by the rest, restarting from the root for an absolute one. Each lookup is
+     * one in_root_open of `done` plus a name, so nothing can lead out of the root. */
+    char done[PATH_MAX] = "/", todo[PATH_MAX], link[PATH_MAX];
+    size_t dlen = 1;
+    int links = 0, made = 0;
+    if (strlen(path) >= sizeof todo)
+        fail_err(ENAMETOOLONG, "path");
+    int root = in_root_open("/", O_PATH | O_DIRECTORY); /* no root fd yet: said as such */
+    if (root < 0)
+        fail("openat2 root");
+    close(root);
+    strcpy(todo, path);
+    const char *p = todo;
+    for (;;) {
+        while (*p == '/')
+            p++;
+        if (*p == 0)
+            return in_root_open(done, O_PATH | (last_is_file ? 0 : O_DIRECTORY));
+        const char *end = strchrnul(p, '/');
+        size_t n = (size_t)(end - p);
+        if (n > NAME_MAX)
+            fail_err(ENAMETOOLONG, "path component");
+        if (n == 1 && p[0] == '.') {
+            p = end;
+            continue;
+        }
+        if (n == 2 && p[0] == '.' && p[1] == '.') { /* `done` holds no symlink: ".." is lexical */
+            char *slash = strrchr(done, '/');
+            dlen = slash == done ? 1 : (size_t)(slash - done);
+            done[dlen] = 0;
+            p = end;
+            continue;
+        }
+        const char *rest = end;
+        while (*rest == '/')
+            rest++;
+        int last = *rest == 0;
+        size_t saved = dlen;
+        dlen = path_push(done, dlen, p, n);
+        int fd = in_root_open(done, O_PATH | O_NOFOLLOW);
+        if (fd >= 0) {
+            struct stat st;
+            if (fstat(fd, &st) < 0)
+                fail("fstat path component");
+            if (!S_ISLNK(st.st_mode)) {
+                close(fd);
+                made = 0;
+                p = end;
+                continue;
+            }
+            if (++links > 40)
+                fail_err(ELOOP, "path");
+            ssize_t ln = readlinkat(fd, "", link, sizeof link - 1);
+            close(fd);
+            if (ln <= 0)
+                fail(ln < 0 ? "readlink" : "empty symlink");
+            link[ln] = 0;
+            size_t rlen = strlen(end);
+            if ((size_t)ln + 1 + rlen >= sizeof todo)
+                fail_err(ENAMETOOLONG, "path");
+            /* The target, then the rest (which begins with '/' or is empty). */
+            memmove(todo + ln, end, rlen + 1);
+            memcpy(todo, link, (size_t)ln);
+            p = todo;
+            dlen = link[0] == '/' ? 1 : saved;
+            done[dlen] = 0;
+            continue;
+        }
+        if (errno != ENOENT || made++ > 4)
+            fail("openat2 path component");
+        /* Missing: made in the resolved parent by its one name, then looked up again. */
+        done[saved] = 0;
+        int dir = in_root_open(done, O_PATH | O_DIRECTORY);
+        if (dir < 0)
+            fail("openat2 parent");
+        char name[NAME_MAX + 1];
+        memcpy(name, p, n);
+        name[n] = 0;
+        if (last && last_is_file) {
+            int f = openat(dir, name, O_RDONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+            if (f < 0 && errno != EEXIST)
+                fail("create file");
+            if (f >= 0)
+                close(f);
+        } else if (mkdirat(dir, name, mode) < 0 && errno != EEXIST) {
+            fail("mkdirat");
+        }
+        close(dir);
+        dlen = saved;
+        done[dlen] = 0;
+    }
+}
+
 int mkdir_all(const char *path, mode_t mode)
 {
     /* Usually every directory exists (a mount point of the image): one lookup of the whole path
-     * does what the walk below would, whose last step resolves that same path the same way. */
+     * does what the walk does, whose last step resolves that same path the same way. */
     int whole = in_root_open(path, O_PATH | O_DIRECTORY);
     if (whole < 0 && errno == ENOENT)
         whole = mkdir_last(path, mode);
     if (whole >= 0)
         return whole;
-    char prefix[PATH_MAX];
-    size_t len = 0;
-    int dir = in_root_open("/", O_PATH | O_DIRECTORY);
-    if (dir < 0)
-        fail("openat2 root");
-    for (const char *p = path;;) {
-        while (*p == '/')
-            p++;
-        if (*p == 0)
-            return dir;
-        const char *end = strchrnul(p, '/');
-        size_t n = (size_t)(end - p);
-        if (n > NAME_MAX || len + 1 + n >= sizeof prefix)
-            fail_err(ENAMETOOLONG, "mkdir path");
-        prefix[len++] = '/';
-        memcpy(prefix + len, p, n);
-        len += n;
-        prefix[len] = 0;
-        /* Each prefix is resolved from the root again (not from `dir`), so a symlink met on the
-         * way is followed inside the root, and `dir` is where the next name really lives. */
-        int next = in_root_open(prefix, O_PATH | O_DIRECTORY);
-        if (next < 0 && errno == ENOENT) {
-            char name[NAME_MAX + 1];
-            memcpy(name, p, n);
-            name[n] = 0;
-            if (mkdirat(dir, name, mode) < 0 && errno != EEXIST)
-                fail("mkdirat");
-            next = in_root_open(prefix, O_PATH | O_DIRECTORY);
-        }
-        if (next < 0)
-            fail("openat2 mkdir");
-        close(dir);
-        dir = next;
-        p = end;
-    }
+    whole = create_in_root(path, mode, 0);
+    if (whole < 0)
+        fail("openat2 mkdir");
+    return whole;
 }
 
 int open_parent(const char *path, char buf[PATH_MAX], const char **name)

@@ -13,6 +13,15 @@ public sealed class RuncParityMountTests : ConformanceTest
 {
     public RuncParityMountTests(ITestOutputHelper output) : base(output) { }
 
+    private static string StatId(string path)
+    {
+        var psi = new System.Diagnostics.ProcessStartInfo("stat", ["-L", "-c", "%d:%i", "--", path]) { RedirectStandardOutput = true };
+        using var p = System.Diagnostics.Process.Start(psi)!;
+        string s = p.StandardOutput.ReadToEnd().Trim();
+        p.WaitForExit();
+        return s;
+    }
+
     [Fact]
     public void Binds_from_and_onto_host_paths_inside_the_rootfs_see_the_earlier_mounts_in_order()
     {
@@ -42,5 +51,77 @@ public sealed class RuncParityMountTests : ConformanceTest
         Assert.Equal("a/x", Rt.Run(b).AssertOk().Stdout.Trim());
         // Nothing was made below the rootfs under the host path's name.
         Assert.False(Directory.Exists(Path.Combine(root, root.TrimStart('/'))));
+    }
+
+    [Fact]
+    public void A_bind_target_through_a_dangling_symlink_component_is_made_inside_the_rootfs()
+    {
+        // runc's "bind mount through a dangling symlink component": /etc/hosts -> /jump/baz/hosts,
+        // /jump -> /tmp/foo/bar, and /tmp/foo missing: the file lands at /tmp/foo/bar/baz/hosts.
+        var b = NewBundle().Args("/bin/stat", "-c", "%d:%i", "/tmp/foo/bar/baz/hosts");
+        Directory.CreateDirectory(b.HostPath("/etc"));
+        Directory.CreateDirectory(b.HostPath("/tmp"));
+        File.Delete(b.HostPath("/etc/hosts"));
+        File.CreateSymbolicLink(b.HostPath("/jump"), "/tmp/foo/bar");
+        File.CreateSymbolicLink(b.HostPath("/etc/hosts"), "/jump/baz/hosts");
+        string source = Path.Combine(Scope.NewDir("src"), "hosts");
+        File.WriteAllText(source, "127.0.0.1 here\n");
+        b.AddMount("/etc/hosts", "bind", source, "bind");
+        Assert.Equal(StatId(source), Rt.Run(b).AssertOk().Stdout.Trim());
+        Assert.True(File.Exists(b.HostPath("/tmp/foo/bar/baz/hosts")));
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void A_bind_target_that_is_a_dangling_symlink_gets_its_target_made(bool directory)
+    {
+        // runc's "bind mount through a trailing dangling symlink", for a file and a directory.
+        var b = NewBundle().Args("/bin/stat", "-c", "%d:%i", "/tmp/hosts");
+        Directory.CreateDirectory(b.HostPath("/etc"));
+        Directory.CreateDirectory(b.HostPath("/tmp"));
+        File.Delete(b.HostPath("/etc/hosts"));
+        File.CreateSymbolicLink(b.HostPath("/etc/hosts"), "/tmp/hosts");
+        string source = Scope.NewDir("src");
+        if (!directory)
+        {
+            source = Path.Combine(source, "hosts");
+            File.WriteAllText(source, "x\n");
+        }
+        b.AddMount("/etc/hosts", "bind", source, "bind");
+        Assert.Equal(StatId(source), Rt.Run(b).AssertOk().Stdout.Trim());
+        Assert.Equal(directory, Directory.Exists(b.HostPath("/tmp/hosts")));
+        Assert.Equal(!directory, File.Exists(b.HostPath("/tmp/hosts")));
+    }
+
+    [Fact]
+    public void A_dangling_symlink_to_an_absolute_host_path_never_makes_anything_outside_the_rootfs()
+    {
+        // The symlink names a host directory that exists (the test's own): what is made for the
+        // mount is made below the rootfs under that name, and the host's directory stays empty.
+        string outside = Scope.NewDir("outside");
+        var b = NewBundle().Args("/bin/stat", "-c", "%d:%i", outside + "/made/target");
+        Directory.CreateDirectory(b.HostPath("/etc"));
+        File.CreateSymbolicLink(b.HostPath("/etc/escape"), outside + "/made/target");
+        File.CreateSymbolicLink(b.HostPath("/escape-dir"), outside + "/dir/sub");
+        string source = Path.Combine(Scope.NewDir("src"), "file");
+        File.WriteAllText(source, "x\n");
+        b.AddMount("/etc/escape", "bind", source, "bind");
+        b.AddMount("/escape-dir", "tmpfs", "tmpfs");
+        var r = Rt.Run(b);
+        Assert.Empty(Directory.EnumerateFileSystemEntries(outside));
+        Assert.Equal(StatId(source), r.AssertOk().Stdout.Trim());
+        Assert.True(File.Exists(b.HostPath(outside + "/made/target")));
+        Assert.True(Directory.Exists(b.HostPath(outside + "/dir/sub")));
+    }
+
+    [Fact]
+    public void A_symlink_loop_on_the_way_to_a_mount_target_fails_naming_the_mount()
+    {
+        var b = NewBundle().Args("/bin/true");
+        File.CreateSymbolicLink(b.HostPath("/loop-a"), "/loop-b/x");
+        File.CreateSymbolicLink(b.HostPath("/loop-b"), "/loop-a/y");
+        b.AddMount("/loop-a", "tmpfs", "tmpfs");
+        Rt.Run(b).AssertFailed("a mount through a symlink loop").AssertStderrMentions("mounts[");
     }
 }

@@ -26,29 +26,28 @@ public sealed class SecurityTests : ConformanceTest
         var b = NewBundle().Probe("mount", hostDir + "/x"); // where /evil/x is, seen from inside
         File.CreateSymbolicLink(b.HostPath("/evil"), hostDir);
         b.AddMount("/evil/x", "tmpfs", "tmpfs", "size=1m");
-        AssertRefusedThenInside(b, hostDir, hostDir);
+        AssertMadeInside(b, hostDir, hostDir);
     }
 
     /// <summary>
-    /// The symlink is resolved as if the rootfs were "/", to <paramref name="inRoot"/>. While that does
-    /// not exist in the rootfs the runtime does not create it (it creates only the path's own
-    /// components): refused naming the mount. Once it exists the mount lands there, in the rootfs.
-    /// The host dir stays untouched both times.
+    /// The symlink is resolved as if the rootfs were "/", to <paramref name="inRoot"/>. What is
+    /// missing there is made inside the rootfs (as runc, decisions §51; before, the mount was
+    /// refused): the mount lands in the rootfs, and the host dir stays untouched, also when it
+    /// runs again with everything in place.
     /// </summary>
-    private void AssertRefusedThenInside(Bundle b, string hostDir, string inRoot)
+    private void AssertMadeInside(Bundle b, string hostDir, string inRoot)
     {
-        string mount = $"mounts[{b.Mounts.Count - 1}]";
-        string id = Rt.NewId();
-        Rt.Run(b, id).AssertFailed("a mount through a symlink whose in-root target is missing").AssertStderrMentions(mount);
-        Scope.AssertNothingLeft([id]);
-        AssertUntouched(hostDir);
-        Directory.CreateDirectory(b.HostPath(inRoot));
-        var r = Rt.Run(b).AssertOk("the same mount once the symlink's in-root target exists");
-        AssertUntouched(hostDir);
-        if (r.Probe.Has("fstype"))
-            Assert.Equal("tmpfs", r.Probe.Get("fstype"));
-        Assert.True(Directory.Exists(b.HostPath(inRoot + "/x")) || Directory.Exists(b.HostPath(inRoot + "/sub/target")),
-            "mount point not created inside the rootfs at " + inRoot);
+        Assert.False(Directory.Exists(b.HostPath(inRoot)));
+        for (int run = 0; run < 2; run++)
+        {
+            var r = Rt.Run(b);
+            AssertUntouched(hostDir);
+            r.AssertOk("a mount through a symlink to a path missing in the rootfs");
+            if (r.Probe.Has("fstype"))
+                Assert.Equal("tmpfs", r.Probe.Get("fstype"));
+            Assert.True(Directory.Exists(b.HostPath(inRoot + "/x")) || Directory.Exists(b.HostPath(inRoot + "/sub/target")),
+                "mount point not created inside the rootfs at " + inRoot);
+        }
     }
 
     [Fact]
@@ -60,7 +59,7 @@ public sealed class SecurityTests : ConformanceTest
         string target = string.Concat(Enumerable.Repeat("../", 20)) + hostDir.TrimStart('/');
         File.CreateSymbolicLink(b.HostPath("/evil"), target);
         b.AddMount("/evil/x", "tmpfs", "tmpfs", "size=1m");
-        AssertRefusedThenInside(b, hostDir, hostDir);
+        AssertMadeInside(b, hostDir, hostDir);
     }
 
     [Fact]
@@ -94,8 +93,7 @@ public sealed class SecurityTests : ConformanceTest
         var b = NewBundle().Probe("ls", "/evil/sub/target");
         File.CreateSymbolicLink(b.HostPath("/evil"), hostDir);
         b.AddMount("/evil/sub/target", "bind", src, "rbind");
-        AssertRefusedThenInside(b, hostDir, hostDir);
-        Directory.CreateDirectory(b.HostPath(hostDir + "/sub/target"));
+        AssertMadeInside(b, hostDir, hostDir);
         Assert.Equal("payload", Rt.Run(b).AssertOk().Probe.Get("entries"));
     }
 
