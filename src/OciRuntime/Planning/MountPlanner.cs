@@ -6,7 +6,8 @@ namespace OciRuntime.Planning;
 /// <summary>One entry of config.json "mounts" → mount steps.</summary>
 internal static class MountPlanner
 {
-    /// <param name="propagation">receives the mount's propagation step, which runs after pivot_root</param>
+    /// <param name="propagation">receives the mount's steps that run after pivot_root: its
+    /// propagation, and the read-only remount of a tmpfs or /dev</param>
     public static void Plan(PlanRequest req, Spec.Mount m, string field, List<Step> steps, List<Step> propagation,
         List<string> warnings)
     {
@@ -73,7 +74,16 @@ internal static class MountPlanner
             // than the masked and read-only paths below them expect.
             if (type is "proc" or "sysfs")
                 mo |= MountOpts.OrdinaryDir;
-            steps.Add(new MountStep(m.Source ?? type, dest, type, opts.Data, opts.Flags, mo, field));
+            // A read-only tmpfs or /dev is mounted writable and made read-only after pivot_root
+            // (runc's finalizeRootfs): the device nodes, mount points and copied-up files that go
+            // below it first need a writable directory.
+            ulong flags = opts.Flags;
+            if ((flags & MS_RDONLY) != 0 && (type == "tmpfs" || dest == "/dev"))
+            {
+                flags &= ~MS_RDONLY;
+                propagation.Add(new RemountStep(dest, MS_RDONLY, MountOpts.TargetInRoot, $"{field}.options"));
+            }
+            steps.Add(new MountStep(m.Source ?? type, dest, type, opts.Data, flags, mo, field));
         }
         if (opts.Copyup && (type != "tmpfs" || opts.Bind))
             warnings.Add($"{field}.options[{opts.CopyupIndex}]: \"tmpcopyup\" applies only to tmpfs mounts; ignored for this one");

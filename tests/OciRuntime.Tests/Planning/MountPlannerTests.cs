@@ -24,6 +24,22 @@ public class MountPlannerTests
     }
 
     [Fact]
+    public void A_read_only_tmpfs_or_dev_is_mounted_writable_and_made_read_only_after_pivot_root()
+    {
+        var p = WithMounts("""{ "destination": "/dev", "type": "tmpfs", "source": "tmpfs", "options": ["ro", "nosuid"] }, """ +
+                           """{ "destination": "/t", "type": "tmpfs", "source": "tmpfs", "options": ["ro"] }, """ +
+                           """{ "destination": "/s", "type": "sysfs", "source": "sysfs", "options": ["ro"] }""");
+        var m = ConfigMounts(p);
+        Assert.Equal(MS_NOSUID, m[0].Flags);
+        Assert.Equal(0ul, m[1].Flags);
+        Assert.Equal(MS_RDONLY, m[2].Flags); // other filesystems keep ro at once, as runc
+        var late = p.StepsOf<RemountStep>().Where(r => r.Origin.StartsWith("mounts[", StringComparison.Ordinal)).ToList();
+        Assert.Equal([new RemountStep("/dev", MS_RDONLY, MountOpts.TargetInRoot, "mounts[0].options"),
+            new RemountStep("/t", MS_RDONLY, MountOpts.TargetInRoot, "mounts[1].options")], late);
+        Assert.True(p.Steps.ToList().IndexOf(late[0]) > p.IndexOf<PivotRootStep>());
+    }
+
+    [Fact]
     public void A_destination_written_as_a_host_path_inside_the_rootfs_is_that_place_in_the_container()
     {
         var p = WithMounts("""{ "destination": "/b/rootfs/mnt/x", "type": "bind", "source": "/b/rootfs/mnt", "options": ["rbind"] }, """ +

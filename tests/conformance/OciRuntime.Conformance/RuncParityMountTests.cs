@@ -124,4 +124,28 @@ public sealed class RuncParityMountTests : ConformanceTest
         b.AddMount("/loop-a", "tmpfs", "tmpfs");
         Rt.Run(b).AssertFailed("a mount through a symlink loop").AssertStderrMentions("mounts[");
     }
+
+    [Fact]
+    public void A_read_only_dev_still_gets_its_devices_and_the_mounts_below_it()
+    {
+        // runc's "ro /dev mount": /dev and a tmpfs "ro" are mounted writable and made read-only
+        // after pivot_root, so the device nodes, /dev/pts, /dev/shm and a new mount point
+        // (/dev/extra) can be made below them first.
+        var b = NewBundle().Args("/bin/sh", "-c",
+            "grep -E '^tmpfs /(dev|real/conf/stack) ' /proc/mounts | cut -d' ' -f2,4 | cut -d, -f1; " +
+            "test -c /dev/null && test -d /dev/pts && test -d /dev/extra/sub && echo nodes; " +
+            "touch /dev/x 2>/dev/null || echo dev-ro; touch /conf/stack/y 2>/dev/null || echo stack-ro; " +
+            "ls /conf/stack");
+        foreach (var m in b.Mounts)
+            if ((string?)m!["destination"] == "/dev")
+                m["options"]!.AsArray().Add("ro");
+        b.AddMount("/dev/extra/sub", "tmpfs", "tmpfs", "nodev");
+        // a tmpfs "ro" with tmpcopyup, through an absolute symlink (runc's issue 2683)
+        Directory.CreateDirectory(b.HostPath("/real/conf/stack"));
+        File.WriteAllText(b.HostPath("/real/conf/stack/kept"), "k");
+        File.CreateSymbolicLink(b.HostPath("/conf"), "/real/conf");
+        b.AddMount("/conf/stack", "tmpfs", "tmpfs", "ro", "nodev", "nosuid", "tmpcopyup");
+        var lines = Rt.Run(b).AssertOk().Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(["/dev ro", "/real/conf/stack ro", "nodes", "dev-ro", "stack-ro", "kept"], lines);
+    }
 }
