@@ -105,6 +105,7 @@ internal static class ContainerCreator
             void Place(int pid)
             {
                 cgroup.AddProcess(pid);
+                ExecCpuAffinity.Reset(pid); // the caller's affinity is not the container's (runc)
                 if (config.Process?.OomScoreAdj is { } oom)
                     OomScoreAdj.Apply(pid, oom);
                 placed = pid;

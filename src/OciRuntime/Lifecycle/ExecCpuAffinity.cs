@@ -7,7 +7,8 @@ namespace OciRuntime.Lifecycle;
 /// process.execCPUAffinity of `exec` (runtime-spec: not for the init). The host pins the process it
 /// started: <c>initial</c> as soon as it exists, before it joins the container's cgroup (which, with
 /// a cpuset, resets its affinity), <c>final</c> right after it joined, before it forks or execs.
-/// An empty or missing list leaves the affinity to the kernel.
+/// Without either list the process gets every CPU once in the cgroup (<see cref="Reset"/>, as the
+/// init does); with only <c>initial</c> it keeps that one (narrowed by the cgroup's cpuset).
 /// </summary>
 internal sealed unsafe class ExecCpuAffinity
 {
@@ -25,7 +26,41 @@ internal sealed unsafe class ExecCpuAffinity
 
     public void ApplyInitial(int pid) => Apply(pid, _initial, Field + ".initial");
 
-    public void ApplyFinal(int pid) => Apply(pid, _final, Field + ".final");
+    /// <summary><c>final</c> once the process is in the container's cgroup; without either list,
+    /// the caller's affinity is not passed on (<see cref="Reset"/>, as runc).</summary>
+    public void ApplyFinal(int pid)
+    {
+        if (_final is null && _initial is null)
+            Reset(pid);
+        else
+            Apply(pid, _final, Field + ".final");
+    }
+
+    /// <summary>Every CPU word set: the kernel keeps those online and in the cgroup's cpuset.</summary>
+    private static readonly ulong[] s_all = AllCpus();
+
+    private static ulong[] AllCpus()
+    {
+        var mask = new ulong[(CpuSet.MaxCpu + 1) / 64];
+        Array.Fill(mask, ulong.MaxValue);
+        return mask;
+    }
+
+    /// <summary>
+    /// The container's processes do not inherit the CPU affinity of whoever ran the runtime (a
+    /// `taskset -c 0 ociruntime run` would pin the whole container to one CPU): once a process is
+    /// in the container's cgroup its affinity becomes every CPU, which the kernel narrows to the
+    /// CPUs online and allowed by the cgroup's cpuset (runc 1.4's tryResetCPUAffinity). Best
+    /// effort, as runc: a refusal leaves the affinity as it was, with a debug line.
+    /// </summary>
+    public static void Reset(int pid)
+    {
+        fixed (ulong* m = s_all)
+        {
+            if (LibC.sched_setaffinity(pid, s_all.Length * sizeof(ulong), m) != 0)
+                Diagnostics.Log.Debug($"resetting the CPU affinity of {pid}: sched_setaffinity: {LibC.StrError(LibC.Errno)}");
+        }
+    }
 
     private static void Apply(int pid, ulong[]? mask, string field)
     {

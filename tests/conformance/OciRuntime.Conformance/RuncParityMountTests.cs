@@ -148,4 +148,32 @@ public sealed class RuncParityMountTests : ConformanceTest
         var lines = Rt.Run(b).AssertOk().Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.Equal(["/dev ro", "/real/conf/stack ro", "nodes", "dev-ro", "stack-ro", "kept"], lines);
     }
+
+    private static string AllowedCpus(string status) =>
+        status.Split('\n').First(l => l.StartsWith("Cpus_allowed_list:", StringComparison.Ordinal)).Split(':')[1].Trim();
+
+    [SkippableFact]
+    public void The_container_does_not_inherit_the_callers_cpu_affinity_nor_does_exec()
+    {
+        // runc's cpu_affinity.bats "CPU affinity should reset" and "exec [default CPU affinity
+        // should reset]": the runtime run under `taskset -c FIRST`, the container's processes get
+        // every CPU the caller's cgroup allows (what this test process has).
+        string mine = AllowedCpus(File.ReadAllText("/proc/self/status"));
+        Skip.If(!mine.Contains('-') && !mine.Contains(','), $"one CPU allowed here ({mine}): nothing to reset");
+        string first = mine.Split(',', '-')[0];
+        string wrapper = Path.Combine(Scope.Dir, "taskset-runtime.sh");
+        File.WriteAllText(wrapper, $"#!/bin/sh\nexec taskset -c {first} '{Rt.Binary}' \"$@\"\n");
+        File.SetUnixFileMode(wrapper, (UnixFileMode)Convert.ToInt32("755", 8));
+        Rt.Binary = wrapper;
+
+        var b = NewBundle().Args("/bin/grep", "Cpus_allowed_list:", "/proc/self/status");
+        Assert.Equal(mine, AllowedCpus(Rt.Run(b).AssertOk().Stdout));
+
+        var d = Scope.NewBundle("detached").Args("/bin/sleep", "60");
+        string id = Rt.NewId();
+        Rt.CreateAndStart(d, id);
+        Assert.Equal(mine, AllowedCpus(Rt.Invoke("exec", id, "/bin/grep", "Cpus_allowed_list:", "/proc/self/status")
+            .AssertOk("exec").Stdout));
+        Rt.Invoke("delete", "-f", id).AssertOk("delete -f");
+    }
 }
