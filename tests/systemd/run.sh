@@ -11,6 +11,8 @@
 #      INTEG_CGROUP_DRIVER=systemd (Podman, containerd's runc shim, Docker; OCI_SYSTEMD_MANAGERS),
 #      and `cri`: tests/cri/run.sh with CRI_CGROUP_DRIVER=systemd (containerd's CRI plugin with
 #      SystemdCgroup = true, pods in kubelet-style slices kubepods-besteffort-pod<uid>.slice)
+#   4b. (phase `rootless`) rootless --systemd-cgroup with a user's own systemd instance
+#      (user@UID.service started with systemctl; rootless-checks.sh)
 #   5. (phase `bench`, not in the default phases) `run /bin/true` with ociruntime --systemd-cgroup
 #      and cgroupfs, crun and runc --systemd-cgroup side by side (bench.sh; BENCH_N runs each)
 #   6. systemd stopped (systemctl poweroff of the namespace), no container cgroup or unit left
@@ -19,8 +21,8 @@
 #
 # OCI_SYSTEMD_RUNTIME: auto (default: out/ociruntime when its `features` says
 # linux.cgroup.systemd=true, else /usr/sbin/runc to prove the harness), runc, ociruntime, or a
-# path. OCI_SYSTEMD_PHASES: which of nobus,units,conformance,managers,bench to run (default all
-# but bench). OCI_SYSTEMD_MANAGERS: which of podman,containerd,docker,cri (default all but cri:
+# path. OCI_SYSTEMD_PHASES: which of nobus,units,rootless,conformance,managers,bench to run
+# (default all but bench). OCI_SYSTEMD_MANAGERS: which of podman,containerd,docker,cri (default all but cri:
 # under TCG the CRI run costs ~18 min, images and containerd's start included, which would take
 # the group past its 40 min guest bound and CI's budget; OCI_SYSTEMD_MANAGERS=cri runs it alone).
 # Every phase prints its wall time; the checks print "N passed, N failed" lines, dotnet test its
@@ -63,7 +65,7 @@ if [ "${1:-}" != --guest ]; then
   echo "runtime under test: $RT ($("$RT" --version 2>/dev/null | head -1))"
   dotnet build "$ROOT/tests/conformance/OciRuntime.Conformance/OciRuntime.Conformance.csproj" -v q -nologo >/dev/null \
     || { echo "tests/systemd/run.sh: building the conformance tests failed"; echo "0 passed, 1 failed"; exit 1; }
-  export SD_RT=$RT SD_FILTER=$FILTER SD_PHASES=${OCI_SYSTEMD_PHASES:-nobus,units,conformance,managers} OCI_VM_LOGGER=${OCI_VM_LOGGER:-}
+  export SD_RT=$RT SD_FILTER=$FILTER SD_PHASES=${OCI_SYSTEMD_PHASES:-nobus,units,rootless,conformance,managers} OCI_VM_LOGGER=${OCI_VM_LOGGER:-}
   export SD_MANAGERS=${OCI_SYSTEMD_MANAGERS:-podman containerd docker} SD_SHELL=${OCI_SYSTEMD_SHELL:+$(readlink -f "$OCI_SYSTEMD_SHELL")}
   export VM_RW=$ROOT VM_WORKDIR=$ROOT VM_SMP=${VM_SMP:-2} VM_MEM=${VM_MEM:-3072} VM_TIMEOUT=${VM_TIMEOUT:-2400}
   if [[ " ${SD_MANAGERS//,/ } " == *" cri "* && ",$SD_PHASES," == *,managers,* ]]; then
@@ -148,6 +150,12 @@ if has units; then
   phase "unit checks done"
 fi
 
+# 3b. rootless: the user's own systemd instance
+if has rootless; then
+  IN bash "$HERE/rootless-checks.sh" "$RT" || RC=1
+  phase "rootless checks (user instance) done"
+fi
+
 # 4. the conformance tests that concern cgroups, with --systemd-cgroup
 if has conformance; then
   F=${SD_FILTER:-"(FullyQualifiedName~ResourceTests|FullyQualifiedName~CgroupCommandConformanceTests|FullyQualifiedName~Device_cgroup|FullyQualifiedName~Cgroup_namespace|FullyQualifiedName~Cve_2023_25809_root_cgroupfs)&FullyQualifiedName!~A_frozen_existing_cgroup&FullyQualifiedName!~A_non_empty_existing_cgroup&FullyQualifiedName!~Systemd_cgroup_is_refused&FullyQualifiedName!~The_systemd_driver_is_refused&FullyQualifiedName!~Pause_freezes_and_resume_thaws"}
@@ -157,11 +165,14 @@ if has conformance; then
   # runc: ociruntime's own promises (messages naming the JSON field) are not asked of it
   [ "$RTNAME" = ociruntime ] || F="($F)&runtime!=ociruntime-only"
   TMPD=$(mktemp -d /tmp/conformance.XXXXXX)
+  # every test's messages and output are kept (build/systemd-conformance/conformance.trx): a
+  # failure seen once under TCG is not lost to the quiet console logger
+  rm -rf "$ROOT/build/systemd-conformance"
   IN env OCI_CALL_TIMEOUT=60 OCI_SANDBOX=1 OCI_SANDBOX_RUN_ID=sd OCI_CONFORMANCE_TMP=$TMPD OCI_RUNTIME=$RT \
     OCI_RUNTIME_ARGS=--systemd-cgroup DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1 \
     sh -c 'cd "$1" && shift && exec "$@"' sh "$ROOT" \
     dotnet test tests/conformance/OciRuntime.Conformance/OciRuntime.Conformance.csproj --no-build -v q -nologo \
-      --filter "$F" ${OCI_VM_LOGGER:-} || RC=1
+      --filter "$F" ${OCI_VM_LOGGER:-} --results-directory "$ROOT/build/systemd-conformance" --logger "trx;LogFileName=conformance.trx" || RC=1
   phase "conformance tests (--systemd-cgroup) done"
 fi
 
@@ -198,10 +209,10 @@ FAILED_UNITS=$(IN systemctl list-units --all --failed --plain --no-legend 2>&1)
 # counted above); units merely loaded and inactive (docker.service/.socket of the host's unit
 # files, which the Docker step starts and stops) and the harness's own ocitest.target are not left
 LEFT_UNITS=$(IN systemctl list-units --all --plain --no-legend 2>&1 \
-  | awk '$1 ~ /^(sdtest|ocitest|runc|ociruntime|libpod|docker|ctr|integ|cri-containerd|kubepods|sdbench)[-.]/ && $1 != "ocitest.target" && $3 != "inactive"')
+  | awk '$1 ~ /^(sdtest|ocitest|runc|ociruntime|libpod|docker|ctr|integ|cri-containerd|kubepods|sdbench|user@[0-9]+)[-.]/ && $1 != "ocitest.target" && $3 != "inactive"')
 stop_systemd
 phase "systemd stopped"
-LEFT_CG=$(find /sys/fs/cgroup -mindepth 1 -maxdepth 4 -type d \( -name '*sdtest*' -o -name '*ocitest*' -o -name '*ctsd*' -o -name 'integ*' -o -name 'libpod*' -o -name 'docker*' -o -name 'kubepods*' -o -name '*sdbench*' \) 2>/dev/null)
+LEFT_CG=$(find /sys/fs/cgroup -mindepth 1 -maxdepth 4 -type d \( -name '*sdtest*' -o -name '*ocitest*' -o -name '*ctsd*' -o -name 'integ*' -o -name 'libpod*' -o -name 'docker*' -o -name 'kubepods*' -o -name '*sdbench*' -o -name '*sdrl*' \) 2>/dev/null)
 P=0 F=0
 if [ -z "$FAILED_UNITS" ]; then P=$((P + 1)); echo "ok   no failed unit at the end"; else F=$((F + 1)); echo "FAIL failed units at the end: $FAILED_UNITS"; fi
 if [ -z "$LEFT_UNITS" ]; then P=$((P + 1)); echo "ok   no test unit left at the end"; else F=$((F + 1)); echo "FAIL test units left at the end: $LEFT_UNITS"; fi
