@@ -160,8 +160,12 @@ fi
 if has conformance; then
   F=${SD_FILTER:-"(FullyQualifiedName~ResourceTests|FullyQualifiedName~CgroupCommandConformanceTests|FullyQualifiedName~Device_cgroup|FullyQualifiedName~Cgroup_namespace|FullyQualifiedName~Cve_2023_25809_root_cgroupfs)&FullyQualifiedName!~A_frozen_existing_cgroup&FullyQualifiedName!~A_non_empty_existing_cgroup&FullyQualifiedName!~Systemd_cgroup_is_refused&FullyQualifiedName!~The_systemd_driver_is_refused&FullyQualifiedName!~Pause_freezes_and_resume_thaws"}
   # Pause_freezes_and_resume_thaws is left out for now: it failed once in two runs under the
-  # driver (TCG, loaded host; cause not found yet, issue 19); pause/resume stays checked here by
-  # unit-checks.sh and by the Podman, containerd and Docker steps below
+  # driver (TCG, loaded host), and the failure's text was not kept. Not reproduced since (2026-12-06:
+  # its command sequence 8 times by hand with --debug, its class once and this whole subset once
+  # with it included, all passed). systemd's unit.c thaws a unit's cgroup when it starts, stops or
+  # reloads the unit; none of that happens between create's job and delete's StopUnit.
+  # The trx below keeps the text of the next failure; pause/resume stays checked here by
+  # unit-checks.sh, rootless-checks.sh and the Podman, containerd and Docker steps below
   # runc: ociruntime's own promises (messages naming the JSON field) are not asked of it
   [ "$RTNAME" = ociruntime ] || F="($F)&runtime!=ociruntime-only"
   TMPD=$(mktemp -d /tmp/conformance.XXXXXX)
