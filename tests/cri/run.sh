@@ -21,6 +21,14 @@
 #     also when a test fails.
 # Prints dotnet test's summary ("Failed: N, Passed: N"). containerd's log is kept in
 # build/cri-logs/ (CRI_LOGS overrides).
+#
+# CRI_CGROUP_DRIVER=systemd: the kubeadm default instead, `SystemdCgroup = true` for both handlers
+# and every pod's cgroup_parent a systemd slice as the kubelet's systemd driver sends it
+# (kubepods-besteffort-pod<uid>.slice); only the tests of the systemd driver run then
+# (SystemdCgroupTests, and Version_and_status). Run that way by tests/systemd/run.sh (manager
+# `cri`) inside its cgroup2 guest, within systemd's pid namespace and a mount namespace of its own,
+# with __OCI_CRI_INNER=1 (no second sandbox); the default run is cgroupfs on this hybrid host and
+# leaves the systemd tests out.
 set -u
 
 SELF=$(readlink -f -- "${BASH_SOURCE[0]}")
@@ -55,6 +63,10 @@ RUNID=$OCI_SANDBOX_RUN_ID
 T=$OCI_CONFORMANCE_TMP/cri
 CTRD=$T/containerd
 CGPARENT=cri-$RUNID              # every pod's cgroups live below this (the tests name it)
+SYSTEMD=0; [[ ${CRI_CGROUP_DRIVER:-cgroupfs} == systemd ]] && SYSTEMD=1
+# systemd: kubelet's slices (kubepods.slice/kubepods-besteffort.slice/kubepods-besteffort-pod<uid>.slice)
+[[ $SYSTEMD == 1 ]] && CGPARENT=kubepods.slice
+SYSTEMD_CGROUP=false; [[ $SYSTEMD == 1 ]] && SYSTEMD_CGROUP=true
 CTR=(ctr --address "$CTRD/containerd.sock" --namespace k8s.io)
 BUSYBOX=localhost/busybox:latest
 PAUSE=localhost/pause:test
@@ -62,7 +74,7 @@ SUBNET=10.88.0.0/16
 LOGS=${CRI_LOGS:-$ROOT/build/cri-logs}
 mkdir -p "$T"
 echo "runtime under test: $OCI_RUNTIME ($("$OCI_RUNTIME" --version 2>&1 | head -1))"
-echo "containerd: $(containerd --version)"
+echo "containerd: $(containerd --version), cgroup driver: ${CRI_CGROUP_DRIVER:-cgroupfs}"
 
 CTRD_PID=""
 cleanup() {
@@ -84,6 +96,8 @@ cleanup() {
             kill -KILL "$CTRD_PID" 2>/dev/null
             wait "$CTRD_PID" 2>/dev/null
         fi
+        # systemd: what is left below kubepods.slice stopped by systemd, its own processes spared
+        [[ $SYSTEMD == 1 ]] && stop_systemd_leftovers "$CGPARENT"
         # shims and containers, mounts, cgroups
         sweep_leftovers "$T" "$CGPARENT"
     } >>"$T/cleanup.log" 2>&1
@@ -98,8 +112,8 @@ trap 'exit 130' INT TERM
 
 # A private, empty /run and /var/lib (this mount namespace only): the shim keeps runtime state in
 # /run/containerd/runc/k8s.io, the CRI plugin pod network namespaces in /run/netns, CNI its
-# results and leases in /var/lib/cni.
-mount -t tmpfs -o mode=755,nosuid,nodev tmpfs /run || { echo "cannot mount a tmpfs on /run"; exit 1; }
+# results and leases in /var/lib/cni (systemd: its sockets are carried over).
+private_run "$T" "$SYSTEMD" || exit 1
 mount -t tmpfs -o mode=755,nosuid,nodev tmpfs /var/lib || { echo "cannot mount a tmpfs on /var/lib"; exit 1; }
 
 # --- images ------------------------------------------------------------------------------------
@@ -153,12 +167,12 @@ disabled_plugins = ["io.containerd.internal.v1.opt",
     [plugins."io.containerd.grpc.v1.cri".containerd.runtimes.runc]
       runtime_type = "io.containerd.runc.v2"
       [plugins."io.containerd.grpc.v1.cri".containerd.runtimes.runc.options]
-        SystemdCgroup = false
+        SystemdCgroup = $SYSTEMD_CGROUP
     [plugins."io.containerd.grpc.v1.cri".containerd.runtimes.ociruntime]
       runtime_type = "io.containerd.runc.v2"
       [plugins."io.containerd.grpc.v1.cri".containerd.runtimes.ociruntime.options]
         BinaryName = "$OCI_RUNTIME"
-        SystemdCgroup = false
+        SystemdCgroup = $SYSTEMD_CGROUP
   [plugins."io.containerd.grpc.v1.cri".cni]
     bin_dir = "/usr/lib/cni"
     conf_dir = "$T/cni/net.d"
@@ -182,6 +196,14 @@ for img in busybox pause; do
 done
 
 # --- the tests ---------------------------------------------------------------------------------
+# (systemd: the pods' slices are named kubepods-besteffort-pod<uid>.slice, CRI_CGROUP_PARENT the
+# slice name's stem)
 export CRI_SOCKET=$CTRD/containerd.sock CRI_CGROUP_PARENT=/$CGPARENT CRI_TMP=$T CRI_CONTAINERD_PID=$CTRD_PID \
-    CRI_BUSYBOX_IMAGE=$BUSYBOX CRI_PAUSE_IMAGE=$PAUSE CRI_POD_SUBNET=$SUBNET CRI_RUNTIME=$OCI_RUNTIME
-dotnet test "$PROJECT" --no-build -v q -nologo "$@"
+    CRI_BUSYBOX_IMAGE=$BUSYBOX CRI_PAUSE_IMAGE=$PAUSE CRI_POD_SUBNET=$SUBNET CRI_RUNTIME=$OCI_RUNTIME \
+    CRI_CGROUP_DRIVER=${CRI_CGROUP_DRIVER:-cgroupfs}
+[[ $SYSTEMD == 1 ]] && CRI_CGROUP_PARENT=kubepods-besteffort
+# the tests of the other driver are left out unless a filter is given
+FILTER=(--filter "Category!=systemd")
+[[ $SYSTEMD == 1 ]] && FILTER=(--filter "Category=systemd|FullyQualifiedName~Version_and_status")
+for a in "$@"; do [[ $a == --filter ]] && FILTER=(); done
+dotnet test "$PROJECT" --no-build -v q -nologo "${FILTER[@]}" "$@"

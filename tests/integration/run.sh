@@ -152,10 +152,7 @@ cleanup() {
     # systemd: the slice's units (the containers' scopes, conmon's) stopped by systemd first, and
     # systemd's own processes (init.scope, dbus) spared by the sweep
     if [[ $SYSTEMD == 1 ]]; then
-        systemctl list-units --all --plain --no-legend 2>/dev/null | awk '$1 ~ /^(libpod|docker|ctr|cri-containerd|ociruntime|runc)-.*scope$/ { print "unit left: " $0 }' >>"$T/cleanup.log"
-        systemctl stop "$CGPARENT" >>"$T/cleanup.log" 2>&1
-        systemctl reset-failed >>"$T/cleanup.log" 2>&1
-        SWEEP_SPARE='^0::/(init\.scope|system\.slice/dbus\.)'
+        stop_systemd_leftovers "$CGPARENT" >>"$T/cleanup.log"
     fi
     # shims, conmon and containers the daemons left, their mounts, the container cgroups (all
     # below CGPARENT; the daemons' own cgroups are named after RUNID)
@@ -172,15 +169,7 @@ trap 'exit 130' INT TERM
 # A private, empty /run (this mount namespace only): containerd's shim keeps runc state in
 # /run/containerd/runc, podman in /run/libpod and /run/containers — all of it vanishes with this.
 # (systemd: its sockets and /run/systemd/system, which says systemd runs, are carried over)
-if [[ $SYSTEMD == 1 ]]; then
-    mkdir -p "$T/keep-run/systemd" "$T/keep-run/dbus"
-    mount --rbind /run/systemd "$T/keep-run/systemd" && mount --rbind /run/dbus "$T/keep-run/dbus" || { echo "cannot keep /run/systemd"; exit 1; }
-fi
-mount -t tmpfs -o mode=755,nosuid,nodev tmpfs /run || { echo "cannot mount a tmpfs on /run"; exit 1; }
-if [[ $SYSTEMD == 1 ]]; then
-    mkdir -p /run/systemd /run/dbus
-    mount --move "$T/keep-run/systemd" /run/systemd && mount --move "$T/keep-run/dbus" /run/dbus || { echo "cannot keep /run/systemd"; exit 1; }
-fi
+private_run "$T" "$SYSTEMD" || exit 1
 # and /var/lib: podman 4.3 keeps a blob-info cache in /var/lib/containers/cache whatever --root says
 mount -t tmpfs -o mode=755,nosuid,nodev tmpfs /var/lib || { echo "cannot mount a tmpfs on /var/lib"; exit 1; }
 

@@ -23,3 +23,30 @@ sweep_leftovers() {
     find /sys/fs/cgroup -mindepth 2 -depth -type d \( -path "*/$cgparent" -o -path "*/$cgparent/*" \) 2>/dev/null |
         while read -r d; do rmdir "$d" 2>/dev/null || echo "cannot remove cgroup $d"; done
 }
+
+# private_run TMPDIR SYSTEMD: a private, empty /run in this mount namespace (the caller's own: the
+# sandbox's, or an unshare --mount in the systemd guest). With SYSTEMD=1, systemd's sockets and
+# /run/systemd/system (which says systemd runs) and the system bus are carried over.
+private_run() {
+    local t=$1 systemd=$2
+    if [[ $systemd == 1 ]]; then
+        mkdir -p "$t/keep-run/systemd" "$t/keep-run/dbus"
+        mount --rbind /run/systemd "$t/keep-run/systemd" && mount --rbind /run/dbus "$t/keep-run/dbus" || { echo "cannot keep /run/systemd"; return 1; }
+    fi
+    mount -t tmpfs -o mode=755,nosuid,nodev tmpfs /run || { echo "cannot mount a tmpfs on /run"; return 1; }
+    if [[ $systemd == 1 ]]; then
+        mkdir -p /run/systemd /run/dbus
+        mount --move "$t/keep-run/systemd" /run/systemd && mount --move "$t/keep-run/dbus" /run/dbus || { echo "cannot keep /run/systemd"; return 1; }
+    fi
+}
+
+# stop_systemd_leftovers SLICE LOG: the units the daemons left below SLICE (containers' scopes)
+# named in LOG, the slice stopped (systemd kills what is in it) and failed units reset; the sweep
+# that follows spares systemd's own processes (SWEEP_SPARE).
+stop_systemd_leftovers() {
+    local slice=$1
+    systemctl list-units --all --plain --no-legend 2>/dev/null | awk '$1 ~ /^(libpod|docker|ctr|cri-containerd|ociruntime|runc)-.*scope$/ { print "unit left: " $0 }'
+    systemctl stop "$slice" 2>&1
+    systemctl reset-failed 2>&1
+    SWEEP_SPARE='^0::/(init\.scope|system\.slice/dbus\.)'
+}

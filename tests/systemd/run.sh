@@ -8,14 +8,24 @@
 #   3. the conformance tests that concern cgroups, OCI_RUNTIME_ARGS=--systemd-cgroup
 #      (each bundle gets cgroupsPath system.slice:ocitest:ID; leftover checks include units)
 #   4. the managers in their systemd configuration: tests/integration/run.sh's steps with
-#      INTEG_CGROUP_DRIVER=systemd (Podman, containerd's runc shim, Docker; OCI_SYSTEMD_MANAGERS)
-#   5. systemd stopped (systemctl poweroff of the namespace), no container cgroup or unit left
+#      INTEG_CGROUP_DRIVER=systemd (Podman, containerd's runc shim, Docker; OCI_SYSTEMD_MANAGERS),
+#      and `cri`: tests/cri/run.sh with CRI_CGROUP_DRIVER=systemd (containerd's CRI plugin with
+#      SystemdCgroup = true, pods in kubelet-style slices kubepods-besteffort-pod<uid>.slice)
+#   4b. (phase `rootless`) rootless --systemd-cgroup with a user's own systemd instance
+#      (user@UID.service started with systemctl; rootless-checks.sh)
+#   5. (phase `bench`, not in the default phases) `run /bin/true` with ociruntime --systemd-cgroup
+#      and cgroupfs, crun and runc --systemd-cgroup side by side (bench.sh; BENCH_N runs each)
+#   6. systemd stopped (systemctl poweroff of the namespace), no container cgroup or unit left
 #
 #   tests/systemd/run.sh [xunit filter]
 #
 # OCI_SYSTEMD_RUNTIME: auto (default: out/ociruntime when its `features` says
 # linux.cgroup.systemd=true, else /usr/sbin/runc to prove the harness), runc, ociruntime, or a
-# path. OCI_SYSTEMD_PHASES: which of nobus,units,conformance,managers to run (default all).
+# path. OCI_SYSTEMD_PHASES: which of nobus,units,rootless,conformance,managers,bench to run
+# (default all but rootless and bench: rootless-checks.sh was written from a by-hand run and has
+# not run as a phase yet; bench costs ~3.5 min). OCI_SYSTEMD_MANAGERS: which of podman,containerd,docker,cri (default all but cri:
+# under TCG the CRI run costs ~18 min, images and containerd's start included, which would take
+# the group past its 40 min guest bound and CI's budget; OCI_SYSTEMD_MANAGERS=cri runs it alone).
 # Every phase prints its wall time; the checks print "N passed, N failed" lines, dotnet test its
 # summary. Skips (exit 0, saying why) where systemd or the VM cannot be had.
 # Processes given to systemd must be in its pid namespace: every phase that calls the runtime runs
@@ -59,7 +69,15 @@ if [ "${1:-}" != --guest ]; then
   export SD_RT=$RT SD_FILTER=$FILTER SD_PHASES=${OCI_SYSTEMD_PHASES:-nobus,units,conformance,managers} OCI_VM_LOGGER=${OCI_VM_LOGGER:-}
   export SD_MANAGERS=${OCI_SYSTEMD_MANAGERS:-podman containerd docker} SD_SHELL=${OCI_SYSTEMD_SHELL:+$(readlink -f "$OCI_SYSTEMD_SHELL")}
   export VM_RW=$ROOT VM_WORKDIR=$ROOT VM_SMP=${VM_SMP:-2} VM_MEM=${VM_MEM:-3072} VM_TIMEOUT=${VM_TIMEOUT:-2400}
-  export VM_ENV="SD_RT SD_FILTER SD_PHASES SD_MANAGERS SD_SHELL OCI_VM_LOGGER ${VM_ENV:-}"
+  if [[ " ${SD_MANAGERS//,/ } " == *" cri "* && ",$SD_PHASES," == *,managers,* ]]; then
+    # the CRI client and what tests/cri/run.sh installs (containerd, CNI plugins, runc, busybox, ip)
+    need=(); for p in containerd containernetworking-plugins runc busybox-static iproute2; do dpkg -s "$p" >/dev/null 2>&1 || need+=("$p"); done
+    [ ${#need[@]} -eq 0 ] || DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y -qq --no-install-recommends "${need[@]}" >/dev/null 2>&1
+    dotnet build "$ROOT/tests/cri/OciRuntime.Cri.Tests/OciRuntime.Cri.Tests.csproj" -v q -nologo >/dev/null \
+      || { echo "tests/systemd/run.sh: building the CRI tests failed"; echo "0 passed, 1 failed"; exit 1; }
+  fi
+  export SD_BENCH_N=${BENCH_N:-10}
+  export VM_ENV="SD_RT SD_FILTER SD_PHASES SD_MANAGERS SD_SHELL SD_BENCH_N OCI_VM_LOGGER ${VM_ENV:-}"
   t0=$SECONDS
   "$ROOT/tests/vm/run-in-vm.sh" "bash tests/systemd/run.sh --guest"
   rc=$?
@@ -133,32 +151,61 @@ if has units; then
   phase "unit checks done"
 fi
 
+# 3b. rootless: the user's own systemd instance
+if has rootless; then
+  IN bash "$HERE/rootless-checks.sh" "$RT" || RC=1
+  phase "rootless checks (user instance) done"
+fi
+
 # 4. the conformance tests that concern cgroups, with --systemd-cgroup
 if has conformance; then
   F=${SD_FILTER:-"(FullyQualifiedName~ResourceTests|FullyQualifiedName~CgroupCommandConformanceTests|FullyQualifiedName~Device_cgroup|FullyQualifiedName~Cgroup_namespace|FullyQualifiedName~Cve_2023_25809_root_cgroupfs)&FullyQualifiedName!~A_frozen_existing_cgroup&FullyQualifiedName!~A_non_empty_existing_cgroup&FullyQualifiedName!~Systemd_cgroup_is_refused&FullyQualifiedName!~The_systemd_driver_is_refused&FullyQualifiedName!~Pause_freezes_and_resume_thaws"}
   # Pause_freezes_and_resume_thaws is left out for now: it failed once in two runs under the
-  # driver (TCG, loaded host; cause not found yet, issue 19); pause/resume stays checked here by
-  # unit-checks.sh and by the Podman, containerd and Docker steps below
+  # driver (TCG, loaded host), and the failure's text was not kept. Not reproduced since (2026-12-06:
+  # its command sequence 8 times by hand with --debug, its class once and this whole subset once
+  # with it included, all passed). systemd's unit.c thaws a unit's cgroup when it starts, stops or
+  # reloads the unit; none of that happens between create's job and delete's StopUnit.
+  # The trx below keeps the text of the next failure; pause/resume stays checked here by
+  # unit-checks.sh, rootless-checks.sh and the Podman, containerd and Docker steps below
   # runc: ociruntime's own promises (messages naming the JSON field) are not asked of it
   [ "$RTNAME" = ociruntime ] || F="($F)&runtime!=ociruntime-only"
   TMPD=$(mktemp -d /tmp/conformance.XXXXXX)
+  # every test's messages and output are kept (build/systemd-conformance/conformance.trx): a
+  # failure seen once under TCG is not lost to the quiet console logger
+  rm -rf "$ROOT/build/systemd-conformance"
   IN env OCI_CALL_TIMEOUT=60 OCI_SANDBOX=1 OCI_SANDBOX_RUN_ID=sd OCI_CONFORMANCE_TMP=$TMPD OCI_RUNTIME=$RT \
     OCI_RUNTIME_ARGS=--systemd-cgroup DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1 \
     sh -c 'cd "$1" && shift && exec "$@"' sh "$ROOT" \
     dotnet test tests/conformance/OciRuntime.Conformance/OciRuntime.Conformance.csproj --no-build -v q -nologo \
-      --filter "$F" ${OCI_VM_LOGGER:-} || RC=1
+      --filter "$F" ${OCI_VM_LOGGER:-} --results-directory "$ROOT/build/systemd-conformance" --logger "trx;LogFileName=conformance.trx" || RC=1
   phase "conformance tests (--systemd-cgroup) done"
 fi
 
 # 5. the managers in their systemd configuration: tests/integration's steps with Podman
 #    (cgroup_manager = "systemd"), containerd's runc shim (SystemdCgroup) and Docker
 #    (native.cgroupdriver=systemd), in a mount namespace of their own (they hide /run)
-if has managers; then
+INTEG_MANAGERS=$(tr ', ' '\n\n' <<<"$SD_MANAGERS" | grep -vx -e cri -e '' | tr '\n' ' ')
+if has managers && [ -n "$INTEG_MANAGERS" ]; then
   TMPI=$(mktemp -d /tmp/integ.XXXXXX)
   IN env __OCI_INTEG_INNER=1 INTEG_CGROUP_DRIVER=systemd INTEG_TIMEOUT=240 OCI_RUNTIME=$RT OCI_SANDBOX_RUN_ID=sd \
     OCI_CONFORMANCE_TMP=$TMPI INTEG_LOGS=$ROOT/build/systemd-integration-logs \
-    unshare --mount --propagation private bash "$ROOT/tests/integration/run.sh" ${SD_MANAGERS:-podman containerd docker} || RC=1
+    unshare --mount --propagation private bash "$ROOT/tests/integration/run.sh" $INTEG_MANAGERS || RC=1
   phase "managers (systemd cgroup configuration) done"
+fi
+# the Kubernetes path in the kubeadm default: containerd's CRI plugin with SystemdCgroup = true
+# (tests/cri's SystemdCgroupTests with both handlers, and Version_and_status)
+if has managers && [[ " ${SD_MANAGERS//,/ } " == *" cri "* ]]; then
+  TMPC=$(mktemp -d /tmp/cri.XXXXXX)
+  IN env __OCI_CRI_INNER=1 CRI_CGROUP_DRIVER=systemd OCI_RUNTIME=$RT OCI_SANDBOX_RUN_ID=sd OCI_CONFORMANCE_TMP=$TMPC \
+    CRI_LOGS=$ROOT/build/systemd-cri-logs DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1 \
+    unshare --mount --propagation private bash "$ROOT/tests/cri/run.sh" ${OCI_VM_LOGGER:-} || RC=1
+  phase "CRI plugin with SystemdCgroup = true done"
+fi
+
+# the driver's cost: ociruntime with and without it, crun and runc, side by side
+if has bench; then
+  IN env BENCH_N="${SD_BENCH_N:-10}" bash "$HERE/bench.sh" "$RT" || RC=1
+  phase "bench done"
 fi
 
 # 6. systemd left clean, then stopped; nothing of the tests left in the cgroup tree
@@ -167,10 +214,10 @@ FAILED_UNITS=$(IN systemctl list-units --all --failed --plain --no-legend 2>&1)
 # counted above); units merely loaded and inactive (docker.service/.socket of the host's unit
 # files, which the Docker step starts and stops) and the harness's own ocitest.target are not left
 LEFT_UNITS=$(IN systemctl list-units --all --plain --no-legend 2>&1 \
-  | awk '$1 ~ /^(sdtest|ocitest|runc|ociruntime|libpod|docker|ctr|integ)[-.]/ && $1 != "ocitest.target" && $3 != "inactive"')
+  | awk '$1 ~ /^(sdtest|ocitest|runc|ociruntime|libpod|docker|ctr|integ|cri-containerd|kubepods|sdbench|user@[0-9]+)[-.]/ && $1 != "ocitest.target" && $3 != "inactive"')
 stop_systemd
 phase "systemd stopped"
-LEFT_CG=$(find /sys/fs/cgroup -mindepth 1 -maxdepth 4 -type d \( -name '*sdtest*' -o -name '*ocitest*' -o -name '*ctsd*' -o -name 'integ*' -o -name 'libpod*' -o -name 'docker*' \) 2>/dev/null)
+LEFT_CG=$(find /sys/fs/cgroup -mindepth 1 -maxdepth 4 -type d \( -name '*sdtest*' -o -name '*ocitest*' -o -name '*ctsd*' -o -name 'integ*' -o -name 'libpod*' -o -name 'docker*' -o -name 'kubepods*' -o -name '*sdbench*' -o -name '*sdrl*' \) 2>/dev/null)
 P=0 F=0
 if [ -z "$FAILED_UNITS" ]; then P=$((P + 1)); echo "ok   no failed unit at the end"; else F=$((F + 1)); echo "FAIL failed units at the end: $FAILED_UNITS"; fi
 if [ -z "$LEFT_UNITS" ]; then P=$((P + 1)); echo "ok   no test unit left at the end"; else F=$((F + 1)); echo "FAIL test units left at the end: $LEFT_UNITS"; fi

@@ -19,6 +19,9 @@ public static class Env
     public static string Socket => Get("CRI_SOCKET");
     /// <summary>The cgroup (cgroupfs syntax) below which every pod of this run lives.</summary>
     public static string CgroupParent => Get("CRI_CGROUP_PARENT");
+    /// <summary>"systemd" when containerd runs its handlers with SystemdCgroup = true (then
+    /// <see cref="CgroupParent"/> is the stem of the pods' slice names), else "cgroupfs".</summary>
+    public static bool SystemdDriver => Environment.GetEnvironmentVariable("CRI_CGROUP_DRIVER") == "systemd";
     public static string Tmp => Get("CRI_TMP");
     public static int ContainerdPid => int.Parse(Get("CRI_CONTAINERD_PID"));
     public static string BusyboxImage => Get("CRI_BUSYBOX_IMAGE");

@@ -21,8 +21,10 @@ public sealed class Pod : IDisposable
     public PodSandboxConfig Config { get; }
     public string Id { get; private set; } = "";
     public string Uid { get; } = Guid.NewGuid().ToString("N")[..12];
-    /// <summary>The pod's cgroup (cgroupfs syntax); each container's is this/ID.</summary>
-    public string CgroupParent => $"{Env.CgroupParent}/pod{Uid}";
+    /// <summary>The pod's cgroup as the kubelet sends it: cgroupfs syntax (each container's is
+    /// this/ID), or with the systemd driver the pod's slice, kubepods-besteffort-pod&lt;uid&gt;.slice
+    /// (each container a scope cri-containerd-ID.scope in it).</summary>
+    public string CgroupParent => Env.SystemdDriver ? $"{Env.CgroupParent}-pod{Uid}.slice" : $"{Env.CgroupParent}/pod{Uid}";
     public string LogDir => Path.Combine(Env.Tmp, "pods", Uid);
 
     public Pod(Cri cri, ITestOutputHelper log, string handler, string name, NamespaceMode network, bool privileged = false)
@@ -184,6 +186,9 @@ public sealed class Pod : IDisposable
         }
         finally
         {
+            // the kubelet's systemd driver stops the pod's slice once the pod is gone
+            if (Env.SystemdDriver)
+                Try(() => Systemd.Run("stop", CgroupParent));
             foreach (string h in Host.Hierarchies())
             {
                 string dir = h + CgroupParent;
@@ -203,7 +208,7 @@ public sealed class Pod : IDisposable
         {
             // removed by the test already
         }
-        catch (Exception e) when (e is RpcException or IOException)
+        catch (Exception e) when (e is RpcException or IOException or InvalidOperationException)
         {
             _log.WriteLine($"cleanup: {e.Message}");
         }
