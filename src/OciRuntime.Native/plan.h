@@ -30,7 +30,8 @@
 #define OCI_PLAN_MAX_STEPS 65536u
 #define OCI_PLAN_MAX_LIST 65536u
 
-/* Environment variable that turns a re-executed binary into the executor: "<plan_fd>,<sync_fd>".
+/* Environment variable that turns a re-executed binary into the executor: "<plan_fd>,<sync_fd>"
+ * (host/spawn.c), or the early executor's own value (startup/early.h).
  * The binary is started as argv = { "ociruntime", "init" }. */
 #define OCI_EXECUTOR_ENV "_OCIRUNTIME_EXECUTOR"
 
@@ -359,9 +360,6 @@ enum oci_msg_type {
 enum oci_reply {
     OCI_REPLY_OK = 0,
     OCI_REPLY_ABORT = 1,
-    /* To an early executor, before its plan: followed by a u32 of CLONE_NEW* flags, which it
-     * unshares at once; the plan's first UNSHARE step then takes them as done (decisions §29). */
-    OCI_REPLY_UNSHARE_AHEAD = 2,
 };
 
 /* Step index reported for failures before the first step (reading or decoding the plan). */

@@ -6,8 +6,13 @@
 #ifndef OCI_EXECUTOR_EXECUTOR_H
 #define OCI_EXECUTOR_EXECUTOR_H
 
-/* spec is OCI_EXECUTOR_ENV's value: "<plan fd>,<sync fd>", or "@,<sync fd>" for an early
- * executor whose plan comes later over the sync socket. Never returns. */
+#include <stdint.h>
+
+/* spec is OCI_EXECUTOR_ENV's value: "<plan fd>,<sync fd>" (host/spawn.c). Never returns. */
 _Noreturn void executor_main(const char *spec);
+/* The same with both fds at hand (the early executor, startup/early.c, received its plan on the
+ * sync socket); unshared: CLONE_NEW* flags already unshared, which the plan's first UNSHARE step
+ * takes as done (decisions §29). Never returns. */
+_Noreturn void executor_run(int plan_fd, int sync_fd, uint32_t unshared);
 
 #endif

@@ -27,7 +27,7 @@ struct exec_state {
     char program[PATH_MAX]; /* RESOLVE_EXEC's result; empty means argv[0] */
     const char **ptrs;      /* room for argv + envp of the largest EXEC, mapped before step 0 */
     size_t nptrs;
-    uint32_t unshared_ahead; /* OCI_REPLY_UNSHARE_AHEAD's flags, until the first UNSHARE step */
+    uint32_t unshared_ahead; /* executor_run's unshared, until the first UNSHARE step */
     int release_code;        /* RELEASE_CODE: WAIT_FIFO lets go of the code while it waits */
     int proc_fd;             /* OPEN_PROCFS: the runtime's own procfs instance; -1 before */
     int hook_state_fd;       /* RECV_HOOK_STATE: the state JSON the hooks read on stdin; -1 before */

@@ -1,7 +1,8 @@
 /*
- * main.c - the executor's start: the plan and sync fds from the environment (or, for an early
- * executor, the plan from the sync socket), the plan mapped, sealed-checked and validated whole,
- * then run step by step (run.c). Called by the binary's constructor (startup/entry.c).
+ * main.c - the executor's start: the plan and sync fds from the environment (or, for the early
+ * executor, from startup/early.c, which received the plan on the sync socket), the plan mapped,
+ * sealed-checked and validated whole, then run step by step (run.c). Called by the binary's
+ * constructor (startup/entry.c).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -43,32 +44,17 @@ static int parse_fd(const char **p, int *out)
     return 0;
 }
 
-/* An early executor waits for its plan: the sealed memfd with OCI_REPLY_OK. Before it, the host
- * may tell it the namespaces the plan starts by making (OCI_REPLY_UNSHARE_AHEAD), as soon as it
- * knows them, so that their cost (a network namespace: ~0.5 ms) is paid while the host is still
- * planning. A failed unshare is forgotten: the plan's own step then makes and reports it. */
-static int receive_early_plan(int sync_fd)
+_Noreturn void executor_main(const char *spec)
 {
-    for (;;) {
-        uint32_t msg[2] = { OCI_REPLY_ABORT, 0 };
-        int fd;
-        ssize_t n = recvmsg_with_fd(sync_fd, msg, sizeof msg, &fd);
-        if (n == (ssize_t)sizeof msg && msg[0] == OCI_REPLY_UNSHARE_AHEAD && fd < 0) {
-            if (g_exec.unshared_ahead == 0 && unshare((int)msg[1]) == 0)
-                g_exec.unshared_ahead = msg[1];
-            continue;
-        }
-        if (n == 4 && msg[0] == OCI_REPLY_OK && fd >= 0)
-            return fd;
-        if (fd >= 0)
-            close(fd);
-        if (n <= 0 || msg[0] == OCI_REPLY_ABORT)
-            _exit(0); /* discarded: the runtime started another executor, or none */
-        fail_err(EBADMSG, "receive plan");
-    }
+    /* "<plan fd>,<sync fd>" (host/spawn.c) */
+    int plan_fd, sync_fd;
+    const char *p = spec;
+    if (parse_fd(&p, &plan_fd) < 0 || *p++ != ',' || parse_fd(&p, &sync_fd) < 0 || *p != 0 || plan_fd == sync_fd)
+        bad_start("bad " OCI_EXECUTOR_ENV);
+    executor_run(plan_fd, sync_fd, 0);
 }
 
-_Noreturn void executor_main(const char *spec)
+_Noreturn void executor_run(int plan_fd, int sync_fd, uint32_t unshared)
 {
     /* Started with every signal blocked (spawn_child) and every caught one back at SIG_DFL
      * (execve): reset what the runtime or its caller ignored (.NET ignores SIGPIPE, and execve
@@ -79,23 +65,13 @@ _Noreturn void executor_main(const char *spec)
     sigemptyset(&none);
     sigprocmask(SIG_SETMASK, &none, NULL);
 
-    /* "<plan fd>,<sync fd>", or "@,<sync fd>" for an early executor (startup/early.c), whose plan comes
-     * later over the sync socket. */
-    int plan_fd = -1, sync_fd;
-    const char *p = spec;
-    bool early = p[0] == '@';
-    if (early)
-        p++;
-    else if (parse_fd(&p, &plan_fd) < 0)
-        bad_start("bad " OCI_EXECUTOR_ENV);
-    if (*p++ != ',' || parse_fd(&p, &sync_fd) < 0 || *p != 0 || plan_fd == sync_fd)
-        bad_start("bad " OCI_EXECUTOR_ENV);
     /* CLOEXEC: once the user's program runs, the host sees EOF. */
     if (fcntl(sync_fd, F_SETFD, FD_CLOEXEC) < 0)
         bad_start("bad sync fd");
     g_exec.sync_fd = sync_fd;
-    if (early)
-        plan_fd = receive_early_plan(sync_fd);
+    /* What the early executor unshared before its plan (decisions §29): the first UNSHARE step
+     * takes it as done. */
+    g_exec.unshared_ahead = unshared;
 
     struct stat st;
     if (fstat(plan_fd, &st) < 0)

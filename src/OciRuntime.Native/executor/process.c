@@ -58,9 +58,9 @@ void op_fork(struct plan_cursor *c)
 
 void op_unshare(struct plan_cursor *c)
 {
-    /* What an early executor was told to unshare ahead (decisions §29) counts for the first
-     * UNSHARE step only; the host sent it only for a plan that starts with exactly that
-     * (after CLOSE_FDS). */
+    /* What was unshared before the plan (executor_run's unshared: the early executor's, decisions
+     * §29) counts for the first UNSHARE step only; the host asked for it only for a plan that
+     * starts with exactly that (after CLOSE_FDS). */
     uint32_t flags = get_u32(c) & ~g_exec.unshared_ahead;
     g_exec.unshared_ahead = 0;
     if (flags != 0 && unshare((int)flags) < 0)

@@ -3,7 +3,7 @@
  * (src/OciRuntime/Linux/NativeExecutor.cs and its neighbours), run in the .NET process. Plain C
  * where .NET cannot do the job safely (a vfork-style clone from a multi-threaded process,
  * SCM_RIGHTS, signal forwarding without .NET's signal machinery). The other C entry point C# calls,
- * oci_early_executor_take, belongs to the start-up code (startup/startup.h).
+ * oci_early_executor_take, belongs to the start-up code (startup/early.h).
  */
 #ifndef OCI_HOST_H
 #define OCI_HOST_H

@@ -2,9 +2,11 @@
  * early.c - the early executor: for `run` and `create`, the runtime's constructor starts the
  * executor before .NET starts, so that the executor's exec and C start-up (~1.7 ms in this VM,
  * most of it page faults) run on the other core while .NET starts and the C# side plans. The
- * executor waits on its sync socket for the plan (a sealed memfd passed with SCM_RIGHTS, see
- * executor/main.c); C# takes it with oci_early_executor_take, or discards it (closes the socket:
- * the executor sees EOF and exits) when its plan wants another start (decisions §24).
+ * executor waits on its sync socket for the plan; C# takes it with oci_early_executor_take, or
+ * discards it (closes the socket: the executor sees EOF and exits) when its plan wants another
+ * start (decisions §24). Both sides of its protocol are here, in the runtime's constructor and in
+ * the executor before the plan (early_executor_main), and the protocol is early.h: no other C
+ * file knows it; the executor proper is given a plan fd and a sync fd (executor_run).
  *
  * It is cloned as oci_spawn_executor_fd would clone it for such a plan: into a new pid namespace
  * (the common case, where the executor is the init itself, §23), from a read-only bind of the
@@ -17,6 +19,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
@@ -26,7 +29,10 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "common/common.h"
 #include "common/raw_syscall.h"
+#include "early.h"
+#include "executor/executor.h"
 #include "host/host.h"
 #include "plan.h"
 #include "startup.h"
@@ -92,7 +98,7 @@ void early_executor_start(int argc, char **argv)
     }
     g_args.image_fd = image;
     g_args.sync_fd = sv[1];
-    snprintf(g_args.env, sizeof g_args.env, "%s=@,%d", OCI_EXECUTOR_ENV, sv[1]);
+    snprintf(g_args.env, sizeof g_args.env, "%s=%c,%d", OCI_EXECUTOR_ENV, OCI_EARLY_MARK, sv[1]);
     strcpy(g_args.arg0, "ociruntime");
     strcpy(g_args.arg1, "init");
     g_args.argv[0] = g_args.arg0;
@@ -106,7 +112,7 @@ void early_executor_start(int argc, char **argv)
     sigfillset(&all);
     sigprocmask(SIG_SETMASK, &all, &old);
     g_sharing_memory = 1;
-    int pid = clone(early_child, g_stack + sizeof g_stack, CLONE_VM | CLONE_NEWPID | CLONE_CHILD_CLEARTID | SIGCHLD,
+    int pid = clone(early_child, g_stack + sizeof g_stack, CLONE_VM | OCI_EARLY_CLONE_FLAGS | CLONE_CHILD_CLEARTID | SIGCHLD,
                     NULL, NULL, NULL, &g_sharing_memory);
     sigprocmask(SIG_SETMASK, &old, NULL);
     if (pid < 0)
@@ -142,4 +148,68 @@ int oci_early_executor_take(int *pid, int *sync_fd)
     *sync_fd = g_sock;
     g_pid = g_sock = -1;
     return 0;
+}
+
+/* ---- in the early executor, before its plan ------------------------------------------------ */
+
+static _Noreturn void early_bad_start(void)
+{
+    /* No sync fd to report on: stderr is all there is. */
+    static const char msg[] = "ociruntime init: bad " OCI_EXECUTOR_ENV "\n";
+    if (write(2, msg, sizeof msg - 1) < 0) {
+    }
+    _exit(1);
+}
+
+/* A message the host should not have sent: reported as the executor reports a failure before its
+ * first step, on the sync socket. */
+static _Noreturn void early_bad_message(int sync_fd)
+{
+    struct oci_msg m;
+    memset(&m, 0, sizeof m);
+    m.type = OCI_MSG_ERROR;
+    m.arg = OCI_STEP_NONE;
+    m.err = EBADMSG;
+    strcpy(m.what, "receive plan");
+    if (send(sync_fd, &m, sizeof m, MSG_NOSIGNAL) < 0) {
+    }
+    _exit(1);
+}
+
+void early_executor_main(const char *env_value)
+{
+    /* OCI_EARLY_MARK ",<sync fd>", as early_executor_start wrote it */
+    if (env_value[0] != OCI_EARLY_MARK)
+        return;
+    const char *p = env_value + 1;
+    long fd = 0;
+    if (*p++ != ',' || *p < '0' || *p > '9')
+        early_bad_start();
+    for (; *p >= '0' && *p <= '9'; p++)
+        if ((fd = fd * 10 + (*p - '0')) > INT_MAX)
+            early_bad_start();
+    if (*p != 0)
+        early_bad_start();
+    int sync_fd = (int)fd;
+
+    /* The namespaces the plan starts by making, as soon as the host knows them, so that their
+     * cost (a network namespace: ~0.5 ms) is paid while the host is still planning (§29). */
+    uint32_t unshared = 0;
+    for (;;) {
+        uint32_t msg[2] = { 0, 0 };
+        int plan_fd;
+        ssize_t n = recvmsg_with_fd(sync_fd, msg, sizeof msg, &plan_fd);
+        if (n == (ssize_t)sizeof msg && msg[0] == OCI_EARLY_UNSHARE_AHEAD && plan_fd < 0 && unshared == 0) {
+            if (unshare((int)msg[1]) == 0)
+                unshared = msg[1];
+            continue;
+        }
+        if (n == 4 && msg[0] == OCI_EARLY_PLAN && plan_fd >= 0)
+            executor_run(plan_fd, sync_fd, unshared);
+        if (plan_fd >= 0)
+            close(plan_fd);
+        if (n <= 0)
+            _exit(0); /* discarded: the runtime started another executor, or none */
+        early_bad_message(sync_fd);
+    }
 }

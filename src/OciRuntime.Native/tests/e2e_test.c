@@ -22,6 +22,7 @@
 
 #include "host/host.h"
 #include "plan_enc.h"
+#include "startup/early.h"
 
 static int passed, failed;
 
@@ -732,6 +733,119 @@ static void test_idmap_container(void)
     CHECK(strcmp(r.out, "0 0\n65534 65534\n65534 65534\n5000 6000\n2\n") == 0, "idmap: inside the container:\n%s", r.out);
 }
 
+/* ---- the early executor's side of its protocol (startup/early.h) ---- */
+
+/* Starts this binary as an early executor ("init" with OCI_EXECUTOR_ENV = "@,<fd>", as the
+ * constructor's clone does) and sends it `ahead` (unshare-ahead flags, if not 0), then either the
+ * plan `e` (sealed) or the u32 `bad`, or nothing (e == NULL, bad == 0: EOF). Collects the messages,
+ * answering SYNC with OK; at the first SYNC, *uts_differs says whether its uts namespace is
+ * already not ours. */
+static int run_early(struct enc *e, uint32_t ahead, uint32_t bad, struct result *r, int *uts_differs)
+{
+    memset(r, 0, sizeof *r);
+    r->spawned_status = -1;
+    int sv[2];
+    if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
+        return -1;
+    fflush(stdout);
+    pid_t pid = fork();
+    if (pid < 0)
+        return -1;
+    if (pid == 0) {
+        char env[64];
+        int fd = dup(sv[1]); /* without CLOEXEC */
+        snprintf(env, sizeof env, "%s=%c,%d", OCI_EXECUTOR_ENV, OCI_EARLY_MARK, fd);
+        char *const argv[] = { "ociruntime", "init", NULL }, *const envp[] = { env, NULL };
+        execve("/proc/self/exe", argv, envp);
+        _exit(127);
+    }
+    r->spawned = r->init = pid;
+    close(sv[1]);
+    if (ahead != 0) {
+        uint32_t msg[2] = { OCI_EARLY_UNSHARE_AHEAD, ahead };
+        if (send(sv[0], msg, sizeof msg, 0) != sizeof msg)
+            return -1;
+    }
+    if (e != NULL) {
+        size_t n = enc_finish(e);
+        int plan = memfd_create("plan", MFD_CLOEXEC | MFD_ALLOW_SEALING);
+        uint32_t m = OCI_EARLY_PLAN;
+        if (plan < 0 || write(plan, e->buf, n) != (ssize_t)n ||
+            fcntl(plan, F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE | F_SEAL_SEAL) < 0 ||
+            oci_send_fd(sv[0], plan, m) != 0)
+            return -1;
+        close(plan);
+        free(e->buf);
+    } else if (bad != 0 && send(sv[0], &bad, sizeof bad, 0) != sizeof bad) {
+        return -1;
+    } else if (bad == 0) {
+        shutdown(sv[0], SHUT_WR);
+    }
+    for (;;) {
+        struct oci_msg m;
+        ssize_t k = recv(sv[0], &m, sizeof m, 0);
+        if (k <= 0)
+            break;
+        if (k != sizeof m || r->nmsgs == MAX_MSGS)
+            return -1;
+        r->msgs[r->nmsgs++] = m;
+        if (m.type == OCI_MSG_SYNC) {
+            char mine[64] = "", its[64] = "", path[64];
+            snprintf(path, sizeof path, "/proc/%d/ns/uts", (int)pid);
+            if (uts_differs && readlink("/proc/self/ns/uts", mine, sizeof mine - 1) > 0 && readlink(path, its, sizeof its - 1) > 0)
+                *uts_differs = strcmp(mine, its) != 0;
+            uint32_t ok = OCI_REPLY_OK;
+            if (send(sv[0], &ok, sizeof ok, 0) != sizeof ok)
+                return -1;
+        }
+    }
+    close(sv[0]);
+    waitpid(pid, &r->spawned_status, 0);
+    return 0;
+}
+
+static void test_early_protocol(void)
+{
+    struct enc e;
+    struct result r;
+
+    /* Discarded: EOF before any plan, and it exits 0 without a word. */
+    CHECK(run_early(NULL, 0, 0, &r, NULL) == 0, "early eof: run");
+    CHECK(r.nmsgs == 0 && exited(r.spawned_status, 0), "early eof: %d messages, status %#x", r.nmsgs, r.spawned_status);
+
+    /* A message outside the protocol is reported before any step. */
+    CHECK(run_early(NULL, 0, 7, &r, NULL) == 0, "early bad message: run");
+    CHECK(r.nmsgs == 1, "early bad message: %d messages", r.nmsgs);
+    expect_error("early bad message", &r, OCI_STEP_NONE, EBADMSG, "receive plan");
+
+    /* The plan, run as any executor's on the same socket. */
+    enc_init(&e);
+    s_u32(&e, OCI_OP_NOTIFY, 5);
+    s_u32(&e, OCI_OP_SYNC, 6);
+    CHECK(run_early(&e, 0, 0, &r, NULL) == 0, "early plan: run");
+    CHECK(r.nmsgs == 2 && r.msgs[0].type == OCI_MSG_NOTIFY && r.msgs[0].arg == 5 && r.msgs[1].type == OCI_MSG_SYNC,
+          "early plan: %d messages", r.nmsgs);
+    CHECK(exited(r.spawned_status, 0), "early plan: status %#x", r.spawned_status);
+}
+
+/* Root: the namespaces sent ahead are made before the plan runs (its SYNC before its UNSHARE sees
+ * them), and the plan's UNSHARE step then has nothing left to make. */
+static void test_early_unshare_ahead(void)
+{
+    struct enc e;
+    struct result r;
+    int differs = 0;
+    enc_init(&e);
+    s_u32(&e, OCI_OP_SYNC, 6); /* before any step that unshares */
+    s_u32(&e, OCI_OP_UNSHARE, CLONE_NEWUTS);
+    s_u32(&e, OCI_OP_NOTIFY, 7);
+    CHECK(run_early(&e, CLONE_NEWUTS, 0, &r, &differs) == 0, "early ahead: run");
+    const struct oci_msg *err = find_msg(&r, OCI_MSG_ERROR);
+    CHECK(err == NULL, "early ahead: error %s: %s", err ? err->what : "", err ? strerror(err->err) : "");
+    CHECK(differs, "early ahead: the uts namespace was not made before the plan");
+    CHECK(r.nmsgs == 2 && exited(r.spawned_status, 0), "early ahead: %d messages, status %#x", r.nmsgs, r.spawned_status);
+}
+
 int main(void)
 {
     alarm(60); /* a hang is a failure, not a stuck build */
@@ -739,6 +853,7 @@ int main(void)
     test_errors();
     test_terminal_errors();
     test_idmap_errors();
+    test_early_protocol();
     if (geteuid() != 0) {
         printf("e2e: container scenarios skipped (not root)\n");
     } else if (make_rootfs() < 0) {
@@ -751,6 +866,7 @@ int main(void)
         test_process();
         test_root_checks();
         test_idmap_container();
+        test_early_unshare_ahead();
     }
     if (tmpdir[0] && tmpdir[strlen(tmpdir) - 1] != 'X')
         nftw(tmpdir, rm_one, 16, FTW_DEPTH | FTW_PHYS);

@@ -4,7 +4,7 @@
 #   - a folder calls only downward: startup -> executor, host, common; executor -> common;
 #     host -> common; common -> nothing (README, "Layout");
 #   - no circle between files, inside a folder or across (tsort finds any loop).
-# Also no #include of a folder a folder may not call. Prints the offending edge; exit 1 if any.
+# Also no #include of a folder a folder may not call, and startup/early.h only in early.c. Prints the offending edge; exit 1 if any.
 set -u
 objdir=$1
 src=$(cd "$(dirname "$0")/.." && pwd)
@@ -36,6 +36,14 @@ for dir in executor host startup common; do
             echo "layers: $dir/ includes $other/" >&2; bad=1
         fi
     done
+done
+# startup/early.h is early.c's protocol with the C# side (decisions §24): no other file of the
+# programs includes it or uses its names (the tests may).
+for f in "$src"/*.h "$src"/*/*.c "$src"/*/*.h; do
+    case "$f" in "$src"/startup/early.[ch] | "$src"/tests/*) continue ;; esac
+    if grep -n 'early\.h"\|OCI_EARLY_' "$f"; then
+        echo "layers: $f knows the early executor's protocol (startup/early.h is early.c's alone)" >&2; bad=1
+    fi
 done
 [ $bad -eq 0 ] && echo "layers: $(echo "$edges" | wc -l) calls between files, all downward, no circle"
 exit $bad

@@ -110,12 +110,6 @@ internal static class CommandLine
             Log.Error($"No help topic for '{e.Name}' (no such command; `{ProgramName} --help` lists them)");
             return 3;
         }
-        finally
-        {
-            // An early executor the command did not use (it failed first, or its plan wanted
-            // another start) ends with it.
-            Lifecycle.EarlyExecutor.Discard();
-        }
     }
 
     /// <summary>--cgroup-manager systemd|cgroupfs|disabled (crun's spelling; --systemd-cgroup is

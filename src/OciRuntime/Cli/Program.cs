@@ -9,6 +9,15 @@ internal static class Program
     private static int Main(string[] args)
     {
         Linux.GcHeapPrefault.Run();
-        return Cli.CommandLine.Run(args);
+        try
+        {
+            return Cli.CommandLine.Run(args);
+        }
+        finally
+        {
+            // The constructor's early executor, when the command did not use it (it failed
+            // first, or was no `run`/`create` after all), ends with the runtime (decisions §24).
+            Lifecycle.EarlyExecutor.Discard();
+        }
     }
 }

@@ -33,11 +33,12 @@ internal static class ContainerCreator
         if (!Directory.Exists(bundle))
             throw new RuntimeError($"bundle {bundle}: no such directory");
         var parsed = parsedConfig ?? ParseConfig(bundle);
-        // The early executor makes the new namespaces while this process validates and plans.
-        EarlyExecutor.UnshareAhead(Planning.NamespacePlanner.UnshareAhead(parsed));
         // A config without a process can be created, not run: `start` then fails (runtime-spec).
         var config = Validated(parsed, processOptional: !o.StartedByCaller);
         JoinOfOwnMountNamespaceIsInherit(config);
+        string? fifo = o.StartedByCaller ? null : store.FifoOf(o.Id);
+        // The early executor makes the plan's first namespaces while this process reads the host and plans.
+        EarlyExecutor.Prepare(config, bundle, fifo);
         string rootfs = Path.GetFullPath(Path.Combine(bundle, config.Root!.Path!));
         if (!Directory.Exists(rootfs))
             throw new RuntimeError($"root.path: {rootfs}: no such directory");
@@ -60,7 +61,6 @@ internal static class ContainerCreator
             : o.Rootless is { Cgroups: true } && systemd is null
             ? Rootless.RootlessCgroups.Usable(host, config.Linux?.CgroupsPath, o.Id, Rootless.RootlessCgroups.MayCreate)
             : host;
-        string? fifo = o.StartedByCaller ? null : store.FifoOf(o.Id);
         var plan = Planner.PlanInit(new PlanRequest(o.Id, config, bundle, rootfs, fifo, o.NoPivot, listenFds + o.PreserveFds, host,
             HomeOf(config, rootfs), ParentMountOf(rootfs, mountinfo), Diagnostics.StartupTrace.Enabled,
             SetgroupsDenied: Rootless.RootlessIdMaps.DeniesSetgroups(config, o.Rootless),

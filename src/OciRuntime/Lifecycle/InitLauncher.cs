@@ -35,7 +35,7 @@ internal static unsafe class InitLauncher
     {
         var ctx = new FollowContext(onSync, onSeccompFd, untilExec, consoleSocket, hookState);
         int planFd = WritePlan(plan.Encode());
-        if (EarlyExecutor.TryUse(plan, planFd, out int early, out int earlyFd))
+        if (EarlyExecutor.Start(plan, planFd, out int early, out int earlyFd))
         {
             LibC.close(planFd);
             Diagnostics.StartupTrace.MarkExecutorStarted("plan to the early executor");

@@ -19,8 +19,6 @@ internal enum ExecutorReply : uint
 {
     Ok = 0,
     Abort = 1,
-    /// <summary>To an early executor before its plan: a u32 of CLONE_NEW* flags to unshare now.</summary>
-    UnshareAhead = 2,
 }
 
 /// <summary>The points at which the executor stops and asks the host to act (SYNC) or tells it

@@ -86,12 +86,12 @@ internal static class IdmappedMountPlanner
     /// (shared by the mounts that use it, closed after its last one), and a detached id-mapped
     /// clone of each source.
     /// </summary>
-    public static void PlanSources(PlanRequest req, List<Step> steps)
+    public static void PlanSources(Spec.Spec config, string bundlePath, List<Step> steps)
     {
-        var mounts = Resolve(req.Config, req.BundlePath);
+        var mounts = Resolve(config, bundlePath);
         if (mounts.Count == 0)
             return;
-        ulong propagation = TreePropagation(req.Config);
+        ulong propagation = TreePropagation(config);
         var slots = new Dictionary<string, uint>();
         var lastUse = mounts.Select((m, t) => (m.UsernsKey, t)).GroupBy(x => x.UsernsKey).ToDictionary(g => g.Key, g => g.Max(x => x.t));
         for (int t = 0; t < mounts.Count; t++)

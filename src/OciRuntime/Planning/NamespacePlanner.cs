@@ -15,29 +15,6 @@ internal static class NamespacePlanner
     // the mount namespace last (after it, the host paths of the other namespace files may be gone).
     private static readonly string[] JoinOrder = ["user", "ipc", "uts", "network", "pid", "cgroup", "time", "mount"];
 
-    /// <summary>
-    /// The namespaces a plan for <paramref name="config"/> starts by unsharing, known before it is
-    /// planned, or 0 when that is not certain: only for a config whose namespaces are all new, with
-    /// a new pid namespace and no user or time namespace, and no id-mapped mount (the plans an
-    /// early executor takes, §23–§24). The early executor is told them ahead (decisions §29);
-    /// EarlyExecutor checks the plan's first step against them.
-    /// </summary>
-    public static uint UnshareAhead(Spec.Spec config)
-    {
-        var list = config.Linux?.Namespaces;
-        if (list is null || list.Any(n => !string.IsNullOrEmpty(n.Path) || n.Type is "user" or "time"))
-            return 0;
-        if (!list.Any(n => n.Type == "pid") || !list.Any(n => n.Type == "mount"))
-            return 0;
-        if (config.Mounts?.Any(m => m.UidMappings is { Count: > 0 } || m.GidMappings is { Count: > 0 }) == true)
-            return 0;
-        uint flags = 0;
-        foreach (var n in list)
-            if (n.Type is "mount" or "uts" or "ipc" or "network")
-                flags |= Namespaces.FlagOf(n.Type);
-        return flags;
-    }
-
     /// <summary>No `mount` entry in linux.namespaces: the container's mounts are made in the
     /// runtime's own mount namespace, below the rootfs (decisions §45).</summary>
     public static bool SharesRuntimeMounts(Spec.Spec config) =>

@@ -2,6 +2,12 @@ using OciRuntime.Plan;
 
 namespace OciRuntime.Planning;
 
+/// <summary>How an init's plan starts (<see cref="Planner.StartOf"/>): SpawnNamespaces, the
+/// namespaces the executor is cloned into (ExecutionPlan.SpawnNamespaces); FirstUnshare, the
+/// CLONE_NEW* flags of its first step after the close of the caller's fds when that step is an
+/// UnshareStep, else 0.</summary>
+internal readonly record struct InitStart(uint SpawnNamespaces, uint FirstUnshare);
+
 /// <summary>
 /// Turns a validated config into the ordered steps of the container's init. Pure: no syscalls,
 /// no file access (host facts come in through the request), so every ordering decision is
@@ -16,23 +22,7 @@ internal static class Planner
         var steps = new List<Step>();
         var warnings = new List<string>();
 
-        // The fds the runtime's caller left open and the container is not given are closed
-        // before anything else (CVE-2024-21626): from here on no process that can see the init
-        // reaches a host directory through /proc/<pid>/fd while it waits for `start`.
-        steps.Add(new CloseFdsStep((uint)(3 + req.PreserveFds), "--preserve-fds"));
-
-        // Id-mapped mount sources are cloned and mapped while the executor is still in the
-        // runtime's user namespace: inside the container's it could not (IdmappedMountPlanner).
-        IdmappedMountPlanner.PlanSources(req, steps);
-
-        // In a user namespace the container's root is not the host's root and may not reach the
-        // exec fifo below the runtime's 0700 state directory: open it while still the host's root.
-        if (UserNamespacePlanner.Any(req.Config) && req.ExecFifoPath is { } fifo)
-            steps.Add(new OpenFifoStep(fifo, "exec fifo"));
-
-        // 1. Namespaces: join, create, into the container's cgroup, and fork into a pid namespace
-        //    (the child is pid 1).
-        var ns = NamespacePlanner.Plan(req.Config, steps);
+        var ns = PlanStart(req.Config, req.BundlePath, req.ExecFifoPath, req.PreserveFds, steps);
         PlanBindSources(req, steps);
         TraceMark(req, steps, SyncTag.TraceNamespaces);
         // The host moves linux.netDevices into the init's network namespace while it waits here.
@@ -61,6 +51,44 @@ internal static class Planner
         // 4. The process: session, limits, cwd, identity, capabilities; the wait for `start`; exec.
         ProcessPlanner.Plan(req, steps, warnings);
         return new ExecutionPlan(steps, warnings) { SpawnNamespaces = ns.SpawnNamespaces };
+    }
+
+    /// <summary>
+    /// The plan's start, up to and including its namespaces: the part that depends on the config
+    /// (and the bundle, for id-mapped sources, and the exec fifo) alone, so that <see cref="StartOf"/>
+    /// knows it before the host facts are read.
+    /// </summary>
+    private static NamespaceLayout PlanStart(Spec.Spec config, string bundle, string? execFifo, int preserveFds, List<Step> steps)
+    {
+        // The fds the runtime's caller left open and the container is not given are closed
+        // before anything else (CVE-2024-21626): from here on no process that can see the init
+        // reaches a host directory through /proc/<pid>/fd while it waits for `start`.
+        steps.Add(new CloseFdsStep((uint)(3 + preserveFds), "--preserve-fds"));
+
+        // Id-mapped mount sources are cloned and mapped while the executor is still in the
+        // runtime's user namespace: inside the container's it could not (IdmappedMountPlanner).
+        IdmappedMountPlanner.PlanSources(config, bundle, steps);
+
+        // In a user namespace the container's root is not the host's root and may not reach the
+        // exec fifo below the runtime's 0700 state directory: open it while still the host's root.
+        if (UserNamespacePlanner.Any(config) && execFifo is { } fifo)
+            steps.Add(new OpenFifoStep(fifo, "exec fifo"));
+
+        // 1. Namespaces: join, create, into the container's cgroup, and fork into a pid namespace
+        //    (the child is pid 1).
+        return NamespacePlanner.Plan(config, steps);
+    }
+
+    /// <summary>
+    /// How <see cref="PlanInit"/>'s plan for <paramref name="config"/> starts, from the same code
+    /// (<see cref="PlanStart"/>) before the rest is planned: for the early executor, which makes
+    /// those namespaces while the host plans (decisions §29). Throws what PlanInit would throw there.
+    /// </summary>
+    public static InitStart StartOf(Spec.Spec config, string bundle, string? execFifo)
+    {
+        var steps = new List<Step>();
+        var ns = PlanStart(config, bundle, execFifo, 0, steps);
+        return new InitStart(ns.SpawnNamespaces, steps is [CloseFdsStep, UnshareStep u, ..] ? u.Flags : 0);
     }
 
     /// <summary>

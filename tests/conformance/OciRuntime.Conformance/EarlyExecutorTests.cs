@@ -1,3 +1,5 @@
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
 using Xunit;
 using Xunit.Abstractions;
 
@@ -82,6 +84,75 @@ public sealed class EarlyExecutorTests : ConformanceTest
         var trace = TraceOf();
         Assert.Contains(trace, l => l.Contains("trace: spawn executor"));
         Assert.DoesNotContain(trace, l => l.Contains("trace: plan to the early executor"));
+        Scope.AssertNothingLeft([id]);
+    }
+
+    /// <summary>
+    /// Every way a `run` or `create` fails ends the early executor before the runtime exits: it is
+    /// discarded (killed and reaped by the runtime, from EarlyExecutor.Prepare or Start, or at the end
+    /// of Main) or, when it already ran the plan, killed and reaped as the failed container's init.
+    /// --debug logs its pid and which it was; the pid must be gone when the command returns.
+    /// </summary>
+    [Theory]
+    [InlineData("usage", "discarded")]       // `run` without an id: refused after the command name
+    [InlineData("help", "discarded")]        // `run --help`: no container at all
+    [InlineData("config", "discarded")]      // config.json refused by validation
+    [InlineData("rootfs", "discarded")]      // root.path missing
+    [InlineData("plan-start", "discarded")]  // refused by the planner's namespace stage (Prepare asks it first)
+    [InlineData("plan", "discarded")]        // refused by the planner after Prepare told it its namespaces
+    [InlineData("exists", "discarded")]      // the id is taken
+    [InlineData("userns", "discarded")]      // a plan it cannot start (Prepare)
+    [InlineData("program", "runs the plan")] // it ran the plan, which failed: killed as the init
+    public void A_failed_start_leaves_no_early_executor(string how, string end)
+    {
+        var b = NewBundle().Probe("exit", "0");
+        string id = Rt.NewId();
+        string[] cmd = ["--debug", "run", "--bundle", b.Dir, id];
+        switch (how)
+        {
+            case "usage":
+                cmd = ["--debug", "run", "--bundle", b.Dir];
+                break;
+            case "help":
+                cmd = ["--debug", "run", "--help"];
+                break;
+            case "config":
+                b.Process["cwd"] = "relative/cwd";
+                break;
+            case "rootfs":
+                b.Config["root"]!["path"] = "no-such-rootfs";
+                break;
+            case "plan-start":
+                b.RemoveNamespace("mount");
+                b.Linux["maskedPaths"] = new JsonArray("/proc/kcore");
+                break;
+            case "plan":
+                b.Linux["sysctl"] = new JsonObject { ["vm.swappiness"] = "10" };
+                break;
+            case "exists":
+                b.Save();
+                Rt.Create(b, id).AssertOk("the first container");
+                break;
+            case "userns":
+                UserNamespaceTests.MapContainerRootTo(b, UserNamespaceTests.HostBase);
+                b.Args("/no/such/program");
+                break;
+            case "program":
+                b.Args("/no/such/program");
+                break;
+        }
+        b.Save();
+        long from = File.Exists(Rt.LogFile) ? new FileInfo(Rt.LogFile).Length : 0;
+        var r = Rt.Invoke(cmd);
+        Assert.True(how == "help" ? r.ExitCode == 0 : r.ExitCode != 0, r.ToString());
+
+        string log = File.ReadAllText(Rt.LogFile)[(int)from..];
+        var pids = Regex.Matches(log, @"early executor pid (\d+): started by the constructor").Select(m => int.Parse(m.Groups[1].Value)).ToList();
+        int pid = Assert.Single(pids);
+        Assert.Contains($"early executor pid {pid}: {end}", log);
+        Assert.False(Directory.Exists($"/proc/{pid}"), $"the early executor {pid} is still there after `{string.Join(' ', cmd)}`");
+        if (how == "exists")
+            Rt.Delete(id, force: true).AssertOk();
         Scope.AssertNothingLeft([id]);
     }
 }

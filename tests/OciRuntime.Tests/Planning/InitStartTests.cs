@@ -6,10 +6,11 @@ using Xunit;
 namespace OciRuntime.Tests.Planning;
 
 /// <summary>
-/// NamespacePlanner.UnshareAhead (decisions §29): what the early executor is told to unshare
-/// before the plan exists must be exactly what the plan then starts with, or nothing.
+/// Planner.StartOf (decisions §29): what the early executor is told before the plan exists (the
+/// namespaces it must have been cloned into, those it unshares ahead) must be exactly how the
+/// plan then starts.
 /// </summary>
-public class UnshareAheadTests
+public class InitStartTests
 {
     private static string WithNamespaces(string namespaces, string mounts = "[]") => $$"""
         {
@@ -45,32 +46,43 @@ public class UnshareAheadTests
 
     [Theory]
     [MemberData(nameof(Configs))]
-    public void What_is_unshared_ahead_is_what_the_plan_starts_with(string json)
+    public void StartOf_is_how_the_plan_starts(string json)
     {
-        uint ahead = NamespacePlanner.UnshareAhead(PlannerFixture.Parse(json));
-        if (ahead == 0)
-            return;
-        var plan = PlannerFixture.PlanOf(json);
-        Assert.Equal(Namespaces.CLONE_NEWPID, plan.SpawnNamespaces);
-        // After the close of the caller's fds, which the early executor's unshare does not disturb.
-        Assert.IsType<CloseFdsStep>(plan.Steps[0]);
-        var first = Assert.IsType<UnshareStep>(plan.Steps[1]);
-        Assert.Equal(ahead, first.Flags);
+        foreach (string? fifo in new[] { null, "/run/oci/x/exec.fifo" })
+        {
+            var start = Planner.StartOf(PlannerFixture.Parse(json), "/b", fifo);
+            var plan = PlannerFixture.PlanOf(json, execFifo: fifo);
+            Assert.Equal(plan.SpawnNamespaces, start.SpawnNamespaces);
+            // After the close of the caller's fds, which the early executor's unshare does not disturb.
+            Assert.IsType<CloseFdsStep>(plan.Steps[0]);
+            Assert.Equal(plan.Steps[1] is UnshareStep u ? u.Flags : 0, start.FirstUnshare);
+        }
     }
 
     [Fact]
     public void The_default_spec_has_its_network_ipc_uts_and_mount_namespaces_made_ahead()
     {
         var json = File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Spec", "data", "default-spec.json"));
+        var start = Planner.StartOf(PlannerFixture.Parse(json), "/b", null);
+        Assert.Equal(Namespaces.CLONE_NEWPID, start.SpawnNamespaces);
         Assert.Equal(Namespaces.CLONE_NEWNS | Namespaces.CLONE_NEWNET | Namespaces.CLONE_NEWIPC | Namespaces.CLONE_NEWUTS,
-            NamespacePlanner.UnshareAhead(PlannerFixture.Parse(json)));
+            start.FirstUnshare);
     }
 
     [Theory]
-    [InlineData("""[ {"type":"pid"}, {"type":"mount"}, {"type":"network","path":"/proc/1/ns/net"} ]""")] // a joined one
     [InlineData("""[ {"type":"pid"}, {"type":"mount"}, {"type":"user"} ]""")]  // the fork path
     [InlineData("""[ {"type":"pid"}, {"type":"mount"}, {"type":"time"} ]""")]  // the fork path
-    [InlineData("""[ {"type":"mount"}, {"type":"network"} ]""")]                // no pid namespace: no early executor
-    public void Nothing_is_unshared_ahead_when_the_plan_may_start_otherwise(string namespaces) =>
-        Assert.Equal(0u, NamespacePlanner.UnshareAhead(PlannerFixture.Parse(WithNamespaces(namespaces))));
+    [InlineData("""[ {"type":"mount"}, {"type":"network"} ]""")]                // no pid namespace
+    [InlineData("""[ {"type":"pid","path":"/proc/1/ns/pid"}, {"type":"mount"} ]""")] // a joined one
+    public void A_plan_the_early_executor_cannot_start_is_told_apart(string namespaces) =>
+        Assert.NotEqual(Namespaces.CLONE_NEWPID, Planner.StartOf(PlannerFixture.Parse(WithNamespaces(namespaces)), "/b", null).SpawnNamespaces);
+
+    [Fact]
+    public void A_joined_namespace_comes_first_so_nothing_is_unshared_ahead()
+    {
+        var start = Planner.StartOf(PlannerFixture.Parse(WithNamespaces(
+            """[ {"type":"pid"}, {"type":"mount"}, {"type":"network","path":"/proc/1/ns/net"} ]""")), "/b", null);
+        Assert.Equal(Namespaces.CLONE_NEWPID, start.SpawnNamespaces);
+        Assert.Equal(0u, start.FirstUnshare);
+    }
 }
