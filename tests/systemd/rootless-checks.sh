@@ -40,7 +40,10 @@ mkdir -p "$B/rootfs"/{bin,proc,dev,sys} && cp /bin/busybox "$B/rootfs/bin/" && l
 chown -R "$U:$G" "$W"
 AS "$RT" spec --rootless --bundle "$B" || bad "spec --rootless"
 AS sh -c 'jq ".process.terminal = false | .process.args = [\"/bin/sleep\", \"600\"] | .linux.cgroupsPath = \"user.slice:sdrl:x\" | .linux.resources = {pids: {limit: 20}}" "$1/config.json" > "$1/c.json" && mv "$1/c.json" "$1/config.json"' sh "$B"
-OUT=$(AS timeout 120 "$RT" --root "$ST" --systemd-cgroup run -d --bundle "$B" rl1 2>&1 </dev/null); st=$?
+# To a file, not $(...): the detached init inherits the runtime's stdout and stderr, so a pipe
+# would stay open (and the substitution wait) as long as the container runs.
+AS timeout 120 "$RT" --root "$ST" --systemd-cgroup run -d --bundle "$B" rl1 >"$W/run.out" 2>&1 </dev/null; st=$?
+OUT=$(cat "$W/run.out")
 if [ $st -eq 0 ]; then ok "rootless run -d --systemd-cgroup"; else bad "rootless run -d --systemd-cgroup: exit $st: $OUT"; echo "$PASS passed, $FAIL failed"; exit 1; fi
 SCOPE_CG=/user.slice/user-$U.slice/user@$U.service/user.slice/sdrl-x.scope
 P=$(AS "$RT" --root "$ST" state rl1 | jq -r .pid)
