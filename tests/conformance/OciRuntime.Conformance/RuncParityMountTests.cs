@@ -22,14 +22,24 @@ public sealed class RuncParityMountTests : ConformanceTest
         return s;
     }
 
-    [Fact]
-    public void Binds_from_and_onto_host_paths_inside_the_rootfs_see_the_earlier_mounts_in_order()
+    [Theory]
+    [InlineData(false, false)]
+    [InlineData(true, false)]
+    // runc's two "container idmap source" cases are not here: id-mapped sources are cloned at the
+    // start of the plan (Planner.PlanStart), before the container's mounts exist, so a source
+    // inside the rootfs fails ("open_tree: No such file or directory"); runc clones them at their
+    // turn from a thread that joins the container's mount namespace (goCreateMountSources).
+    public void Binds_from_and_onto_host_paths_inside_the_rootfs_see_the_earlier_mounts_in_order(bool userns, bool idmap)
     {
-        // runc's test_mount_order: a tree of binds under /mnt (two of them through symlinked
-        // sources), then binds whose source AND destination are written as host paths inside the
-        // rootfs: the destination is that place in the container, the source is looked up when its
-        // turn comes, so it shows the mounts made before it.
+        // runc's test_mount_order (plain, user namespace; the id-mapped cases: see above): a tree of binds under /mnt (two of them through symlinked sources), then
+        // binds whose source AND destination are written as host paths inside the rootfs: the
+        // destination is that place in the container, the source is looked up when its turn
+        // comes, so it shows the mounts made before it. With a user namespace the sources'
+        // directory is closed to others (as runc's test makes it), so the mapped root cannot
+        // reach them by path; with idmap the three container-sourced binds are id-mapped.
         var b = NewBundle().Args("/bin/cat", "/final/x/y/z/z/x/y/z/x/file");
+        if (userns)
+            UserNamespaceTests.MapContainerRootTo(b, UserNamespaceTests.HostBase);
         string src = Scope.NewDir("bind-src");
         foreach (var sub in new[] { "a/x", "b/y", "c/z" })
         {
@@ -45,9 +55,19 @@ public sealed class RuncParityMountTests : ConformanceTest
         b.AddMount("/mnt/x", "bind", Path.Combine(src, "sym-b"), "bind", "rprivate");
         b.AddMount("/mnt/x/y", "bind", Path.Combine(src, "c"), "bind", "rprivate");
         b.AddMount("/mnt/x/y/z", "bind", Path.Combine(src, "sym-a"), "bind", "rprivate");
-        b.AddMount(root + "/mnt/x/y/z/x", "bind", root + "/mnt/x", "rbind", "rprivate");
-        b.AddMount(root + "/mnt/x/y/z", "bind", root + "/mnt/x/y", "rbind", "rprivate");
-        b.AddMount(root + "/final", "bind", root + "/mnt", "rbind", "rprivate");
+        File.SetUnixFileMode(src, (UnixFileMode)Convert.ToInt32("750", 8)); // runc's chmod o-rwx
+        foreach (var (target, source) in new[] { ("/mnt/x/y/z/x", "/mnt/x"), ("/mnt/x/y/z", "/mnt/x/y"), ("/final", "/mnt") })
+        {
+            b.AddMount(root + target, "bind", root + source, "rbind", "rprivate");
+            if (idmap)
+            {
+                var m = b.Mounts[^1]!.AsObject();
+                m["uidMappings"] = new System.Text.Json.Nodes.JsonArray(new System.Text.Json.Nodes.JsonObject
+                    { ["containerID"] = 0, ["hostID"] = UserNamespaceTests.HostBase, ["size"] = 65536 });
+                m["gidMappings"] = new System.Text.Json.Nodes.JsonArray(new System.Text.Json.Nodes.JsonObject
+                    { ["containerID"] = 0, ["hostID"] = UserNamespaceTests.HostBase, ["size"] = 65536 });
+            }
+        }
         Assert.Equal("a/x", Rt.Run(b).AssertOk().Stdout.Trim());
         // Nothing was made below the rootfs under the host path's name.
         Assert.False(Directory.Exists(Path.Combine(root, root.TrimStart('/'))));
