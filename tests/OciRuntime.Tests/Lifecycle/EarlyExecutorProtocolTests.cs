@@ -20,8 +20,8 @@ public class EarlyExecutorProtocolTests
     {
         var msgs = Regex.Matches(EarlyH(), @"OCI_EARLY_(\w+) = (\d+),").ToDictionary(m => m.Groups[1].Value, m => uint.Parse(m.Groups[2].Value));
         Assert.Equal(["PLAN", "UNSHARE_AHEAD"], msgs.Keys.Order());
-        Assert.Equal(msgs["PLAN"], EarlyExecutor.PlanMessage);
-        Assert.Equal(msgs["UNSHARE_AHEAD"], EarlyExecutor.UnshareAheadMessage);
+        Assert.Equal(EarlyExecutor.PlanMessage, msgs["PLAN"]);
+        Assert.Equal(EarlyExecutor.UnshareAheadMessage, msgs["UNSHARE_AHEAD"]);
     }
 
     [Fact]

@@ -11,7 +11,7 @@ public class LibCTests
 {
     [Fact]
     public void The_stack_buffer_for_a_path_is_the_one_the_marshaller_expects() =>
-        Assert.Equal(Utf8StringMarshaller.ManagedToUnmanagedIn.BufferSize, LibC.CStringBuffer);
+        Assert.Equal(LibC.CStringBuffer, Utf8StringMarshaller.ManagedToUnmanagedIn.BufferSize);
 
     [Fact]
     public void A_failed_call_reports_its_errno_and_the_usual_message()

@@ -75,7 +75,7 @@ public class UserNamespacePlannerTests
         var plan = PlanOf(WithUserNs("", """{ "type": "pid" }, { "type": "mount" }, { "type": "ipc", "path": "/proc/9/ns/ipc" }, { "type": "user", "path": "/proc/9/ns/user" }"""));
         var joins = plan.StepsOf<SetnsStep>();
         Assert.Equal(new[] { Namespaces.CLONE_NEWUSER, Namespaces.CLONE_NEWIPC }, joins.Select(j => j.NsType));
-        Assert.Empty(plan.StepsOf<SyncStep>().Where(x => x.Tag == SyncTag.WriteIdMaps));
+        Assert.DoesNotContain(plan.StepsOf<SyncStep>(), x => x.Tag == SyncTag.WriteIdMaps);
         Assert.True(plan.IndexOf<OpenFifoStep>() < plan.IndexOf<SetnsStep>());
         Assert.Equal(new SetUserStep(0, 0, false, [], "linux.namespaces[3]"), plan.StepsOf<SetUserStep>()[0]);
         Assert.Empty(plan.StepsOf<MknodStep>()); // not allowed in a joined user namespace either
