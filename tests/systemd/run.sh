@@ -22,8 +22,7 @@
 # OCI_SYSTEMD_RUNTIME: auto (default: out/ociruntime when its `features` says
 # linux.cgroup.systemd=true, else /usr/sbin/runc to prove the harness), runc, ociruntime, or a
 # path. OCI_SYSTEMD_PHASES: which of nobus,units,rootless,conformance,managers,bench to run
-# (default all but rootless and bench: rootless-checks.sh was written from a by-hand run and has
-# not run as a phase yet; bench costs ~3.5 min). OCI_SYSTEMD_MANAGERS: which of podman,containerd,docker,cri (default all but cri:
+# (default all but bench, which costs ~3.5 min; rootless ~1.5 min). OCI_SYSTEMD_MANAGERS: which of podman,containerd,docker,cri (default all but cri:
 # under TCG the CRI run costs ~18 min, images and containerd's start included, which would take
 # the group past its 40 min guest bound and CI's budget; OCI_SYSTEMD_MANAGERS=cri runs it alone).
 # Every phase prints its wall time; the checks print "N passed, N failed" lines, dotnet test its
@@ -66,7 +65,7 @@ if [ "${1:-}" != --guest ]; then
   echo "runtime under test: $RT ($("$RT" --version 2>/dev/null | head -1))"
   dotnet build "$ROOT/tests/conformance/OciRuntime.Conformance/OciRuntime.Conformance.csproj" -v q -nologo >/dev/null \
     || { echo "tests/systemd/run.sh: building the conformance tests failed"; echo "0 passed, 1 failed"; exit 1; }
-  export SD_RT=$RT SD_FILTER=$FILTER SD_PHASES=${OCI_SYSTEMD_PHASES:-nobus,units,conformance,managers} OCI_VM_LOGGER=${OCI_VM_LOGGER:-}
+  export SD_RT=$RT SD_FILTER=$FILTER SD_PHASES=${OCI_SYSTEMD_PHASES:-nobus,units,rootless,conformance,managers} OCI_VM_LOGGER=${OCI_VM_LOGGER:-}
   export SD_MANAGERS=${OCI_SYSTEMD_MANAGERS:-podman containerd docker} SD_SHELL=${OCI_SYSTEMD_SHELL:+$(readlink -f "$OCI_SYSTEMD_SHELL")}
   export VM_RW=$ROOT VM_WORKDIR=$ROOT VM_SMP=${VM_SMP:-2} VM_MEM=${VM_MEM:-3072} VM_TIMEOUT=${VM_TIMEOUT:-2400}
   if [[ " ${SD_MANAGERS//,/ } " == *" cri "* && ",$SD_PHASES," == *,managers,* ]]; then
