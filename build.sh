@@ -40,10 +40,18 @@ count() { # reads a group's output, echoes it, adds its counts (dotnet test's or
       f=${BASH_REMATCH[1]}; p=${BASH_REMATCH[2]}; PASSED=$((PASSED + p)); FAILED=$((FAILED + f))
     elif [[ $line =~ ^([0-9]+)\ passed,\ ([0-9]+)\ failed$ ]]; then
       p=${BASH_REMATCH[1]}; f=${BASH_REMATCH[2]}; PASSED=$((PASSED + p)); FAILED=$((FAILED + f))
+    elif [[ $line =~ ^\ +Failed\ ([^ ]+)\ \[ ]]; then # dotnet test's line for a failed test
+      FAILED_TESTS+=("${BASH_REMATCH[1]}"); want_message=1
+    elif [ "$want_message" = 1 ] && [[ $line =~ ^\ +Error\ Message: ]]; then
+      want_message=2
+    elif [ "$want_message" = 2 ]; then # the first line of its message, kept for the closing lines
+      line=${line#"${line%%[! ]*}"}; FAILED_TESTS[-1]+=": ${line:0:300}"; want_message=0
+    elif [[ $line =~ ^(FAIL|not\ ok)\  ]]; then # the scripts' and TAP's failed checks
+      FAILED_TESTS+=("${line:0:300}")
     fi
   done
 }
-GROUP_FAILED=()
+GROUP_FAILED=() FAILED_TESTS=() want_message=0
 
 # ../shared (the suite, the anchors) sits next to the main checkout; a worktree finds it through
 # its main checkout. OCI_SHARED overrides. Empty when absent (a user's own clone).
@@ -286,6 +294,8 @@ case "$cmd" in
       [ $rc -eq 0 ] || GROUP_FAILED+=("${g//_/-}")
     done
     echo
+    # The failures again at the end: CI may keep only the end of the output.
+    [ ${#FAILED_TESTS[@]} -eq 0 ] || { echo "failed tests:"; printf '  %s\n' "${FAILED_TESTS[@]}"; }
     [ ${#GROUP_FAILED[@]} -eq 0 ] || echo "failed groups: ${GROUP_FAILED[*]}"
     echo "$PASSED passed, $FAILED failed"
     [ ${#GROUP_FAILED[@]} -eq 0 ] && [ "$FAILED" -eq 0 ]
