@@ -40,18 +40,22 @@ count() { # reads a group's output, echoes it, adds its counts (dotnet test's or
       f=${BASH_REMATCH[1]}; p=${BASH_REMATCH[2]}; PASSED=$((PASSED + p)); FAILED=$((FAILED + f))
     elif [[ $line =~ ^([0-9]+)\ passed,\ ([0-9]+)\ failed$ ]]; then
       p=${BASH_REMATCH[1]}; f=${BASH_REMATCH[2]}; PASSED=$((PASSED + p)); FAILED=$((FAILED + f))
-    elif [[ $line =~ ^\ +Failed\ ([^ ]+)\ \[ ]]; then # dotnet test's line for a failed test
-      FAILED_TESTS+=("${BASH_REMATCH[1]}"); want_message=1
+    elif [[ $line =~ ^\[xUnit\.net\ [^]]*\]\ +(.+)\ \[FAIL\]$ ]]; then # xUnit's line for a failed test
+      FAILED_AT[${BASH_REMATCH[1]}]=${#FAILED_TESTS[@]}; FAILED_TESTS+=("${BASH_REMATCH[1]}")
+    elif [[ $line =~ ^\ +Failed\ (.+)\ \[[0-9][^]]*\]$ ]]; then # the console logger's (minimal), its message follows
+      want_message=1 message_at=${FAILED_AT[${BASH_REMATCH[1]}]:-${#FAILED_TESTS[@]}}
+      [ "$message_at" -lt ${#FAILED_TESTS[@]} ] || FAILED_TESTS+=("${BASH_REMATCH[1]}")
     elif [ "$want_message" = 1 ] && [[ $line =~ ^\ +Error\ Message: ]]; then
       want_message=2
     elif [ "$want_message" = 2 ]; then # the first line of its message, kept for the closing lines
-      line=${line#"${line%%[! ]*}"}; FAILED_TESTS[-1]+=": ${line:0:300}"; want_message=0
+      line=${line#"${line%%[! ]*}"}; FAILED_TESTS[message_at]+=": ${line:0:300}"; want_message=0
     elif [[ $line =~ ^(FAIL|not\ ok)\  ]]; then # the scripts' and TAP's failed checks
       FAILED_TESTS+=("${line:0:300}")
     fi
   done
 }
-GROUP_FAILED=() FAILED_TESTS=() want_message=0
+GROUP_FAILED=() FAILED_TESTS=() want_message=0 message_at=0
+declare -A FAILED_AT=()
 
 # ../shared (the suite, the anchors) sits next to the main checkout; a worktree finds it through
 # its main checkout. OCI_SHARED overrides. Empty when absent (a user's own clone).
@@ -124,7 +128,7 @@ demo() {
 # --- tests -------------------------------------------------------------------------------------
 test_unit() {
   say "unit tests"
-  dotnet test tests/OciRuntime.Tests/OciRuntime.Tests.csproj -v q -nologo
+  dotnet test tests/OciRuntime.Tests/OciRuntime.Tests.csproj -v q -nologo --logger "console;verbosity=minimal"
 }
 
 test_native() {
@@ -145,7 +149,8 @@ test_conformance() {
   say "conformance tests (real binary, real bundles, in the sandbox)"
   [ "$(id -u)" = 0 ] || { echo "build.sh: conformance tests need root" >&2; return 1; }
   OCI_RUNTIME="$OUT/ociruntime" tests/sandbox/run-in-sandbox.sh \
-    dotnet test tests/conformance/OciRuntime.Conformance/OciRuntime.Conformance.csproj -v q -nologo
+    dotnet test tests/conformance/OciRuntime.Conformance/OciRuntime.Conformance.csproj -v q -nologo \
+    --logger "console;verbosity=minimal"
 }
 
 # cgroup v2 exists with every controller only in a guest: the conformance tests that concern cgroups
