@@ -9,14 +9,19 @@
 # 5 runs each with systemd and cgroupfs. Not a test group (h19vm's tests/ has that).
 #   copy to a writable dir, then: VM_ACCEL=tcg VMSH=../shared/tools/run-in-vm.sh \
 #     RT=/path/to/out/ociruntime bash systemd-driver-check.sh      (logs in ./logs)
+# It starts systemd with tests/systemd/start-systemd.sh (found next to this file's repo, or name
+# it in SD_LIB=/path/to/start-systemd.sh when the copy is elsewhere).
 set -u
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 VMSH=${VMSH:-$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/run-in-vm.sh}
+export SD_LIB=${SD_LIB:-$HERE/../tests/systemd/start-systemd.sh}
 
 if [ "${1:-}" != guest ]; then
   rm -rf "$HERE/logs"; mkdir -p "$HERE/logs"
   t0=$(date +%s.%N)
-  VM_ENV="PROTO_MODE PROTO_QUIET PROTO_STOP RT" VM_RW=$HERE VM_WORKDIR=$HERE VM_TIMEOUT=${VM_TIMEOUT:-600} VM_MEM=${VM_MEM:-2048} \
+  [ -r "$SD_LIB" ] || { echo "systemd-driver-check.sh: $SD_LIB not found (set SD_LIB to tests/systemd/start-systemd.sh)"; exit 1; }
+  SD_LIB=$(readlink -f "$SD_LIB")
+  VM_ENV="PROTO_MODE PROTO_QUIET PROTO_STOP RT SD_LIB" VM_RW=$HERE VM_WORKDIR=$HERE VM_TIMEOUT=${VM_TIMEOUT:-600} VM_MEM=${VM_MEM:-2048} \
     "$VMSH" "bash $HERE/$(basename "${BASH_SOURCE[0]}") guest"
   rc=$?
   echo "HOST: run-in-vm rc=$rc, host wall time $(awk "BEGIN{printf \"%.1f\", $(date +%s.%N) - $t0}")s"
@@ -41,14 +46,10 @@ say "guest command started"
 #     (multi-user.target would pull docker/containerd/postgresql/sysstat from the host's /etc.)
 MODE=${PROTO_MODE:-min}
 SD=/etc/systemd/system
-# Only bash builtins here: every exec costs ~0.3 s under TCG. An EMPTY unit file or generator file
-# counts as masked for systemd (same as a symlink to /dev/null).
+# (an EMPTY unit file counts as masked; only bash builtins: start-systemd.sh says why)
+. "$SD_LIB"
 if [ "$MODE" = min ]; then
-  mkdir -p $SD/dbus.service.d $SD/dbus.socket.d /etc/systemd/system-generators
-  printf '[Unit]\nDescription=Prototype target: dbus only\nDefaultDependencies=no\nWants=dbus.socket dbus.service\nAfter=dbus.service\n' > $SD/proto.target
-  printf '[Unit]\nDefaultDependencies=no\n' > $SD/dbus.service.d/nodeps.conf
-  printf '[Unit]\nDefaultDependencies=no\n' > $SD/dbus.socket.d/nodeps.conf
-  for g in /lib/systemd/system-generators/*; do : > /etc/systemd/system-generators/${g##*/}; done
+  sd_dbus_only_target proto.target 'Prototype target: dbus only'
 else
   printf '[Unit]\nDescription=Prototype target: basic.target + dbus\nRequires=basic.target\nWants=dbus.service\nAfter=basic.target dbus.service\n' > $SD/proto.target
   for u in docker.socket podman.socket apt-daily.timer apt-daily-upgrade.timer man-db.timer \
@@ -57,28 +58,18 @@ else
 fi
 say "unit setup done (mode=$MODE)"
 
-# 2. systemd as PID 1 of a new pid+mount namespace. No cgroup namespace: the guest's real
-#    cgroup2 root becomes systemd's root (it creates /init.scope, /system.slice, ...).
+# 2. systemd as PID 1 of a new pid+mount namespace (start-systemd.sh)
 # PROTO_QUIET=1: no status lines / logs on the (slow, serial) VM console; logs go to kmsg (dmesg)
 SDFLAGS="--log-level=info"
 [ "${PROTO_QUIET:-1}" = 1 ] && SDFLAGS="--show-status=no --log-target=kmsg --log-level=info"
 say "starting systemd"
 T_START=$(up)
-unshare --pid --fork --mount --mount-proc --kill-child=SIGKILL \
-  env -i container=other PATH=/usr/sbin:/usr/bin:/sbin:/bin LANG=C.UTF-8 \
-  /lib/systemd/systemd --system --unit=proto.target $SDFLAGS \
-  </dev/null >"$LOG/systemd.stdout" 2>&1 &
-USPID=$!
-SDPID=
-for i in $(seq 1 100); do
-  read -r SDPID _ < /proc/$USPID/task/$USPID/children 2>/dev/null
-  [ -n "$SDPID" ] && break; sleep 0.05
-done
+sd_start proto.target "$LOG/systemd.stdout" $SDFLAGS
 say "unshare pid=$USPID systemd (outer) pid=$SDPID"
 IN() { nsenter -t "$SDPID" -m -p -- env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin LANG=C.UTF-8 "$@"; }
 
 # 3. wait for the private socket, then for startup to finish
-for i in $(seq 1 600); do [ -S /run/systemd/private ] && break; sleep 0.1; done
+sd_wait_private 60
 say "/run/systemd/private exists: $([ -S /run/systemd/private ] && echo yes || echo NO)"
 STATE=$(IN timeout 120 systemctl is-system-running --wait 2>&1)
 T_READY=$(up)

@@ -102,28 +102,14 @@ if has nobus; then
   phase "bus-absent checks done"
 fi
 
-# 2. systemd as PID 1 of a new pid+mount namespace, dbus only. Only bash builtins for the unit
-#    files (each exec costs ~0.3 s under TCG); an empty unit or generator file counts as masked.
-SD=/etc/systemd/system
-mkdir -p $SD/dbus.service.d $SD/dbus.socket.d /etc/systemd/system-generators
-printf '[Unit]\nDescription=ociruntime tests: dbus only\nDefaultDependencies=no\nWants=dbus.socket dbus.service\nAfter=dbus.service\n' > $SD/ocitest.target
-printf '[Unit]\nDefaultDependencies=no\n' > $SD/dbus.service.d/nodeps.conf
-printf '[Unit]\nDefaultDependencies=no\n' > $SD/dbus.socket.d/nodeps.conf
-for g in /lib/systemd/system-generators/*; do : > /etc/systemd/system-generators/${g##*/}; done
+# 2. systemd as PID 1 of a new pid+mount namespace, dbus only (start-systemd.sh)
+. "$HERE/start-systemd.sh"
+sd_dbus_only_target ocitest.target 'ociruntime tests: dbus only'
 # D-Bus activation would start logind (org.freedesktop.login1), whose default dependencies pull in
 # sysinit.target and the whole early boot (and a long stop at the end): masked
-for u in systemd-logind.service polkit.service; do : > $SD/$u; done
+for u in systemd-logind.service polkit.service; do : > /etc/systemd/system/$u; done
 LOG=$(mktemp -d /tmp/systemd-log.XXXXXX)
-unshare --pid --fork --mount --mount-proc --kill-child=SIGKILL \
-  env -i container=other PATH=/usr/sbin:/usr/bin:/sbin:/bin LANG=C.UTF-8 \
-  /lib/systemd/systemd --system --unit=ocitest.target --show-status=no --log-target=kmsg --log-level=info \
-  </dev/null >"$LOG/systemd.out" 2>&1 &
-USPID=$!
-SDPID=
-for i in $(seq 1 200); do
-  read -r SDPID _ < /proc/$USPID/task/$USPID/children 2>/dev/null
-  [ -n "$SDPID" ] && break; sleep 0.05
-done
+sd_start ocitest.target "$LOG/systemd.out" --show-status=no --log-target=kmsg --log-level=info
 IN() { nsenter -t "$SDPID" -m -p -- env -i PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin LANG=C.UTF-8 HOME=/root "$@"; }
 stop_systemd() {
   [ -n "$SDPID" ] || return 0
@@ -133,7 +119,7 @@ stop_systemd() {
   wait $USPID 2>/dev/null
   SDPID=
 }
-for i in $(seq 1 900); do [ -S /run/systemd/private ] && break; sleep 0.1; done
+sd_wait_private 90
 STATE=$(IN timeout 180 systemctl is-system-running --wait 2>&1)
 phase "systemd up (pid $SDPID outside its namespace): $STATE; dbus: $(IN systemctl is-active dbus.service)"
 if [ "$STATE" != running ] || [ "$(IN systemctl is-active dbus.service)" != active ]; then

@@ -37,13 +37,14 @@ internal static class ContainerCreator
         var config = Validated(parsed, processOptional: !o.StartedByCaller);
         JoinOfOwnMountNamespaceIsInherit(config);
         string? fifo = o.StartedByCaller ? null : store.FifoOf(o.Id);
-        // The early executor makes the plan's first namespaces while this process reads the host and plans.
-        EarlyExecutor.Prepare(config, bundle, fifo);
+        int listenFds = InheritedFds.ListenFdsOfThisProcess();
+        // The early executor makes the plan's first namespaces while this process reads the host
+        // and plans; the plan goes on from the start planned for it.
+        var start = EarlyExecutor.Prepare(config, bundle, fifo, listenFds + o.PreserveFds);
         string rootfs = Path.GetFullPath(Path.Combine(bundle, config.Root!.Path!));
         if (!Directory.Exists(rootfs))
             throw new RuntimeError($"root.path: {rootfs}: no such directory");
 
-        int listenFds = InheritedFds.ListenFdsOfThisProcess();
         if (listenFds > 0 && config.Process is not null)
             config.Process.Env = InheritedFds.WithListenEnv(config.Process.Env, listenFds);
 
@@ -65,7 +66,7 @@ internal static class ContainerCreator
             HomeOf(config, rootfs), ParentMountOf(rootfs, mountinfo), Diagnostics.StartupTrace.Enabled,
             SetgroupsDenied: Rootless.RootlessIdMaps.DeniesSetgroups(config, o.Rootless),
             CgroupsNotCreated: host.CgroupHierarchies.Except(cgroupHost.CgroupHierarchies).Select(h => h.MountPoint).ToList(),
-            ContainerCgroup: systemd?.CgroupPath));
+            ContainerCgroup: systemd?.CgroupPath, Start: start));
         Diagnostics.StartupTrace.Mark("plan");
         foreach (var w in plan.Warnings)
             Diagnostics.Log.Warn(w);

@@ -54,33 +54,36 @@ internal static unsafe class EarlyExecutor
     /// the plan will want its start (a new pid namespace made by the clone, decisions §23), and tells
     /// it the namespaces the plan's first step will unshare, so that it makes them while the host
     /// reads the host's facts and plans. Best effort and quiet: an error of the plan's start is the
-    /// planner's to report, in its order.
+    /// planner's to report, in its order. Returns the plan's start when it planned it (there is an
+    /// early executor and the start is valid), for the planner to go on from (PlanRequest.Start);
+    /// null otherwise.
     /// </summary>
-    public static void Prepare(Spec.Spec config, string bundle, string? execFifo)
+    public static InitStart? Prepare(Spec.Spec config, string bundle, string? execFifo, int preserveFds)
     {
         Take();
         if (_pid < 0)
-            return;
+            return null;
         InitStart start;
         try
         {
-            start = Planner.StartOf(config, bundle, execFifo);
+            start = Planner.StartOf(config, bundle, execFifo, preserveFds);
         }
         catch (PlanningException)
         {
             Discard();
-            return;
+            return null;
         }
         if (start.SpawnNamespaces != CloneFlags)
         {
             Discard();
-            return;
+            return start;
         }
         if (start.FirstUnshare == 0 || _unsharedAhead != 0)
-            return;
+            return start;
         uint* msg = stackalloc uint[2] { UnshareAheadMessage, start.FirstUnshare };
         if (LibC.send(_sock, (byte*)msg, 8, LibC.MSG_NOSIGNAL) == 8)
             _unsharedAhead = start.FirstUnshare;
+        return start;
     }
 
     /// <summary>Hands <paramref name="planFd"/> (the sealed plan) to the early executor when it was

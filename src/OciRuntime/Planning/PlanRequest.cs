@@ -8,7 +8,9 @@ namespace OciRuntime.Planning;
 /// mount holding the rootfs; SetgroupsDenied: the new user namespace's setgroups is "deny", as an
 /// unprivileged caller must write it before a gid_map of its own gid; CgroupsNotCreated: mount points
 /// of the hierarchies where a rootless container stays in the runtime's own cgroup; ExecFifoPath:
-/// null when the init waits for `start` on the sync socket, as in `run`).</summary>
+/// null when the init waits for `start` on the sync socket, as in `run`; Start: the plan's start as
+/// Planner.StartOf planned it for the early executor, continued rather than planned again when it
+/// was planned for this request).</summary>
 internal sealed record PlanRequest(
     string ContainerId,
     Spec.Spec Config,
@@ -23,4 +25,5 @@ internal sealed record PlanRequest(
     bool Trace = false,
     bool SetgroupsDenied = false,
     IReadOnlyCollection<string>? CgroupsNotCreated = null,
-    string? ContainerCgroup = null);
+    string? ContainerCgroup = null,
+    InitStart? Start = null);

@@ -2,11 +2,38 @@ using OciRuntime.Plan;
 
 namespace OciRuntime.Planning;
 
-/// <summary>How an init's plan starts (<see cref="Planner.StartOf"/>): SpawnNamespaces, the
-/// namespaces the executor is cloned into (ExecutionPlan.SpawnNamespaces); FirstUnshare, the
-/// CLONE_NEW* flags of its first step after the close of the caller's fds when that step is an
-/// UnshareStep, else 0.</summary>
-internal readonly record struct InitStart(uint SpawnNamespaces, uint FirstUnshare);
+/// <summary>
+/// How an init's plan starts (<see cref="Planner.StartOf"/>), planned once for create and run: the
+/// steps up to and including the namespaces, for the request they were planned for, which
+/// <see cref="Planner.PlanInit"/> continues (PlanRequest.Start) instead of planning them again.
+/// SpawnNamespaces, the namespaces the executor is cloned into (ExecutionPlan.SpawnNamespaces);
+/// FirstUnshare, the CLONE_NEW* flags of its first step after the close of the caller's fds when
+/// that step is an UnshareStep, else 0: what the early executor makes ahead.
+/// </summary>
+internal sealed class InitStart
+{
+    private readonly Spec.Spec _config;
+    private readonly string _bundle;
+    private readonly string? _execFifo;
+    private readonly int _preserveFds;
+
+    internal InitStart(Spec.Spec config, string bundle, string? execFifo, int preserveFds, IReadOnlyList<Step> steps, NamespaceLayout layout)
+    {
+        (_config, _bundle, _execFifo, _preserveFds) = (config, bundle, execFifo, preserveFds);
+        (Steps, Layout) = (steps, layout);
+    }
+
+    internal IReadOnlyList<Step> Steps { get; }
+    internal NamespaceLayout Layout { get; }
+    public uint SpawnNamespaces => Layout.SpawnNamespaces;
+    public uint FirstUnshare => Steps is [CloseFdsStep, UnshareStep u, ..] ? u.Flags : 0;
+
+    /// <summary>Planned from what <paramref name="req"/> gives the plan's start (the same config
+    /// object, bundle, exec fifo and --preserve-fds): another request's start is planned anew.</summary>
+    internal bool IsFor(PlanRequest req) =>
+        ReferenceEquals(_config, req.Config) && _bundle == req.BundlePath && _execFifo == req.ExecFifoPath
+        && _preserveFds == req.PreserveFds;
+}
 
 /// <summary>
 /// Turns a validated config into the ordered steps of the container's init. Pure: no syscalls,
@@ -19,10 +46,15 @@ internal static class Planner
     {
         SupportCheck.ThrowIfUnsupported(req.Config);
         ProcessAttributesPlanner.CheckMountLabel(req);
-        var steps = new List<Step>();
         var warnings = new List<string>();
 
-        var ns = PlanStart(req.Config, req.BundlePath, req.ExecFifoPath, req.PreserveFds, steps);
+        // The start, up to the namespaces (PlanStart): planned once, already, when it was planned
+        // for the early executor.
+        var start = req.Start is { } planned && planned.IsFor(req)
+            ? planned
+            : StartOf(req.Config, req.BundlePath, req.ExecFifoPath, req.PreserveFds);
+        var steps = new List<Step>(start.Steps);
+        var ns = start.Layout;
         PlanBindSources(req, steps);
         TraceMark(req, steps, SyncTag.TraceNamespaces);
         // The host moves linux.netDevices into the init's network namespace while it waits here.
@@ -80,15 +112,16 @@ internal static class Planner
     }
 
     /// <summary>
-    /// How <see cref="PlanInit"/>'s plan for <paramref name="config"/> starts, from the same code
-    /// (<see cref="PlanStart"/>) before the rest is planned: for the early executor, which makes
-    /// those namespaces while the host plans (decisions §29). Throws what PlanInit would throw there.
+    /// How <see cref="PlanInit"/>'s plan for <paramref name="config"/> starts (<see cref="PlanStart"/>),
+    /// planned before the host facts are read: for the early executor, which makes those namespaces
+    /// while the host plans (decisions §29), and then for PlanInit, which goes on from it
+    /// (PlanRequest.Start). Throws what PlanInit would throw there.
     /// </summary>
-    public static InitStart StartOf(Spec.Spec config, string bundle, string? execFifo)
+    public static InitStart StartOf(Spec.Spec config, string bundle, string? execFifo, int preserveFds)
     {
         var steps = new List<Step>();
-        var ns = PlanStart(config, bundle, execFifo, 0, steps);
-        return new InitStart(ns.SpawnNamespaces, steps is [CloseFdsStep, UnshareStep u, ..] ? u.Flags : 0);
+        var ns = PlanStart(config, bundle, execFifo, preserveFds, steps);
+        return new InitStart(config, bundle, execFifo, preserveFds, steps, ns);
     }
 
     /// <summary>
