@@ -112,9 +112,9 @@ public sealed class IdmappedMountTests : ConformanceTest
     [Fact]
     public void A_mount_below_an_id_mapped_mount_of_a_shared_source_does_not_reach_the_host()
     {
-        // The source is cloned in the runtime's mount namespace, where it is shared here: the clone
-        // must not stay in the host's peer group, or the tmpfs the runtime mounts below it (the
-        // next config mount) would appear on the host too.
+        // The source is shared with the host here: the clone must not stay in the host's peer
+        // group, or the tmpfs the runtime mounts below it (the next config mount) would appear on
+        // the host too.
         string src = SourceDir("src");
         string sub = Path.Combine(src, "sub");
         Directory.CreateDirectory(sub);
@@ -179,14 +179,19 @@ public sealed class IdmappedMountTests : ConformanceTest
         CreateFails(notBind, "mounts[#].options[0]: id-mapped mounts are bind mounts only");
     }
 
-    [Fact]
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
     [Trait("runtime", "ociruntime-only")]
-    public void A_filesystem_without_id_mapped_mounts_fails_naming_the_mount_and_leaves_nothing()
+    public void A_filesystem_without_id_mapped_mounts_fails_naming_the_mount_and_leaves_nothing(bool userns)
     {
         // sysfs does not support id-mapped mounts: the kernel says EINVAL at mount_setattr, while
-        // the helper user namespace already exists; it must be gone, like everything else.
+        // the helper user namespace already exists; it must be gone, like everything else. With a
+        // user namespace the host makes the clone (decisions §53) and reports it the same way.
         var b = NewBundle().Probe("id");
-        b.AddMount("/mnt", "bind", "/sys/kernel", "bind");
+        if (userns)
+            UserNamespaceTests.MapContainerRootTo(b, UserNamespaceTests.HostBase);
+        b.AddMount("/mnt", "bind", "/sys/kernel", "rbind");
         SetMaps(b, Map(0, 0, 65536), Map(0, 0, 65536));
         CreateFails(b, "mounts[#]: mount_setattr idmap: Invalid argument");
     }
