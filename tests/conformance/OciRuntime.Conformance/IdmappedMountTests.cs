@@ -130,6 +130,29 @@ public sealed class IdmappedMountTests : ConformanceTest
     }
 
     [Fact]
+    public void In_a_user_namespace_the_submounts_of_an_id_mapped_rbind_stay_locked()
+    {
+        // The clone is taken from the container's copy of the source (decisions §53), whose
+        // submounts the kernel locked when the user namespace's mount namespace was made: the
+        // container's root cannot unmount one to see what it covers. A clone taken in the
+        // runtime's mount namespace (before) had no locks, and the umount worked.
+        string src = SourceDir("src");
+        string sub = Path.Combine(src, "sub");
+        Directory.CreateDirectory(sub);
+        File.WriteAllText(Path.Combine(sub, "covered"), "x");
+        Scope.HostMount("tmpfs", sub, "tmpfs", 0, "size=1m");
+        var b = NewBundle().Args("sh", "-c", "/bin/busybox umount /mnt/sub; /bin/busybox ls /mnt/sub; echo done");
+        foreach (string set in new[] { "bounding", "permitted", "effective" })
+            ((JsonArray)b.Process["capabilities"]![set]!).Add("CAP_SYS_ADMIN");
+        UserNamespaceTests.MapContainerRootTo(b, UserNamespaceTests.HostBase);
+        b.AddMount("/mnt", "bind", src, "rbind", "idmap");
+        var r = Rt.Run(b);
+        Assert.Contains("done", r.Stdout);
+        Assert.DoesNotContain("covered", r.Stdout);
+        Assert.Contains("Invalid argument", r.Stdout + r.Stderr); // EINVAL: a locked mount
+    }
+
+    [Fact]
     public void A_read_only_id_mapped_mount_stays_read_only()
     {
         string src = SourceDir("src", "777");
