@@ -214,4 +214,20 @@ public class IdmappedMountPlannerTests
             Assert.Equal(opts[o.ToString().ToUpperInvariant()], (uint)o);
         Assert.Matches($@"#define OCI_IDMAP_MAX_SLOTS {UsernsFromMapsStep.MaxSlots}u", header);
     }
+
+    [Fact]
+    public void The_hosts_idmap_source_operations_follow_host_h()
+    {
+        // oci_idmap_source's *failed_op: each value has its own name, worded as the executor's
+        // IDMAP_TREE reports the same calls.
+        string header = File.ReadAllText(Path.Combine(Plan.PlanEncodingTests.RepoRoot(), "src/OciRuntime.Native/host/host.h"));
+        var ops = Regex.Matches(header, @"OCI_IDMAP_SOURCE_(\w+) = (\d+),").ToDictionary(m => m.Groups[1].Value, m => int.Parse(m.Groups[2].Value));
+        Assert.Equal(6, ops.Count);
+        Assert.Equal(ops.Count, ops.Values.Select(IdmapSource.Operation).Distinct().Count());
+        Assert.DoesNotContain(ops.Values, v => IdmapSource.Operation(v) == IdmapSource.Operation(-1));
+        Assert.Equal("open_tree", IdmapSource.Operation(ops["OPEN_TREE"]));
+        Assert.Equal("mount_setattr propagation", IdmapSource.Operation(ops["PROPAGATION"]));
+        Assert.Equal("mount_setattr idmap", IdmapSource.Operation(ops["IDMAP"]));
+        Assert.Equal("setns mount namespace", IdmapSource.Operation(ops["SETNS"]));
+    }
 }
