@@ -219,8 +219,10 @@
     /* ---- id-mapped mounts (60-64) ----                                                            \
      * MOUNT_ATTR_IDMAP needs CAP_SYS_ADMIN over the user namespace that owns the source's           \
      * filesystem (the initial one for ext4/tmpfs), which the executor loses once it is in the       \
-     * container's user namespace: these steps come before SETNS/UNSHARE of the user namespace,      \
-     * keep detached trees in slots, and ATTACH_TREE later puts each one in the root. */             \
+     * container's user namespace: the USERNS_* steps come before SETNS/UNSHARE of the user          \
+     * namespace and keep namespace fds in slots; IDMAP_TREE runs at the mount's turn, in the        \
+     * container's mount namespace (the executor itself, or the host for it: OCI_IDMAP_BY_HOST),     \
+     * and ATTACH_TREE right after it puts the tree in the root. */                                 \
     /* u32 slot, str uid_map, str gid_map: a user namespace that carries these maps ("inside         \
      * outside count" lines, each map written in one write). A helper child is cloned into a new     \
      * user namespace and only waits; the executor, still in the runtime's user namespace, writes    \
@@ -233,7 +235,10 @@
      * OPEN_TREE_CLONE, AT_RECURSIVE with OCI_IDMAP_CLONE_RECURSIVE); when propagation is not 0,     \
      * set it on the detached tree (MS_REC in it: AT_RECURSIVE); mount_setattr(MOUNT_ATTR_IDMAP,     \
      * the userns slot's fd; AT_RECURSIVE with OCI_IDMAP_RECURSIVE); keep the tree in slot tree.     \
-     * OCI_IDMAP_CLOSE_USERNS: the userns slot is not used again and is closed. */                   \
+     * OCI_IDMAP_CLOSE_USERNS: the userns slot is not used again and is closed.                      \
+     * OCI_IDMAP_BY_HOST (the executor is in a user namespace and may not id-map): the host does it   \
+     * instead: the executor sends OCI_MSG_IDMAP_SOURCE with the userns slot's fd and keeps the tree \
+     * fd of the OK reply; the host clones the source after joining the executor's mount namespace. */ \
     X(IDMAP_TREE, 62, "uusQu", idmap_tree)                                                           \
     /* u32 tree, str target, u64 flags (MS_*, no MS_BIND), u32 opts (OCI_MNT_*): attach the tree     \
      * kept by IDMAP_TREE on target as a bind MOUNT does (target resolved and created the same way;  \
@@ -286,6 +291,7 @@ enum oci_idmap_opts {
     OCI_IDMAP_CLONE_RECURSIVE = 1u << 0, /* clone the source's submounts too (rbind) */
     OCI_IDMAP_RECURSIVE = 1u << 1,       /* id-map the submounts too (ridmap) */
     OCI_IDMAP_CLOSE_USERNS = 1u << 2,    /* last use of the userns slot */
+    OCI_IDMAP_BY_HOST = 1u << 3,         /* the host clones and id-maps (OCI_MSG_IDMAP_SOURCE) */
 };
 
 /* OCI_OP_OPEN_PROCFS how */
@@ -354,6 +360,11 @@ enum oci_msg_type {
     /* arg: step index; one fd in an SCM_RIGHTS control message: the seccomp notify fd.
      * The host replies as to OCI_MSG_SYNC once it has passed the fd on. */
     OCI_MSG_SECCOMP_FD = 15,
+    /* arg: step index of an IDMAP_TREE with OCI_IDMAP_BY_HOST; one fd (SCM_RIGHTS): its user
+     * namespace. The host clones the step's source in the sender's mount namespace, id-maps it,
+     * and replies OK with the tree's fd attached; on failure it reports the error itself and
+     * replies ABORT (or not at all). */
+    OCI_MSG_IDMAP_SOURCE = 16,
 };
 
 /* host -> executor: one u32 in reply to OCI_MSG_SYNC */

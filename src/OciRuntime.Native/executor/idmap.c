@@ -3,9 +3,12 @@
  *
  * mount_setattr(MOUNT_ATTR_IDMAP) wants CAP_SYS_ADMIN over the user namespace owning the source's
  * filesystem. Inside the container's user namespace the executor no longer has it, so the planner
- * puts the first three steps before the user namespace is joined or created: they leave detached,
- * already id-mapped trees in slots. ATTACH_TREE runs where a bind MOUNT would and only attaches
- * (move_mount of a detached tree needs rights over the current mount namespace alone).
+ * puts the USERNS_* steps before the user namespace is joined or created: they keep namespace fds
+ * in slots. IDMAP_TREE runs at the mount's turn, in the container's mount namespace, so that a
+ * source inside the rootfs shows the mounts made before it (as runc); in a user namespace the
+ * host does it for the executor (OCI_IDMAP_BY_HOST, host/idmap_source.c). ATTACH_TREE runs right
+ * after and only attaches (move_mount of a detached tree needs rights over the current mount
+ * namespace alone).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -153,6 +156,13 @@ void op_idmap_tree(struct plan_cursor *c)
     int *ns = slot_of(userns_slots, ns_slot);
     if (!*ns)
         fail_err(EBADF, "idmap userns slot empty");
+    if (opts & OCI_IDMAP_BY_HOST) {
+        int tree = request_fd(OCI_MSG_IDMAP_SOURCE, *ns - 1, "receive id-mapped tree");
+        if (opts & OCI_IDMAP_CLOSE_USERNS)
+            close(take_slot(userns_slots, ns_slot, "idmap userns slot empty"));
+        put_slot(tree_slots, tree_slot, tree);
+        return;
+    }
     int tree = sys_open_tree(AT_FDCWD, source, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC |
                                                    ((opts & OCI_IDMAP_CLONE_RECURSIVE) ? AT_RECURSIVE : 0));
     if (tree < 0)

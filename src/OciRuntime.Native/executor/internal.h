@@ -68,6 +68,9 @@ void sync_with_host(uint32_t tag);      /* SYNC: returns only on REPLY_OK */
  * why) and fails naming what when no fd came */
 int sync_recv_fd(uint32_t tag, const char *what);
 int send_fd_msg(uint32_t type, uint32_t arg, int fd); /* a message carrying fd (SCM_RIGHTS) */
+/* send_fd_msg(type, step, fd), then the host's reply with an fd: that fd; ends the executor
+ * without a report when the host aborts (it reports), fails with what when no fd came */
+int request_fd(uint32_t type, int fd, const char *what);
 void wait_host_reply(void);                           /* returns only on REPLY_OK */
 
 /* release_wait.c: read(2) of one byte from the exec fifo with the executor's read-only segments

@@ -118,6 +118,18 @@ int send_fd_msg(uint32_t type, uint32_t arg, int fd)
     return sendmsg_with_fd(g_exec.sync_fd, &m, sizeof m, fd) == (ssize_t)sizeof m ? 0 : -1;
 }
 
+int request_fd(uint32_t type, int fd, const char *what)
+{
+    if (send_fd_msg(type, g_exec.step, fd) < 0)
+        fail(what);
+    int got = recv_reply_fd(g_exec.sync_fd);
+    if (got == -1)
+        _exit(1); /* the host knows why */
+    if (got < 0)
+        fail_err(EBADMSG, what);
+    return got;
+}
+
 void sync_with_host(uint32_t tag)
 {
     if (send_msg(OCI_MSG_SYNC, tag, 0, NULL) < 0)

@@ -49,6 +49,23 @@ int oci_spawn_hook(const char *path, char *const *argv, char *const *envp, int s
 int oci_spawn_redirected(const char *path, char *const *argv, char *const *envp, int stdin_fd, int stdout_fd,
                          int stderr_fd);
 
+/* ---- idmap_source.c: an id-mapped bind source for an init in a user namespace (decisions §53) ---- */
+
+/* What oci_idmap_source's *failed_op names when it fails (C# IdmapSource.Operation). */
+enum oci_idmap_source_op {
+    OCI_IDMAP_SOURCE_CLONE = 0,       /* the clone that does the work */
+    OCI_IDMAP_SOURCE_OPEN_NS = 1,     /* open /proc/<pid>/ns/mnt */
+    OCI_IDMAP_SOURCE_SETNS = 2,       /* setns into it */
+    OCI_IDMAP_SOURCE_OPEN_TREE = 3,   /* open_tree(OPEN_TREE_CLONE) of the source */
+    OCI_IDMAP_SOURCE_PROPAGATION = 4, /* mount_setattr of the propagation */
+    OCI_IDMAP_SOURCE_IDMAP = 5,       /* mount_setattr(MOUNT_ATTR_IDMAP) */
+};
+
+/* In the mount namespace of pid (a clone of the caller joins it): open_tree(source,
+ * OPEN_TREE_CLONE) with the opts and propagation of IDMAP_TREE (plan.h), id-mapped by userns_fd.
+ * The detached tree's fd (close-on-exec), or -errno with *failed_op saying which call failed. */
+int oci_idmap_source(int pid, int userns_fd, const char *source, uint64_t propagation, uint32_t opts, int *failed_op);
+
 /* ---- signal_forward.c: signals to the runtime go to the container's process while it waits ---- */
 int oci_forward_signals_start(int pid, const int *signals, int n);
 void oci_forward_signals_stop(void);
@@ -56,7 +73,7 @@ void oci_forward_signals_stop(void);
 /* ---- vfork_spawn.c (internal): run child(arg) in a vfork-style clone of the caller on a private
  * stack, all signals blocked across the clone (*child_mask gets the caller's mask, for a child
  * that restores it once it has reset its handlers); ns_flags: namespaces the child is cloned into
- * (CLONE_NEWPID or 0). The pid, or -errno; -(*child_err) when the child set it (failed exec). */
+ * (CLONE_NEWPID or 0), or CLONE_FILES for a child that leaves an fd in the caller's table. The pid, or -errno; -(*child_err) when the child set it (failed exec). */
 int vfork_spawn(int (*child)(void *), void *arg, sigset_t *child_mask, volatile int *child_err,
                 unsigned long ns_flags);
 

@@ -53,6 +53,46 @@ static int capture_stderr; /* the program's stderr goes to r->out too */
 
 #define TAG_START 42 /* on NOTIFY(TAG_START) the driver writes the exec fifo, as `start` does */
 
+/* What the driver answers to OCI_MSG_IDMAP_SOURCE, as the C# host would from its plan's step. */
+static struct {
+    const char *source;
+    uint64_t propagation;
+    uint32_t opts;
+    int failed_op, err; /* of the last request */
+} idmap_request;
+
+/* recvmsg of one message with at most one fd (SCM_RIGHTS); bytes or -1; *fd -1 when none came */
+static ssize_t recv_with_fd(int sock, struct oci_msg *m, int *fd)
+{
+    union {
+        struct cmsghdr h;
+        char buf[CMSG_SPACE(sizeof(int))];
+    } ctl;
+    struct iovec iov = { m, sizeof *m };
+    struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = ctl.buf, .msg_controllen = sizeof ctl.buf };
+    *fd = -1;
+    ssize_t k = recvmsg(sock, &mh, MSG_CMSG_CLOEXEC);
+    struct cmsghdr *c = k > 0 ? CMSG_FIRSTHDR(&mh) : NULL;
+    if (c && c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS)
+        memcpy(fd, CMSG_DATA(c), sizeof *fd);
+    return k;
+}
+
+/* The host's answer to OCI_MSG_IDMAP_SOURCE: the tree from oci_idmap_source, or ABORT. */
+static int answer_idmap_source(int sock, pid_t init, int userns)
+{
+    int tree = oci_idmap_source(init, userns, idmap_request.source, idmap_request.propagation, idmap_request.opts,
+                                &idmap_request.failed_op);
+    close(userns);
+    uint32_t reply = tree >= 0 ? OCI_REPLY_OK : OCI_REPLY_ABORT;
+    idmap_request.err = tree >= 0 ? 0 : -tree;
+    if (tree < 0)
+        return send(sock, &reply, sizeof reply, 0) == sizeof reply ? 0 : -1;
+    int r = oci_send_fd(sock, tree, reply);
+    close(tree);
+    return r;
+}
+
 /* Runs a plan through oci_spawn_executor and collects everything: messages (SYNC answered with
  * `reply`), the program's stdout, the exit statuses of the spawned process and of the init. */
 static int run(struct enc *e, int seal, uint32_t reply, struct result *r)
@@ -89,12 +129,17 @@ static int run(struct enc *e, int seal, uint32_t reply, struct result *r)
     r->init = r->spawned;
     for (;;) {
         struct oci_msg m;
-        ssize_t k = recv(sv[0], &m, sizeof m, 0);
+        int passed_fd;
+        ssize_t k = recv_with_fd(sv[0], &m, &passed_fd);
         if (k <= 0)
             break;
         if (k != sizeof m || r->nmsgs == MAX_MSGS)
             return -1;
         r->msgs[r->nmsgs++] = m;
+        if (m.type == OCI_MSG_IDMAP_SOURCE && passed_fd >= 0 && answer_idmap_source(sv[0], r->init, passed_fd) < 0)
+            return -1;
+        else if (passed_fd >= 0 && m.type != OCI_MSG_IDMAP_SOURCE)
+            close(passed_fd);
         if (m.type == OCI_MSG_PID)
             r->init = (pid_t)m.arg;
         if (m.type == OCI_MSG_SYNC && send(sv[0], &reply, sizeof reply, 0) != sizeof reply)
@@ -733,6 +778,60 @@ static void test_idmap_container(void)
     CHECK(strcmp(r.out, "0 0\n65534 65534\n65534 65534\n5000 6000\n2\n") == 0, "idmap: inside the container:\n%s", r.out);
 }
 
+/* OCI_IDMAP_BY_HOST: the host (this driver, through oci_idmap_source) clones the source in the
+ * executor's mount namespace at the step's turn: the source is a bind the executor made there
+ * (invisible in the driver's namespace), and the tree arrives id-mapped. A failure is the host's
+ * to report: the executor ends without an error of its own. */
+static void test_idmap_by_host(void)
+{
+    struct enc e;
+    struct result r;
+    char src[128], f[160], inside[192];
+    snprintf(src, sizeof src, "%s/hostsrc", tmpdir);
+    snprintf(f, sizeof f, "%s/f", src);
+    snprintf(inside, sizeof inside, "%s/mnt", rootfs);
+    int fd;
+    if (mkdir(src, 0755) < 0 || (fd = open(f, O_CREAT | O_WRONLY | O_CLOEXEC, 0644)) < 0) {
+        CHECK(0, "idmap by host: source: %s", strerror(errno));
+        return;
+    }
+    close(fd);
+    if (chown(f, 1000, 1000) < 0) {
+        CHECK(0, "idmap by host: chown: %s", strerror(errno));
+        return;
+    }
+    static const char *const argv[] = { "sh", "-c", "stat -c '%u %g' /mnt2/f; grep -c idmapped /proc/self/mountinfo", NULL };
+    for (int fails = 0; fails < 2; fails++) {
+        enc_init(&e);
+        s_userns_from_maps(&e, 0, "1000 0 1\n", "1000 0 1\n");
+        s_u32(&e, OCI_OP_UNSHARE, CLONE_NEWNS);
+        s_propagate(&e, "/", MS_SLAVE | MS_REC, 0);
+        s_mount(&e, rootfs, rootfs, "", "", MS_BIND | MS_REC, 0);
+        s_str(&e, OCI_OP_OPEN_ROOT, rootfs);
+        s_mount(&e, src, "/mnt", "", "", MS_BIND, OCI_MNT_TARGET_IN_ROOT | OCI_MNT_MKDIR);
+        s_idmap_tree(&e, 0, 0, inside, 0, OCI_IDMAP_CLOSE_USERNS | OCI_IDMAP_BY_HOST);
+        s_attach_tree(&e, 0, "/mnt2", 0, OCI_MNT_TARGET_IN_ROOT | OCI_MNT_MKLIKE_SOURCE);
+        container_finish(&e, argv);
+        idmap_request.source = fails ? "/sys/kernel" : inside; /* sysfs: no id-mapped mounts (EINVAL) */
+        idmap_request.propagation = 0;
+        idmap_request.opts = fails ? OCI_IDMAP_CLONE_RECURSIVE : 0;
+        CHECK(run(&e, 1, OCI_REPLY_OK, &r) == 0, "idmap by host: run");
+        CHECK(find_msg(&r, OCI_MSG_IDMAP_SOURCE) != NULL && find_msg(&r, OCI_MSG_IDMAP_SOURCE)->arg == 6,
+              "idmap by host: the request names its step");
+        const struct oci_msg *err = find_msg(&r, OCI_MSG_ERROR);
+        if (fails) {
+            CHECK(idmap_request.err == EINVAL && idmap_request.failed_op == OCI_IDMAP_SOURCE_IDMAP,
+                  "idmap by host: sysfs fails at mount_setattr idmap (op %d, %s)", idmap_request.failed_op,
+                  strerror(idmap_request.err));
+            CHECK(err == NULL && exited(r.init_status, 1), "idmap by host: an ABORT ends the executor without a report");
+        } else {
+            CHECK(err == NULL, "idmap by host: error at step %u: %s: %s", err ? err->arg : 0, err ? err->what : "",
+                  err ? strerror(err->err) : "");
+            CHECK(strcmp(r.out, "0 0\n1\n") == 0, "idmap by host: inside the container:\n%s", r.out);
+        }
+    }
+}
+
 /* ---- the early executor's side of its protocol (startup/early.h) ---- */
 
 /* Starts this binary as an early executor ("init" with OCI_EXECUTOR_ENV = "@,<fd>", as the
@@ -866,6 +965,7 @@ int main(void)
         test_process();
         test_root_checks();
         test_idmap_container();
+        test_idmap_by_host();
         test_early_unshare_ahead();
     }
     if (tmpdir[0] && tmpdir[strlen(tmpdir) - 1] != 'X')

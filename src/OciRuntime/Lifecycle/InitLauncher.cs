@@ -147,6 +147,11 @@ internal static unsafe class InitLauncher
                 try
                 {
                     var m = n == ExecutorMessage.Size ? ExecutorMessage.Decode(new ReadOnlySpan<byte>(buf, (int)n)) : default;
+                    if (m.Type == ExecutorMessageType.IdmapSource)
+                    {
+                        SendIdmappedSource(plan, fd, m.Arg, passedFd, initPid);
+                        continue;
+                    }
                     if (m.Type != ExecutorMessageType.SeccompFd)
                         throw new RuntimeError($"unexpected fd with message {m.Type} from the container's init");
                     (onSeccompFd ?? throw new RuntimeError("the container's init sent a seccomp fd nobody asked for"))(passedFd, initPid);
@@ -206,6 +211,33 @@ internal static unsafe class InitLauncher
                 default:
                     throw new RuntimeError($"unexpected message {msg.Type} from the container's init");
             }
+        }
+    }
+
+    /// <summary>
+    /// An IdmapTreeStep with IdmapOpts.ByHost (the init is in a user namespace and may not id-map):
+    /// the host clones the step's source in the init's mount namespace, id-maps it with the user
+    /// namespace the init sent, and answers with the tree. A failure is reported as the executor
+    /// would report it, naming the mount (the caller kills the init).
+    /// </summary>
+    private static void SendIdmappedSource(ExecutionPlan plan, int sock, uint stepIndex, int usernsFd, int initPid)
+    {
+        if (stepIndex >= plan.Steps.Count || plan.Steps[(int)stepIndex] is not IdmapTreeStep { Opts: var opts } step
+            || !opts.HasFlag(IdmapOpts.ByHost))
+            throw new RuntimeError($"the container's init asked for an id-mapped source at step {stepIndex}, which is not one");
+        int tree = IdmapSource.oci_idmap_source(initPid, usernsFd, step.Source, step.Propagation, (uint)step.Opts, out int op);
+        if (tree < 0)
+            throw new RuntimeError(StepFailure.Describe(plan,
+                new ExecutorMessage(ExecutorMessageType.Error, stepIndex, -tree, IdmapSource.Operation(op))));
+        try
+        {
+            int err = HostFds.oci_send_fd(sock, tree, (uint)ExecutorReply.Ok);
+            if (err < 0)
+                throw new SyscallException("send the id-mapped tree to the container's init", -err);
+        }
+        finally
+        {
+            LibC.close(tree);
         }
     }
 

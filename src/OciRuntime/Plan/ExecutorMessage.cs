@@ -12,6 +12,9 @@ internal enum ExecutorMessageType : uint
     Error = 4,
     /// <summary>Carries the seccomp notify fd (SCM_RIGHTS); Arg is the step index. Answered like Sync.</summary>
     SeccompFd = 15,
+    /// <summary>Carries a user namespace fd (SCM_RIGHTS); Arg is the step index of an IdmapTreeStep
+    /// with IdmapOpts.ByHost. Answered with the id-mapped tree's fd attached to an Ok reply.</summary>
+    IdmapSource = 16,
 }
 
 /// <summary>What the host answers to a Sync message (enum oci_reply).</summary>

@@ -2,9 +2,10 @@ using OciRuntime.Linux;
 
 namespace OciRuntime.Plan;
 
-// Steps of id-mapped mounts (plan.h opcodes 60-64). The first three run before the executor enters
-// the container's user namespace and leave detached, id-mapped trees in slots; AttachTreeStep puts
-// one in the root where a bind mount would go.
+// Steps of id-mapped mounts (plan.h opcodes 60-64). The user namespace steps run before the
+// executor enters the container's user namespace and keep namespace fds in slots; IdmapTreeStep
+// clones and id-maps a source at its mount's turn (in a user namespace, the host does it:
+// IdmapOpts.ByHost), and AttachTreeStep right after puts the tree where a bind mount would go.
 
 /// <summary>enum oci_idmap_opts in plan.h.</summary>
 [Flags]
@@ -14,6 +15,8 @@ internal enum IdmapOpts : uint
     CloneRecursive = 1u << 0,
     Recursive = 1u << 1,
     CloseUserns = 1u << 2,
+    /// <summary>The host clones and id-maps the source for the executor (in a user namespace it may not).</summary>
+    ByHost = 1u << 3,
 }
 
 /// <summary>A user namespace carrying these maps (kernel format), in userns slot Slot.</summary>
@@ -48,7 +51,8 @@ internal sealed record IdmapTreeStep(uint Tree, uint Userns, string Source, ulon
     public override string Describe() =>
         $"clone {Source}{(Opts.HasFlag(IdmapOpts.CloneRecursive) ? " with its submounts" : "")} as tree #{Tree}, " +
         $"id-mapped{(Opts.HasFlag(IdmapOpts.Recursive) ? " recursively" : "")} by user namespace #{Userns}" +
-        (Propagation != 0 ? $", {MountFlags.Describe(Propagation)}" : "");
+        (Propagation != 0 ? $", {MountFlags.Describe(Propagation)}" : "") +
+        (Opts.HasFlag(IdmapOpts.ByHost) ? ", by the host in the container's mount namespace" : "");
 }
 
 /// <summary>Attaches tree slot Tree on Target (in the root), with the flags of the mount.</summary>

@@ -23,9 +23,10 @@ internal sealed record IdmappedMount(int Index, string Source, bool CloneRecursi
 /// container user namespace is needed when the mount has its own maps.
 ///
 /// MOUNT_ATTR_IDMAP needs CAP_SYS_ADMIN over the user namespace that owns the source's filesystem,
-/// which the executor has only before it enters the container's user namespace. So the sources
-/// are cloned and id-mapped first (PlanSources, right after the cgroup placement) and kept as
-/// detached trees; MountPlanner attaches each one where the bind mount would have gone.
+/// which the executor has only before it enters the container's user namespace. So the user
+/// namespaces of the maps are made or opened first (PlanSources); each source is cloned and
+/// id-mapped at its mount's turn (TreeStep: by the executor, or in a user namespace by the host)
+/// and MountPlanner attaches the tree where the bind mount would have gone (decisions §53).
 /// </summary>
 internal static class IdmappedMountPlanner
 {
@@ -83,41 +84,53 @@ internal static class IdmappedMountPlanner
 
     /// <summary>
     /// Before the user namespace is joined or created: one user namespace per distinct mapping
-    /// (shared by the mounts that use it, closed after its last one), and a detached id-mapped
-    /// clone of each source.
+    /// (shared by the mounts that use it, closed after its last one). The sources are cloned later,
+    /// at their mounts' turn (<see cref="TreeStep"/>).
     /// </summary>
     public static void PlanSources(Spec.Spec config, string bundlePath, List<Step> steps)
     {
         var mounts = Resolve(config, bundlePath);
-        if (mounts.Count == 0)
-            return;
-        ulong propagation = TreePropagation(config);
-        var slots = new Dictionary<string, uint>();
-        var lastUse = mounts.Select((m, t) => (m.UsernsKey, t)).GroupBy(x => x.UsernsKey).ToDictionary(g => g.Key, g => g.Max(x => x.t));
-        for (int t = 0; t < mounts.Count; t++)
-        {
-            var m = mounts[t];
-            if (!slots.TryGetValue(m.UsernsKey, out uint slot))
+        var seen = new HashSet<string>();
+        foreach (var m in mounts)
+            if (seen.Add(m.UsernsKey))
             {
-                slot = (uint)slots.Count;
-                slots[m.UsernsKey] = slot;
+                uint slot = (uint)(seen.Count - 1);
                 steps.Add(m.UsernsPath is { } path
                     ? new UsernsFromPathStep(slot, path, m.Origin)
                     : new UsernsFromMapsStep(slot, m.Uid!.ProcText, m.Gid!.ProcText, m.Origin));
             }
-            var opts = (m.CloneRecursive ? IdmapOpts.CloneRecursive : 0) | (m.Recursive ? IdmapOpts.Recursive : 0) |
-                       (lastUse[m.UsernsKey] == t ? IdmapOpts.CloseUserns : 0);
-            steps.Add(new IdmapTreeStep((uint)t, slot, m.Source, propagation | (m.CloneRecursive && propagation != 0 ? MS_REC : 0),
-                opts, $"mounts[{m.Index}]"));
-        }
     }
 
     /// <summary>
-    /// The tree is cloned in the runtime's mount namespace, where the source may be shared with the
-    /// host: it gets the propagation a bind clone in the container's namespace would have had
-    /// (that namespace is made rootfsPropagation first, a slave by default), so mounts made below it
-    /// in the container do not reach the host. "shared" keeps the clone in the source's peer group,
-    /// as a clone of the container's shared copy would be.
+    /// The clone of mounts[<paramref name="index"/>]'s source, id-mapped, for its turn among the
+    /// mounts (right before it is attached), or null when the mount is not id-mapped. At its turn,
+    /// in the container's mount namespace, a source inside the rootfs shows the mounts made before
+    /// it (runc's goCreateMountSources does the same). In a user namespace the executor may not
+    /// id-map (it needs CAP_SYS_ADMIN in the initial one): the host does it for it (ByHost).
+    /// </summary>
+    public static IdmapTreeStep? TreeStep(Spec.Spec config, string bundlePath, int index)
+    {
+        if (TreeSlot(config, index) is not { } t)
+            return null;
+        var mounts = Resolve(config, bundlePath);
+        var m = mounts[(int)t];
+        var keys = mounts.Select(x => x.UsernsKey).ToList();
+        uint slot = (uint)keys.Distinct().ToList().IndexOf(m.UsernsKey);
+        var opts = (m.CloneRecursive ? IdmapOpts.CloneRecursive : 0) | (m.Recursive ? IdmapOpts.Recursive : 0) |
+                   (keys.LastIndexOf(m.UsernsKey) == (int)t ? IdmapOpts.CloseUserns : 0) |
+                   (UserNamespacePlanner.Any(config) ? IdmapOpts.ByHost : 0);
+        ulong propagation = TreePropagation(config);
+        return new IdmapTreeStep(t, slot, m.Source, propagation | (m.CloneRecursive && propagation != 0 ? MS_REC : 0),
+            opts, $"mounts[{m.Index}]");
+    }
+
+    /// <summary>
+    /// The tree may be cloned where the source is shared with the host (the runtime's mount
+    /// namespace when the container has none of its own, a joined one): it gets the propagation a
+    /// bind clone in a namespace of the container's own would have had (that namespace is made
+    /// rootfsPropagation first, a slave by default), so mounts made below it in the container do
+    /// not reach the host. "shared" keeps the clone in the source's peer group, as a clone of the
+    /// container's shared copy would be.
     /// </summary>
     private static ulong TreePropagation(Spec.Spec config)
     {

@@ -39,9 +39,12 @@ internal static class MountPlanner
             ulong flags = MS_BIND | (opts.Recursive ? MS_REC : 0) | remount;
             var mo = MountOpts.TargetInRoot | MountOpts.MkLikeSource |
                      (opts.BindRemounts ? MountOpts.Remount | MountOpts.ExactFlags : 0);
-            // An id-mapped source was cloned before the user namespace (IdmappedMountPlanner).
-            if (IdmappedMountPlanner.TreeSlot(req.Config, req.Config.Mounts!.IndexOf(m)) is { } tree)
-                steps.Add(new AttachTreeStep(tree, dest, remount, mo, field));
+            // An id-mapped source is cloned and id-mapped now, at its turn (IdmappedMountPlanner).
+            if (IdmappedMountPlanner.TreeStep(req.Config, req.BundlePath, req.Config.Mounts!.IndexOf(m)) is { } tree)
+            {
+                steps.Add(tree);
+                steps.Add(new AttachTreeStep(tree.Tree, dest, remount, mo, field));
+            }
             else
             {
                 // In a user namespace the source may lie where only the runtime's uid may pass:

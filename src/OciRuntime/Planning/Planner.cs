@@ -97,8 +97,9 @@ internal static class Planner
         // reaches a host directory through /proc/<pid>/fd while it waits for `start`.
         steps.Add(new CloseFdsStep((uint)(3 + preserveFds), "--preserve-fds"));
 
-        // Id-mapped mount sources are cloned and mapped while the executor is still in the
-        // runtime's user namespace: inside the container's it could not (IdmappedMountPlanner).
+        // The user namespaces of id-mapped mounts are made or opened while the executor is still
+        // in the runtime's user namespace; the sources are cloned at their mounts' turn
+        // (IdmappedMountPlanner).
         IdmappedMountPlanner.PlanSources(config, bundle, steps);
 
         // In a user namespace the container's root is not the host's root and may not reach the

@@ -37,25 +37,44 @@ public class IdmappedMountPlannerTests
         Assert.Throws<PlanningException>(() => PlanOf(Config(mounts, linux)));
 
     [Fact]
-    public void Own_maps_without_a_user_namespace_become_a_tree_made_first_and_attached_in_place()
+    public void Own_maps_without_a_user_namespace_become_a_tree_made_and_attached_in_place()
     {
         var plan = PlanOf(Config($$"""
             { "destination": "/data", "type": "bind", "source": "/srv/data", "options": ["rbind", "ro"], {{Maps}} }
             """));
         var s = plan.Steps;
         Assert.Equal(new UsernsFromMapsStep(0, "0 1000 10\n", "0 2000 10\n", "mounts[0].uidMappings"), s[1]);
-        Assert.Equal(new IdmapTreeStep(0, 0, "/srv/data", MS_SLAVE | MS_REC,
-            IdmapOpts.CloneRecursive | IdmapOpts.CloseUserns, "mounts[0]"), s[2]);
-        // Both before any namespace is made. The executor reaches its helper through the host's
-        // /proc by pid, so it must not be cloned into the new pid namespace: it forks the init.
-        Assert.True(2 < plan.IndexOf<UnshareStep>());
+        // The namespace before any namespace is made. The executor reaches its helper through the
+        // host's /proc by pid, so it must not be cloned into the new pid namespace: it forks the init.
+        Assert.True(1 < plan.IndexOf<UnshareStep>());
         Assert.Equal(0u, plan.SpawnNamespaces);
         Assert.Single(plan.StepsOf<ForkStep>());
-        var attach = plan.StepsOf<AttachTreeStep>().Single();
+        // The clone at the mount's turn, by the executor itself (no user namespace), then the attach.
+        int tree = plan.IndexOf<IdmapTreeStep>();
+        Assert.Equal(new IdmapTreeStep(0, 0, "/srv/data", MS_SLAVE | MS_REC,
+            IdmapOpts.CloneRecursive | IdmapOpts.CloseUserns, "mounts[0]"), s[tree]);
         Assert.Equal(new AttachTreeStep(0, "/data", MS_RDONLY, MountOpts.TargetInRoot | MountOpts.MkLikeSource | MountOpts.Remount | MountOpts.ExactFlags,
-            "mounts[0]"), attach);
-        Assert.True(plan.IndexOf<OpenRootStep>() < plan.IndexOf<AttachTreeStep>());
+            "mounts[0]"), s[tree + 1]);
+        Assert.Single(plan.StepsOf<AttachTreeStep>());
+        Assert.True(plan.IndexOf<OpenRootStep>() < tree);
+        Assert.True(plan.IndexOf<UnshareStep>() < tree);
         Assert.DoesNotContain(plan.StepsOf<MountStep>(), m => m.Origin == "mounts[0]");
+    }
+
+    [Fact]
+    public void A_source_inside_the_rootfs_is_cloned_after_the_mounts_before_it()
+    {
+        // runc's "container idmap source": the source is a host path inside the rootfs, below an
+        // earlier mount of the config; cloned before that mount exists, it would not be there.
+        var plan = PlanOf(Config($$"""
+            { "destination": "/mnt", "type": "bind", "source": "/srv/a", "options": ["bind"] },
+            { "destination": "/b/rootfs/final", "type": "bind", "source": "/b/rootfs/mnt", "options": ["rbind"], {{Maps}} }
+            """));
+        int earlier = plan.Steps.ToList().FindIndex(x => x is MountStep { Origin: "mounts[0]" });
+        int tree = plan.IndexOf<IdmapTreeStep>();
+        Assert.True(earlier >= 0 && earlier < tree);
+        Assert.Equal("/b/rootfs/mnt", plan.StepsOf<IdmapTreeStep>().Single().Source);
+        Assert.Equal(new AttachTreeStep(0, "/final", 0, MountOpts.TargetInRoot | MountOpts.MkLikeSource, "mounts[1]"), plan.Steps[tree + 1]);
     }
 
     [Fact]
@@ -86,8 +105,15 @@ public class IdmappedMountPlannerTests
         var plan = PlanOf(Config("""{ "destination": "/a", "type": "bind", "source": "/srv/a", "options": ["rbind", "ridmap"] }""", UserNs));
         Assert.Equal(new UsernsFromMapsStep(0, "0 100000 65536\n", "0 100000 65536\n", "mounts[0].options[1]"),
             plan.StepsOf<UsernsFromMapsStep>().Single());
-        Assert.True(plan.IndexOf<IdmapTreeStep>() < plan.IndexOf<UnshareStep>());
+        Assert.True(plan.IndexOf<UsernsFromMapsStep>() < plan.IndexOf<UnshareStep>());
         Assert.Equal(Namespaces.CLONE_NEWUSER, plan.StepsOf<UnshareStep>()[0].Flags);
+        // In the user namespace the executor may not id-map: the host clones the source at the
+        // mount's turn, in the container's mount namespace, and the executor attaches it.
+        var tree = plan.StepsOf<IdmapTreeStep>().Single();
+        Assert.Equal(IdmapOpts.ByHost | IdmapOpts.CloneRecursive | IdmapOpts.Recursive | IdmapOpts.CloseUserns, tree.Opts);
+        Assert.True(plan.Steps.ToList().FindIndex(x => x is SetUserStep { Uid: 0 }) < plan.IndexOf<IdmapTreeStep>());
+        Assert.Equal(plan.IndexOf<IdmapTreeStep>() + 1, plan.IndexOf<AttachTreeStep>());
+        Assert.Contains("by the host", tree.Describe());
     }
 
     [Fact]
@@ -97,7 +123,9 @@ public class IdmappedMountPlannerTests
             """ "namespaces": [ { "type": "pid" }, { "type": "mount" }, { "type": "user", "path": "/proc/9/ns/user" } ] """));
         Assert.Equal(new UsernsFromPathStep(0, "/proc/9/ns/user", "mounts[0].options[1]"), plan.StepsOf<UsernsFromPathStep>().Single());
         Assert.Empty(plan.StepsOf<UsernsFromMapsStep>());
-        Assert.True(plan.IndexOf<IdmapTreeStep>() < plan.IndexOf<SetnsStep>());
+        Assert.True(plan.IndexOf<UsernsFromPathStep>() < plan.IndexOf<SetnsStep>());
+        Assert.True(plan.IndexOf<SetnsStep>() < plan.IndexOf<IdmapTreeStep>());
+        Assert.True(plan.StepsOf<IdmapTreeStep>().Single().Opts.HasFlag(IdmapOpts.ByHost));
     }
 
     [Fact]
@@ -181,9 +209,25 @@ public class IdmappedMountPlannerTests
         string header = File.ReadAllText(Path.Combine(Plan.PlanEncodingTests.RepoRoot(), "src/OciRuntime.Native/plan.h"));
         var opts = Regex.Matches(header, @"OCI_IDMAP_(\w+) = 1u << (\d+),")
             .ToDictionary(m => m.Groups[1].Value.Replace("_", ""), m => 1u << int.Parse(m.Groups[2].Value));
-        Assert.Equal(3, opts.Count);
+        Assert.Equal(4, opts.Count);
         foreach (var o in Enum.GetValues<IdmapOpts>().Where(o => o != IdmapOpts.None))
             Assert.Equal(opts[o.ToString().ToUpperInvariant()], (uint)o);
         Assert.Matches($@"#define OCI_IDMAP_MAX_SLOTS {UsernsFromMapsStep.MaxSlots}u", header);
+    }
+
+    [Fact]
+    public void The_hosts_idmap_source_operations_follow_host_h()
+    {
+        // oci_idmap_source's *failed_op: each value has its own name, worded as the executor's
+        // IDMAP_TREE reports the same calls.
+        string header = File.ReadAllText(Path.Combine(Plan.PlanEncodingTests.RepoRoot(), "src/OciRuntime.Native/host/host.h"));
+        var ops = Regex.Matches(header, @"OCI_IDMAP_SOURCE_(\w+) = (\d+),").ToDictionary(m => m.Groups[1].Value, m => int.Parse(m.Groups[2].Value));
+        Assert.Equal(6, ops.Count);
+        Assert.Equal(ops.Count, ops.Values.Select(IdmapSource.Operation).Distinct().Count());
+        Assert.DoesNotContain(ops.Values, v => IdmapSource.Operation(v) == IdmapSource.Operation(-1));
+        Assert.Equal("open_tree", IdmapSource.Operation(ops["OPEN_TREE"]));
+        Assert.Equal("mount_setattr propagation", IdmapSource.Operation(ops["PROPAGATION"]));
+        Assert.Equal("mount_setattr idmap", IdmapSource.Operation(ops["IDMAP"]));
+        Assert.Equal("setns mount namespace", IdmapSource.Operation(ops["SETNS"]));
     }
 }

@@ -112,9 +112,9 @@ public sealed class IdmappedMountTests : ConformanceTest
     [Fact]
     public void A_mount_below_an_id_mapped_mount_of_a_shared_source_does_not_reach_the_host()
     {
-        // The source is cloned in the runtime's mount namespace, where it is shared here: the clone
-        // must not stay in the host's peer group, or the tmpfs the runtime mounts below it (the
-        // next config mount) would appear on the host too.
+        // The source is shared with the host here: the clone must not stay in the host's peer
+        // group, or the tmpfs the runtime mounts below it (the next config mount) would appear on
+        // the host too.
         string src = SourceDir("src");
         string sub = Path.Combine(src, "sub");
         Directory.CreateDirectory(sub);
@@ -127,6 +127,29 @@ public sealed class IdmappedMountTests : ConformanceTest
         var r = Rt.Run(b).AssertOk();
         Assert.Contains("/mnt/sub", r.Stdout);
         Assert.DoesNotContain($" {sub} ", File.ReadAllText("/proc/self/mountinfo"));
+    }
+
+    [Fact]
+    public void In_a_user_namespace_the_submounts_of_an_id_mapped_rbind_stay_locked()
+    {
+        // The clone is taken from the container's copy of the source (decisions §53), whose
+        // submounts the kernel locked when the user namespace's mount namespace was made: the
+        // container's root cannot unmount one to see what it covers. A clone taken in the
+        // runtime's mount namespace (before) had no locks, and the umount worked.
+        string src = SourceDir("src");
+        string sub = Path.Combine(src, "sub");
+        Directory.CreateDirectory(sub);
+        File.WriteAllText(Path.Combine(sub, "covered"), "x");
+        Scope.HostMount("tmpfs", sub, "tmpfs", 0, "size=1m");
+        var b = NewBundle().Args("sh", "-c", "/bin/busybox umount /mnt/sub; /bin/busybox ls /mnt/sub; echo done");
+        foreach (string set in new[] { "bounding", "permitted", "effective" })
+            ((JsonArray)b.Process["capabilities"]![set]!).Add("CAP_SYS_ADMIN");
+        UserNamespaceTests.MapContainerRootTo(b, UserNamespaceTests.HostBase);
+        b.AddMount("/mnt", "bind", src, "rbind", "idmap");
+        var r = Rt.Run(b);
+        Assert.Contains("done", r.Stdout);
+        Assert.DoesNotContain("covered", r.Stdout);
+        Assert.Contains("Invalid argument", r.Stdout + r.Stderr); // EINVAL: a locked mount
     }
 
     [Fact]
@@ -179,14 +202,19 @@ public sealed class IdmappedMountTests : ConformanceTest
         CreateFails(notBind, "mounts[#].options[0]: id-mapped mounts are bind mounts only");
     }
 
-    [Fact]
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
     [Trait("runtime", "ociruntime-only")]
-    public void A_filesystem_without_id_mapped_mounts_fails_naming_the_mount_and_leaves_nothing()
+    public void A_filesystem_without_id_mapped_mounts_fails_naming_the_mount_and_leaves_nothing(bool userns)
     {
         // sysfs does not support id-mapped mounts: the kernel says EINVAL at mount_setattr, while
-        // the helper user namespace already exists; it must be gone, like everything else.
+        // the helper user namespace already exists; it must be gone, like everything else. With a
+        // user namespace the host makes the clone (decisions §53) and reports it the same way.
         var b = NewBundle().Probe("id");
-        b.AddMount("/mnt", "bind", "/sys/kernel", "bind");
+        if (userns)
+            UserNamespaceTests.MapContainerRootTo(b, UserNamespaceTests.HostBase);
+        b.AddMount("/mnt", "bind", "/sys/kernel", "rbind");
         SetMaps(b, Map(0, 0, 65536), Map(0, 0, 65536));
         CreateFails(b, "mounts[#]: mount_setattr idmap: Invalid argument");
     }

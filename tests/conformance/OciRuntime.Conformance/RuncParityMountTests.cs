@@ -25,19 +25,23 @@ public sealed class RuncParityMountTests : ConformanceTest
     [Theory]
     [InlineData(false, false)]
     [InlineData(true, false)]
-    // runc's two "container idmap source" cases are not here: id-mapped sources are cloned at the
-    // start of the plan (Planner.PlanStart), before the container's mounts exist, so a source
-    // inside the rootfs fails ("open_tree: No such file or directory"); runc clones them at their
-    // turn from a thread that joins the container's mount namespace (goCreateMountSources).
+    // runc's two "container idmap source" cases: the source is cloned and id-mapped at its turn,
+    // in the container's mount namespace (by the executor, or with a user namespace by the host
+    // joining it), so it shows the mounts made before it (decisions §53).
+    [InlineData(false, true)]
+    [InlineData(true, true)]
     public void Binds_from_and_onto_host_paths_inside_the_rootfs_see_the_earlier_mounts_in_order(bool userns, bool idmap)
     {
-        // runc's test_mount_order (plain, user namespace; the id-mapped cases: see above): a tree of binds under /mnt (two of them through symlinked sources), then
+        // runc's test_mount_order (plain, user namespace, and both with the container-sourced binds
+        // id-mapped: its "container idmap source" cases): a tree of binds under /mnt (two of them through symlinked sources), then
         // binds whose source AND destination are written as host paths inside the rootfs: the
         // destination is that place in the container, the source is looked up when its turn
         // comes, so it shows the mounts made before it. With a user namespace the sources'
         // directory is closed to others (as runc's test makes it), so the mapped root cannot
         // reach them by path; with idmap the three container-sourced binds are id-mapped.
-        var b = NewBundle().Args("/bin/cat", "/final/x/y/z/z/x/y/z/x/file");
+        // /final's owner (src/a is root's) shows whether the mount on it is id-mapped: on-disk 0 is
+        // HostBase through it, which the container's user namespace maps back to 0.
+        var b = NewBundle().Args("sh", "-c", "/bin/cat /final/x/y/z/z/x/y/z/x/file && /probe stat /final");
         if (userns)
             UserNamespaceTests.MapContainerRootTo(b, UserNamespaceTests.HostBase);
         string src = Scope.NewDir("bind-src");
@@ -68,7 +72,16 @@ public sealed class RuncParityMountTests : ConformanceTest
                     { ["containerID"] = 0, ["hostID"] = UserNamespaceTests.HostBase, ["size"] = 65536 });
             }
         }
-        Assert.Equal("a/x", Rt.Run(b).AssertOk().Stdout.Trim());
+        var r = Rt.Run(b).AssertOk();
+        Assert.Equal("a/x", r.Stdout.Split('\n')[0].Trim());
+        uint expected = (userns, idmap) switch
+        {
+            (false, false) => 0,
+            (false, true) => UserNamespaceTests.HostBase,
+            (true, false) => 65534, // host root, unmapped in the container's namespace
+            (true, true) => 0,
+        };
+        Assert.Equal(expected.ToString(), r.Probe.Get("uid"));
         // Nothing was made below the rootfs under the host path's name.
         Assert.False(Directory.Exists(Path.Combine(root, root.TrimStart('/'))));
     }
