@@ -13,7 +13,7 @@ internal static class CgroupDirectory
             throw WriteError(path, value, err);
     }
 
-    private static RuntimeError WriteError(string path, string value, int errno) =>
+    internal static RuntimeError WriteError(string path, string value, int errno) =>
         new($"cgroup: write \"{value}\" to {path}: {LibC.StrError(errno)}");
 
     /// <summary>

@@ -22,7 +22,7 @@ internal static unsafe partial class LibC
     private const string Lib = "libc";
 
     public const int EPERM = 1, ENOENT = 2, ESRCH = 3, EINTR = 4, EIO = 5, ENXIO = 6, ECHILD = 10, EAGAIN = 11,
-        EACCES = 13, EBUSY = 16, EEXIST = 17, ENOTDIR = 20, EISDIR = 21, EINVAL = 22, EROFS = 30, ENOTSOCK = 88;
+        EACCES = 13, EBUSY = 16, EEXIST = 17, ENODEV = 19, ENOTDIR = 20, EISDIR = 21, EINVAL = 22, EROFS = 30, ENOTSOCK = 88;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static long syscall(long number, long a1, long a2) =>

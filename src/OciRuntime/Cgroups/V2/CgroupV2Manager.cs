@@ -127,7 +127,16 @@ internal sealed class CgroupV2Manager : ICgroupManager
 
     public void Freeze(bool frozen)
     {
-        CgroupDirectory.Write(_dir, "cgroup.freeze", frozen ? "1" : "0");
+        int err = SysFile.TryWrite(_dir + "/cgroup.freeze", frozen ? "1" : "0");
+        // A thaw of a cgroup that is gone is done: nothing is left in it to run (runc's fs2
+        // setFreezer ignores a thaw it cannot open, too). Under the systemd driver this is the
+        // race `delete --force` of a paused container meets: systemd removes the scope's cgroup
+        // as soon as the SIGKILLed init has left it, which can be before the thaw that follows
+        // the kill (ENOENT at the open, ENODEV when removed between open and write).
+        if (err is LibC.ENOENT or LibC.ENODEV && !frozen)
+            return;
+        if (err != 0)
+            throw CgroupDirectory.WriteError(_dir + "/cgroup.freeze", frozen ? "1" : "0", err);
         for (int attempt = 0; attempt < 1000; attempt++)
         {
             if (CgroupFiles.KeyValues(_dir, "cgroup.events").GetValueOrDefault("frozen") == (frozen ? 1UL : 0UL))
