@@ -16,6 +16,12 @@ public static class TestEnv
 
     public static string RepoRoot { get; } = FindRepoRoot();
 
+    /// <summary>OCI_CONFORMANCE_REPEAT (default 1): how many times a test written for it runs its
+    /// body in one process, to hunt a flaky one where each `dotnet test` start costs minutes (the
+    /// TCG guest of tests/systemd: OCI_SYSTEMD_CONFORMANCE_REPEAT).</summary>
+    public static int Repeat { get; } =
+        int.TryParse(Environment.GetEnvironmentVariable("OCI_CONFORMANCE_REPEAT"), out int n) && n > 1 ? n : 1;
+
     /// <summary>$OCI_RUNTIME, or &lt;repo&gt;/out/ociruntime.</summary>
     public static string RuntimeBinary { get; } = ResolveRuntime();
 
