@@ -73,7 +73,7 @@ shared_dir() {
 # --- OS packages -------------------------------------------------------------------------------
 ensure_packages() {
   local need=() p
-  for p in gcc make libc6-dev libseccomp-dev lld busybox-static uidmap; do
+  for p in gcc make libc6-dev libseccomp-dev lld busybox-static uidmap strace; do
     dpkg -s "$p" >/dev/null 2>&1 || need+=("$p")
   done
   if [ ${#need[@]} -gt 0 ]; then
