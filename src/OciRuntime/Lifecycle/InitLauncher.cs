@@ -229,30 +229,24 @@ internal static unsafe class InitLauncher
         if (tree < 0)
             throw new RuntimeError(StepFailure.Describe(plan,
                 new ExecutorMessage(ExecutorMessageType.Error, stepIndex, -tree, IdmapSource.Operation(op))));
-        try
-        {
-            int err = HostFds.oci_send_fd(sock, tree, (uint)ExecutorReply.Ok);
-            if (err < 0)
-                throw new SyscallException("send the id-mapped tree to the container's init", -err);
-        }
-        finally
-        {
-            LibC.close(tree);
-        }
+        SendAndClose(sock, tree, "the id-mapped tree");
     }
 
-    private static void SendHookState(int sock, byte[] state)
+    private static void SendHookState(int sock, byte[] state) =>
+        SendAndClose(sock, HookRunner.StateFd(state), "the hooks' state");
+
+    /// <summary>Sends fd to the container's init as an Ok reply, then closes it here.</summary>
+    private static void SendAndClose(int sock, int fd, string what)
     {
-        int memfd = HookRunner.StateFd(state);
         try
         {
-            int err = HostFds.oci_send_fd(sock, memfd, (uint)ExecutorReply.Ok);
+            int err = HostFds.oci_send_fd(sock, fd, (uint)ExecutorReply.Ok);
             if (err < 0)
-                throw new SyscallException("send the hooks' state to the container's init", -err);
+                throw new SyscallException($"send {what} to the container's init", -err);
         }
         finally
         {
-            LibC.close(memfd);
+            LibC.close(fd);
         }
     }
 
