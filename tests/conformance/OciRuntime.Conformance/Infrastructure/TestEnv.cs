@@ -147,9 +147,20 @@ internal static partial class Native
     public const ulong MS_RDONLY = 1, MS_BIND = 4096, MS_REC = 16384, MS_PRIVATE = 1 << 18, MS_SLAVE = 1 << 19, MS_SHARED = 1 << 20;
     public const int MNT_DETACH = 2;
 
+    /// <summary>mount(2), or an exception naming the call and errno. A read-only remount is retried
+    /// on EBUSY for up to 2 s: the kernel refuses it while any process holds a file of the mount
+    /// open for writing, and a child that a parallel test forks holds copies of this process's
+    /// (close-on-exec) fds until its exec: a file the test just wrote can be one of them.</summary>
     public static void Mount(string source, string target, string? fstype, ulong flags, string? data = null)
     {
-        if (mount(source, target, fstype, flags, data) != 0)
-            throw new InvalidOperationException($"mount({source}, {target}, {fstype}, 0x{flags:x}, {data}) failed: errno {Marshal.GetLastPInvokeError()}");
+        const ulong MS_REMOUNT = 32;
+        const int EBUSY = 16;
+        for (int attempt = 0; mount(source, target, fstype, flags, data) != 0; attempt++)
+        {
+            int errno = Marshal.GetLastPInvokeError();
+            if (errno != EBUSY || (flags & (MS_REMOUNT | MS_RDONLY)) != (MS_REMOUNT | MS_RDONLY) || attempt == 200)
+                throw new InvalidOperationException($"mount({source}, {target}, {fstype}, 0x{flags:x}, {data}) failed: errno {errno}");
+            Thread.Sleep(10);
+        }
     }
 }
