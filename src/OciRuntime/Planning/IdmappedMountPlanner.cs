@@ -90,16 +90,20 @@ internal static class IdmappedMountPlanner
     public static void PlanSources(Spec.Spec config, string bundlePath, List<Step> steps)
     {
         var mounts = Resolve(config, bundlePath);
-        var seen = new HashSet<string>();
-        foreach (var m in mounts)
-            if (seen.Add(m.UsernsKey))
-            {
-                uint slot = (uint)(seen.Count - 1);
-                steps.Add(m.UsernsPath is { } path
-                    ? new UsernsFromPathStep(slot, path, m.Origin)
-                    : new UsernsFromMapsStep(slot, m.Uid!.ProcText, m.Gid!.ProcText, m.Origin));
-            }
+        var keys = UsernsKeys(mounts);
+        for (int slot = 0; slot < keys.Count; slot++)
+        {
+            var m = mounts.First(x => x.UsernsKey == keys[slot]);
+            steps.Add(m.UsernsPath is { } path
+                ? new UsernsFromPathStep((uint)slot, path, m.Origin)
+                : new UsernsFromMapsStep((uint)slot, m.Uid!.ProcText, m.Gid!.ProcText, m.Origin));
+        }
     }
+
+    /// <summary>The distinct mappings in the order of their first use: a mapping's index here is
+    /// the slot of its user namespace, for PlanSources and TreeStep alike.</summary>
+    private static List<string> UsernsKeys(IReadOnlyList<IdmappedMount> mounts) =>
+        mounts.Select(m => m.UsernsKey).Distinct().ToList();
 
     /// <summary>
     /// The clone of mounts[<paramref name="index"/>]'s source, id-mapped, for its turn among the
@@ -114,10 +118,10 @@ internal static class IdmappedMountPlanner
             return null;
         var mounts = Resolve(config, bundlePath);
         var m = mounts[(int)t];
-        var keys = mounts.Select(x => x.UsernsKey).ToList();
-        uint slot = (uint)keys.Distinct().ToList().IndexOf(m.UsernsKey);
+        uint slot = (uint)UsernsKeys(mounts).IndexOf(m.UsernsKey);
+        bool lastUse = !mounts.Skip((int)t + 1).Any(x => x.UsernsKey == m.UsernsKey);
         var opts = (m.CloneRecursive ? IdmapOpts.CloneRecursive : 0) | (m.Recursive ? IdmapOpts.Recursive : 0) |
-                   (keys.LastIndexOf(m.UsernsKey) == (int)t ? IdmapOpts.CloseUserns : 0) |
+                   (lastUse ? IdmapOpts.CloseUserns : 0) |
                    (UserNamespacePlanner.Any(config) ? IdmapOpts.ByHost : 0);
         ulong propagation = TreePropagation(config);
         return new IdmapTreeStep(t, slot, m.Source, propagation | (m.CloneRecursive && propagation != 0 ? MS_REC : 0),
